@@ -1,0 +1,270 @@
+"""``Config``: a loaded configuration (``mmengine.config.Config``)."""
+import copy
+import os
+import os.path as osp
+import tempfile
+from argparse import Action
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from .config_dict import ConfigDict, merge_dicts
+from .errors import ConfigError, ConfigKeyError
+from .formatting import format_config
+from .parsing import RESERVED_KEYS, SUFFIXES
+from .parsing import import_custom_modules as _import_custom_modules
+from .parsing import read_config_file
+
+
+class Config:
+    """A config: its values (a ``ConfigDict``), the file it came from and
+    the text of that file and its bases.
+
+    Attribute and item access go to the values: ``cfg.model``,
+    ``cfg['optim_wrapper']``, ``cfg.get('resume', False)``.
+    """
+
+    def __init__(self,
+                 cfg_dict: Optional[dict] = None,
+                 cfg_text: Optional[str] = None,
+                 filename: Optional[Union[str, Path]] = None,
+                 env_variables: Optional[dict] = None,
+                 format_python_code: bool = True):
+        filename = str(filename) if isinstance(filename, Path) else filename
+        if cfg_dict is None:
+            cfg_dict = {}
+        elif not isinstance(cfg_dict, dict):
+            raise TypeError(f'cfg_dict must be a dict, got {type(cfg_dict).__name__}')
+        for key in cfg_dict:
+            if key in RESERVED_KEYS:
+                raise ConfigKeyError(f'{key!r} is a reserved name and cannot be a config key',
+                                     filename)
+        if not isinstance(cfg_dict, ConfigDict):
+            cfg_dict = ConfigDict(cfg_dict)
+        if cfg_text:
+            text = cfg_text
+        elif filename and osp.isfile(filename):
+            with open(filename, encoding='utf-8') as f:
+                text = f.read()
+        else:
+            text = ''
+        object.__setattr__(self, '_cfg_dict', cfg_dict)
+        object.__setattr__(self, '_filename', filename)
+        object.__setattr__(self, '_text', text)
+        object.__setattr__(self, '_env_variables', dict(env_variables or {}))
+        object.__setattr__(self, '_format_python_code', format_python_code)
+
+    # -- construction -------------------------------------------------
+    @staticmethod
+    def fromfile(filename: Union[str, Path],
+                 use_predefined_variables: bool = True,
+                 import_custom_modules: bool = True,
+                 use_environment_variables: bool = True,
+                 lazy_import: Optional[bool] = None,
+                 format_python_code: bool = True) -> 'Config':
+        """Load a .py / .json / .yaml config with its ``_base_`` chain.
+
+        ``{{ fileDirname }}``-style variables, ``{{$ENV:default}}``,
+        ``{{_base_.key}}`` and (in Python configs) ``_base_.key`` references
+        are resolved; ``custom_imports`` are imported.
+        """
+        if lazy_import:
+            raise ConfigError('lazy_import configs are not supported by the bundled engine',
+                              str(filename))
+        filename = str(filename)
+        parsed = read_config_file(filename, use_predefined_variables, use_environment_variables)
+        if import_custom_modules and parsed.cfg.get('custom_imports'):
+            _import_custom_modules(parsed.cfg['custom_imports'], filename)
+        return Config(parsed.cfg, cfg_text=parsed.text, filename=filename,
+                      env_variables=parsed.env_variables,
+                      format_python_code=format_python_code)
+
+    @staticmethod
+    def fromstring(cfg_str: str, file_format: str) -> 'Config':
+        """Load a config from text in the given format ('.py', '.json', '.yaml')."""
+        if file_format not in SUFFIXES:
+            raise ConfigError(f'file_format must be one of {SUFFIXES}, got {file_format!r}')
+        with tempfile.NamedTemporaryFile('w', encoding='utf-8', suffix=file_format,
+                                         delete=False) as f:
+            f.write(cfg_str)
+        try:
+            cfg = Config.fromfile(f.name)
+        finally:
+            os.remove(f.name)
+        object.__setattr__(cfg, '_filename', None)
+        return cfg
+
+    # -- properties ---------------------------------------------------
+    @property
+    def filename(self) -> Optional[str]:
+        return self._filename
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def env_variables(self) -> dict:
+        return self._env_variables
+
+    @property
+    def pretty_text(self) -> str:
+        """The values as Python source that loads back equal."""
+        return format_config(self.to_dict())
+
+    def to_dict(self, keep_imported: bool = False) -> dict:
+        """A deep copy of the values as plain dicts and lists."""
+        return self._cfg_dict.to_dict()
+
+    # -- mutation -----------------------------------------------------
+    def merge_from_dict(self, options: dict, allow_list_keys: bool = True) -> None:
+        """Merge ``{'a.b.c': value}`` options (as given by ``--cfg-options``)
+        into the config; with ``allow_list_keys`` a digit component indexes a
+        list (``'train_dataloader.dataset.pipeline.0.scale'``)."""
+        nested: dict = {}
+        for full_key, value in options.items():
+            node = nested
+            *parents, last = full_key.split('.')
+            for part in parents:
+                node = node.setdefault(part, {})
+                if not isinstance(node, dict):
+                    raise ConfigKeyError(f'option {full_key!r} conflicts with another option')
+            node[last] = value
+        try:
+            merged = merge_dicts(nested, self._cfg_dict, allow_list_keys=allow_list_keys)
+        except (TypeError, IndexError) as e:
+            raise ConfigKeyError(f'cannot apply options {options!r}: {e}', self._filename) from None
+        object.__setattr__(self, '_cfg_dict', ConfigDict(merged))
+
+    # -- output -------------------------------------------------------
+    def dump(self, file: Optional[Union[str, Path]] = None):
+        """Write the config to ``file`` (.py, .json, .yaml or .yml); without
+        a file, return the text in the format of the source file."""
+        from ..fileio import dump as dump_file
+        if file is None:
+            if self._filename is None or self._filename.endswith('.py'):
+                return self.pretty_text
+            return dump_file(self.to_dict(), file_format=self._filename.rsplit('.', 1)[-1])
+        file = str(file)
+        if file.endswith('.py'):
+            with open(file, 'w', encoding='utf-8') as f:
+                f.write(self.pretty_text)
+        else:
+            dump_file(self.to_dict(), file)
+
+    # -- dict-like access -----------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cfg_dict, name)
+
+    def __getitem__(self, name):
+        return self._cfg_dict[name]
+
+    def __setattr__(self, name, value):
+        self._cfg_dict[name] = value
+
+    def __setitem__(self, name, value):
+        self._cfg_dict[name] = value
+
+    def __delitem__(self, name):
+        del self._cfg_dict[name]
+
+    def __contains__(self, name) -> bool:
+        return name in self._cfg_dict
+
+    def __iter__(self):
+        return iter(self._cfg_dict)
+
+    def __len__(self) -> int:
+        return len(self._cfg_dict)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Config):
+            return self.to_dict() == other.to_dict()
+        return isinstance(other, dict) and self.to_dict() == other
+
+    def __repr__(self) -> str:
+        return f'Config (path: {self._filename}): {dict(self._cfg_dict)!r}'
+
+    def __getstate__(self):
+        return (self._cfg_dict, self._filename, self._text, self._env_variables,
+                self._format_python_code)
+
+    def __setstate__(self, state):
+        for name, value in zip(('_cfg_dict', '_filename', '_text', '_env_variables',
+                                '_format_python_code'), state):
+            object.__setattr__(self, name, value)
+
+    def __copy__(self):
+        other = Config.__new__(Config)
+        other.__setstate__(self.__getstate__())
+        object.__setattr__(other, '_cfg_dict', self._cfg_dict.copy())
+        return other
+
+    copy = __copy__
+
+    def __deepcopy__(self, memo):
+        other = Config.__new__(Config)
+        memo[id(self)] = other
+        other.__setstate__(copy.deepcopy(self.__getstate__(), memo))
+        return other
+
+
+
+class DictAction(Action):
+    """argparse action for ``--cfg-options key=value [key=value ...]``.
+
+    Values are parsed as int, float, bool (``true``/``false``), ``None``,
+    lists (``a,b`` or ``[a,b]``) and tuples (``(a,b)``), nesting allowed:
+    ``key="[(1,2),(3,4)]"``.
+    """
+
+    @staticmethod
+    def _parse_int_float_bool(val: str):
+        for cast in (int, float):
+            try:
+                return cast(val)
+            except ValueError:
+                pass
+        if val.lower() in ('true', 'false'):
+            return val.lower() == 'true'
+        if val == 'None':
+            return None
+        return val
+
+    @staticmethod
+    def _parse_iterable(val: str):
+        def next_comma(text: str) -> int:
+            depth = 0
+            for index, char in enumerate(text):
+                if char in '([':
+                    depth += 1
+                elif char in ')]':
+                    depth -= 1
+                elif char == ',' and depth == 0:
+                    return index
+            return len(text)
+
+        if val.count('(') != val.count(')') or val.count('[') != val.count(']'):
+            raise ValueError(f'unbalanced brackets in {val!r}')
+        val = val.strip('\'"').replace(' ', '')
+        is_tuple = False
+        if val.startswith('(') and val.endswith(')'):
+            is_tuple, val = True, val[1:-1]
+        elif val.startswith('[') and val.endswith(']'):
+            val = val[1:-1]
+        elif ',' not in val:
+            return DictAction._parse_int_float_bool(val)
+        values = []
+        while val:
+            comma = next_comma(val)
+            values.append(DictAction._parse_iterable(val[:comma]))
+            val = val[comma + 1:]
+        return tuple(values) if is_tuple else values
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        options = copy.copy(getattr(namespace, self.dest, None) or {})
+        for item in values or []:
+            if '=' not in item:
+                parser.error(f'{option_string}: expected key=value, got {item!r}')
+            key, val = item.split('=', maxsplit=1)
+            options[key] = self._parse_iterable(val)
+        setattr(namespace, self.dest, options)

@@ -1,0 +1,4 @@
+"""Reading and writing json / yaml / pickle files (``mmengine.fileio``)."""
+from .io import dump, load
+
+__all__ = ['dump', 'load']

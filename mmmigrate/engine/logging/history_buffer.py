@@ -1,0 +1,91 @@
+"""``HistoryBuffer``: the series of one logged scalar and its counts."""
+import warnings
+from typing import Callable, Optional, Sequence
+
+
+class HistoryBuffer:
+    """Keeps the values logged under one key (with a count each) and gives
+    window statistics: ``mean``, ``max``, ``min``, ``current``."""
+
+    _statistics_methods: dict = {}
+
+    def __init__(self,
+                 log_history: Sequence = (),
+                 count_history: Sequence = (),
+                 max_length: int = 1000000):
+        if len(log_history) != len(count_history):
+            raise ValueError('log_history and count_history must have the same length')
+        self.max_length = max_length
+        self._set_default_statistics()
+        if len(log_history) > max_length:
+            warnings.warn(f'history of length {len(log_history)} exceeds '
+                          f'max_length={max_length}; the oldest values are dropped')
+        self._log_history = list(log_history)[-max_length:]
+        self._count_history = list(count_history)[-max_length:]
+
+    def _set_default_statistics(self) -> None:
+        for name in ('min', 'max', 'current', 'mean'):
+            self._statistics_methods.setdefault(name, getattr(HistoryBuffer, name))
+
+    def update(self, log_val, count: int = 1) -> None:
+        if not isinstance(log_val, (int, float)) or not isinstance(count, (int, float)):
+            raise TypeError('log_val and count must be numbers, got '
+                            f'{type(log_val).__name__} and {type(count).__name__}')
+        self._log_history.append(log_val)
+        self._count_history.append(count)
+        if len(self._log_history) > self.max_length:
+            del self._log_history[0]
+            del self._count_history[0]
+
+    @property
+    def data(self):
+        return list(self._log_history), list(self._count_history)
+
+    @classmethod
+    def register_statistics(cls, method: Callable) -> Callable:
+        if method.__name__ in cls._statistics_methods:
+            raise KeyError(f'statistics method {method.__name__!r} is already registered')
+        cls._statistics_methods[method.__name__] = method
+        return method
+
+    def statistics(self, method_name: str, *args, **kwargs):
+        if method_name not in self._statistics_methods:
+            raise KeyError(f'{method_name!r} is not a registered statistics method '
+                           f'(known: {sorted(self._statistics_methods)})')
+        return self._statistics_methods[method_name](self, *args, **kwargs)
+
+    def _window(self, values: list, window_size: Optional[int]) -> list:
+        if window_size is None:
+            return values
+        if not isinstance(window_size, int):
+            raise TypeError(f'window_size must be an int, got {type(window_size).__name__}')
+        return values[-window_size:]
+
+    def mean(self, window_size: Optional[int] = None) -> float:
+        return (sum(self._window(self._log_history, window_size)) /
+                sum(self._window(self._count_history, window_size)))
+
+    def max(self, window_size: Optional[int] = None):
+        return max(self._window(self._log_history, window_size))
+
+    def min(self, window_size: Optional[int] = None):
+        return min(self._window(self._log_history, window_size))
+
+    def current(self):
+        if not self._log_history:
+            raise ValueError('HistoryBuffer is empty: call update() first')
+        return self._log_history[-1]
+
+    def __getstate__(self) -> dict:
+        return dict(self.__dict__)
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        state.pop('statistics_methods', None)
+        self.__dict__.update(state)
+        # Buffers pickled by MMEngine hold numpy arrays; keep plain lists.
+        self._log_history = [float(v) if hasattr(v, 'item') else v
+                             for v in list(self._log_history)]
+        self._count_history = [int(v) if hasattr(v, 'item') else v
+                               for v in list(self._count_history)]
+        self._set_default_statistics()

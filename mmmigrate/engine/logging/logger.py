@@ -1,0 +1,160 @@
+"""``MMLogger`` (a named, globally reachable ``logging.Logger``) and
+``print_log``, with MMEngine's names and routing rules."""
+import logging
+import logging.handlers
+import os
+import os.path as osp
+import sys
+from typing import Optional, Union
+
+from ..utils.manager import ManagerMixin, _lock
+
+_COLORS = {'ERROR': '31', 'WARNING': '33', 'INFO': '37', 'DEBUG': '32'}
+
+
+class MMFormatter(logging.Formatter):
+    """Formats records as ``time - logger - LEVEL - message``; errors also
+    carry the source location. ``color`` adds ANSI colours for terminals."""
+
+    def __init__(self, color: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self._color = color
+
+    def _level(self, name: str) -> str:
+        if not self._color:
+            return name
+        return f'\033[4m\033[{_COLORS.get(name, "37")}m{name}\033[0m'
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = self._level(record.levelname)
+        if record.levelno >= logging.ERROR:
+            fmt = (f'%(asctime)s - %(name)s - {level} - %(pathname)s - '
+                   '%(funcName)s - %(lineno)d - %(message)s')
+        else:
+            fmt = f'%(asctime)s - %(name)s - {level} - %(message)s'
+        self._style._fmt = fmt
+        return super().format(record)
+
+
+class FilterDuplicateWarning(logging.Filter):
+    """Show each distinct warning message once."""
+
+    def __init__(self, name: str = 'mmengine'):
+        super().__init__(name)
+        self.seen: set = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.WARNING:
+            return True
+        if record.msg in self.seen:
+            return False
+        self.seen.add(record.msg)
+        return True
+
+
+def _rank_and_world_size():
+    try:
+        from ..dist import get_dist_info
+    except ImportError:  # torch missing: single process
+        return 0, 1
+    return get_dist_info()
+
+
+class MMLogger(logging.Logger, ManagerMixin):
+    """A logger that writes to stdout (rank 0 only below ERROR) and, when
+    ``log_file`` is given, to that file.
+
+    Instances are created with ``MMLogger.get_instance(name, ...)`` and the
+    newest one is ``MMLogger.get_current_instance()``, which is where
+    ``print_log(..., logger='current')`` goes.
+    """
+
+    def __init__(self,
+                 name: str,
+                 logger_name: str = 'mmengine',
+                 log_file: Optional[str] = None,
+                 log_level: Union[int, str] = 'INFO',
+                 file_mode: str = 'w',
+                 distributed: bool = False,
+                 file_handler_cfg: Optional[dict] = None):
+        logging.Logger.__init__(self, logger_name)
+        ManagerMixin.__init__(self, name)
+        if isinstance(log_level, str):
+            log_level = logging._nameToLevel[log_level.upper()]
+        rank, world_size = _rank_and_world_size()
+
+        stream_handler = logging.StreamHandler(stream=sys.stdout)
+        stream_handler.setFormatter(
+            MMFormatter(color=sys.stdout.isatty(), datefmt='%m/%d %H:%M:%S'))
+        stream_handler.setLevel(log_level if rank == 0 else logging.ERROR)
+        stream_handler.addFilter(FilterDuplicateWarning(logger_name))
+        self.handlers.append(stream_handler)
+
+        if log_file is not None:
+            per_rank = (log_level <= logging.DEBUG or distributed) and world_size > 1
+            if per_rank:
+                stem, suffix = osp.splitext(osp.basename(log_file))
+                log_file = osp.join(
+                    osp.dirname(log_file),
+                    f'{stem}_device{os.getenv("LOCAL_RANK", "0")}_rank{rank}{suffix}')
+            if rank == 0 or per_rank:
+                os.makedirs(osp.dirname(osp.abspath(log_file)), exist_ok=True)
+                if file_handler_cfg is not None:
+                    file_handler_cfg = dict(file_handler_cfg)
+                    handler_cls = getattr(logging.handlers, file_handler_cfg.pop('type'))
+                    file_handler_cfg.setdefault('filename', log_file)
+                    file_handler = handler_cls(**file_handler_cfg)
+                else:
+                    file_handler = logging.FileHandler(log_file, file_mode)
+                file_handler.setFormatter(
+                    MMFormatter(color=False, datefmt='%Y/%m/%d %H:%M:%S'))
+                file_handler.setLevel(log_level)
+                file_handler.addFilter(FilterDuplicateWarning(logger_name))
+                self.handlers.append(file_handler)
+        self._log_file = log_file
+
+    @property
+    def log_file(self) -> Optional[str]:
+        return self._log_file
+
+    @classmethod
+    def get_current_instance(cls) -> 'MMLogger':
+        if not cls._instance_dict:
+            cls.get_instance('mmengine')
+        return super().get_current_instance()
+
+    def callHandlers(self, record: logging.LogRecord) -> None:
+        # MMLogger never propagates to the root logger: its own handlers
+        # decide what is shown.
+        for handler in self.handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+
+    def setLevel(self, level) -> None:
+        self.level = logging._checkLevel(level)
+        with _lock:
+            for logger in MMLogger._instance_dict.values():
+                logger._cache.clear()
+
+
+def print_log(msg,
+              logger: Optional[Union[logging.Logger, str]] = None,
+              level: int = logging.INFO) -> None:
+    """Send ``msg`` to ``logger``: None prints it, ``'silent'`` drops it,
+    ``'current'`` uses the newest MMLogger, another string names an MMLogger
+    instance, and a ``logging.Logger`` is used as is."""
+    if logger is None:
+        print(msg)
+    elif isinstance(logger, logging.Logger):
+        logger.log(level, msg)
+    elif logger == 'silent':
+        pass
+    elif logger == 'current':
+        MMLogger.get_current_instance().log(level, msg)
+    elif isinstance(logger, str):
+        if not MMLogger.check_instance_created(logger):
+            raise ValueError(f'MMLogger {logger!r} has not been created')
+        MMLogger.get_instance(logger).log(level, msg)
+    else:
+        raise TypeError('logger must be a logging.Logger, a str, "silent", '
+                        f'"current" or None, got {type(logger).__name__}')

@@ -1,0 +1,194 @@
+"""``BaseDataElement``: a sample's data (tensors, annotations, predictions)
+plus its meta information, moved between devices as a unit."""
+import copy
+from typing import Any, Iterator, Optional, Tuple
+
+_PRIVATE = ('_metainfo_fields', '_data_fields')
+
+
+class BaseDataElement:
+    """Holds two kinds of fields, set as attributes:
+
+    - *metainfo* (``metainfo=dict(img_shape=..., ...)``): facts about the
+      sample, never moved or converted;
+    - *data* (keyword arguments or attribute assignment): tensors and other
+      values that ``to()``, ``cpu()``, ``cuda()``, ``detach()``,
+      ``numpy()`` and ``to_tensor()`` convert.
+    A name belongs to one kind only.
+    """
+
+    def __init__(self, *, metainfo: Optional[dict] = None, **kwargs) -> None:
+        self._metainfo_fields: set = set()
+        self._data_fields: set = set()
+        if metainfo is not None:
+            self.set_metainfo(metainfo)
+        if kwargs:
+            self.set_data(kwargs)
+
+    def set_metainfo(self, metainfo: dict) -> None:
+        if not isinstance(metainfo, dict):
+            raise TypeError(f'metainfo must be a dict, got {type(metainfo).__name__}')
+        for key, value in copy.deepcopy(metainfo).items():
+            self.set_field(name=key, value=value, field_type='metainfo')
+
+    def set_data(self, data: dict) -> None:
+        if not isinstance(data, dict):
+            raise TypeError(f'data must be a dict, got {type(data).__name__}')
+        for key, value in data.items():
+            setattr(self, key, value)  # through property setters when defined
+
+    def update(self, instance: 'BaseDataElement') -> None:
+        if not isinstance(instance, BaseDataElement):
+            raise TypeError(f'update() needs a BaseDataElement, got {type(instance).__name__}')
+        self.set_metainfo(dict(instance.metainfo_items()))
+        self.set_data(dict(instance.items()))
+
+    def new(self, *, metainfo: Optional[dict] = None, **kwargs) -> 'BaseDataElement':
+        """A new element of the same type with this element's metainfo (updated
+        by ``metainfo``) and ``kwargs`` as data, or this element's data."""
+        new = type(self)()
+        new.set_metainfo(dict(self.metainfo_items()))
+        if metainfo is not None:
+            new.set_metainfo(metainfo)
+        new.set_data(kwargs if kwargs else dict(self.items()))
+        return new
+
+    def clone(self) -> 'BaseDataElement':
+        clone = type(self)()
+        clone.set_metainfo(dict(self.metainfo_items()))
+        clone.set_data(dict(self.items()))
+        return clone
+
+    def keys(self) -> list:
+        # A property `foo` stores its value in the data field `_foo`.
+        hidden = {'_' + key for key in self._data_fields
+                  if isinstance(getattr(type(self), key, None), property)}
+        return list(self._data_fields - hidden)
+
+    def metainfo_keys(self) -> list:
+        return list(self._metainfo_fields)
+
+    def values(self) -> list:
+        return [getattr(self, k) for k in self.keys()]
+
+    def metainfo_values(self) -> list:
+        return [getattr(self, k) for k in self.metainfo_keys()]
+
+    def all_keys(self) -> list:
+        return self.metainfo_keys() + self.keys()
+
+    def all_values(self) -> list:
+        return self.metainfo_values() + self.values()
+
+    def all_items(self) -> Iterator[Tuple[str, Any]]:
+        for key in self.all_keys():
+            yield key, getattr(self, key)
+
+    def items(self) -> Iterator[Tuple[str, Any]]:
+        for key in self.keys():
+            yield key, getattr(self, key)
+
+    def metainfo_items(self) -> Iterator[Tuple[str, Any]]:
+        for key in self.metainfo_keys():
+            yield key, getattr(self, key)
+
+    @property
+    def metainfo(self) -> dict:
+        return dict(self.metainfo_items())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _PRIVATE:
+            if hasattr(self, name):
+                raise AttributeError(f'{name} is a private attribute and cannot be changed')
+            object.__setattr__(self, name, value)
+        else:
+            self.set_field(name=name, value=value, field_type='data')
+
+    def __delattr__(self, item: str) -> None:
+        if item in _PRIVATE:
+            raise AttributeError(f'{item} is a private attribute and cannot be deleted')
+        object.__delattr__(self, item)
+        self._metainfo_fields.discard(item)
+        self._data_fields.discard(item)
+
+    __delitem__ = __delattr__
+
+    def get(self, key: str, default=None) -> Any:
+        return getattr(self, key, default)
+
+    def pop(self, *args) -> Any:
+        if len(args) > 2:
+            raise TypeError('pop() takes at most 2 arguments')
+        name = args[0]
+        for fields in (self._metainfo_fields, self._data_fields):
+            if name in fields:
+                fields.remove(name)
+                return self.__dict__.pop(*args)
+        if len(args) == 2:
+            return args[1]
+        raise KeyError(f'{name} is not contained in metainfo or data')
+
+    def __contains__(self, item: str) -> bool:
+        return item in self._data_fields or item in self._metainfo_fields
+
+    def set_field(self, value: Any, name: str, dtype=None, field_type: str = 'data') -> None:
+        if field_type not in ('metainfo', 'data'):
+            raise ValueError(f'field_type must be "metainfo" or "data", got {field_type!r}')
+        if dtype is not None and not isinstance(value, dtype):
+            raise TypeError(f'{name} must be of type {dtype}, got {type(value).__name__}')
+        if field_type == 'metainfo':
+            if name in self._data_fields:
+                raise AttributeError(f'cannot make {name} a metainfo field: it is a data field')
+            self._metainfo_fields.add(name)
+        else:
+            if name in self._metainfo_fields:
+                raise AttributeError(f'cannot make {name} a data field: it is a metainfo field')
+            self._data_fields.add(name)
+        object.__setattr__(self, name, value)
+
+    def _convert(self, convert) -> 'BaseDataElement':
+        new = self.new()
+        for key, value in self.items():
+            new.set_data({key: convert(value)})
+        return new
+
+    def to(self, *args, **kwargs) -> 'BaseDataElement':
+        return self._convert(lambda v: v.to(*args, **kwargs) if hasattr(v, 'to') else v)
+
+    def cpu(self) -> 'BaseDataElement':
+        return self._convert(lambda v: v.cpu() if hasattr(v, 'cpu') else v)
+
+    def cuda(self) -> 'BaseDataElement':
+        return self._convert(lambda v: v.cuda() if hasattr(v, 'cuda') else v)
+
+    def detach(self) -> 'BaseDataElement':
+        return self._convert(lambda v: v.detach() if hasattr(v, 'detach') else v)
+
+    def numpy(self) -> 'BaseDataElement':
+        def convert(v):
+            if isinstance(v, BaseDataElement):
+                return v.numpy()
+            return v.detach().cpu().numpy() if hasattr(v, 'detach') else v
+        return self._convert(convert)
+
+    def to_tensor(self) -> 'BaseDataElement':
+        import torch
+
+        def convert(v):
+            if isinstance(v, BaseDataElement):
+                return v.to_tensor()
+            if type(v).__module__ == 'numpy' and hasattr(v, 'shape'):
+                return torch.from_numpy(v)
+            return v
+        return self._convert(convert)
+
+    def to_dict(self) -> dict:
+        return {k: v.to_dict() if isinstance(v, BaseDataElement) else v
+                for k, v in self.all_items()}
+
+    def __repr__(self) -> str:
+        def block(title, items):
+            lines = [f'    {k}: {v!r}'.replace('\n', '\n        ') for k, v in items]
+            return f'\n    {title}:\n' + '\n'.join(lines) if lines else ''
+        return (f'<{type(self).__name__}({block("META INFORMATION", self.metainfo_items())}'
+                f'{block("DATA FIELDS", self.items())}\n) at {hex(id(self))}>')

@@ -1,0 +1,1 @@
+"""The static codemod (libcst): never imports torch, never executes input."""

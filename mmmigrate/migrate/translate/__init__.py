@@ -1,0 +1,1 @@
+"""Pure functions from legacy MMCV config values to MMEngine config values."""
