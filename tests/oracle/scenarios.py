@@ -21,7 +21,7 @@ import warnings
 import torch
 import torch.nn as nn
 
-SUITES = ('schedulers', 'paramwise', 'training', 'parse_losses', 'config')
+SUITES = ('schedulers', 'paramwise', 'training', 'parse_losses', 'config', 'model')
 
 
 def load_backend(name: str):
@@ -42,7 +42,10 @@ def tensor_hex(tensor) -> list:
 
 
 def _fresh_message_hub(E, name):
-    return E.logging.MessageHub.get_instance(name)
+    """A new MessageHub, made the current one (optimizer wrappers log the
+    grad norm into the current hub)."""
+    import uuid
+    return E.logging.MessageHub.get_instance(f'{name}-{uuid.uuid4().hex}')
 
 
 # --------------------------------------------------------------- schedulers
@@ -528,18 +531,126 @@ def suite_config(E) -> dict:
     return results
 
 
+# -------------------------------------------------------------------- model
+INIT_CASES = {
+    'constant_layer': dict(type='Constant', val=0.5, bias=0.1, layer='Linear'),
+    'normal_conv': dict(type='Normal', std=0.02, layer=['Conv2d']),
+    'xavier_uniform': dict(type='Xavier', gain=2, distribution='uniform', layer='Linear'),
+    'kaiming_both': dict(type='Kaiming', layer=['Conv2d', 'Linear'], mode='fan_in'),
+    'uniform_bias_prob': dict(type='Uniform', a=-0.1, b=0.1, bias_prob=0.01, layer='Linear'),
+    'trunc_normal': dict(type='TruncNormal', std=0.5, a=-0.6, b=0.6, layer='Conv2d'),
+    'caffe2_xavier': dict(type='Caffe2Xavier', layer='Conv2d'),
+    'override_by_name': dict(type='Constant', val=1.0, layer='Conv2d',
+                             override=dict(name='head', type='Normal', std=0.1)),
+    'override_name_only': dict(type='Xavier', layer='Linear', override=dict(name='conv')),
+    'list_cfg': [dict(type='Constant', val=2.0, layer='Conv2d'),
+                 dict(type='Kaiming', layer='Linear', distribution='uniform')],
+}
+
+
+def _init_net_class(E):
+    class Child(E.model.BaseModule):
+        def __init__(self):
+            super().__init__(init_cfg=dict(type='Constant', val=3.0, layer='Linear'))
+            self.fc = nn.Linear(3, 3)
+
+    class Net(E.model.BaseModule):
+        def __init__(self, init_cfg=None):
+            super().__init__(init_cfg)
+            self.conv = nn.Conv2d(2, 3, 3)
+            self.head = nn.Linear(3, 2)
+            self.child = Child()
+            self.seq = E.model.Sequential(nn.Linear(2, 2), init_cfg=dict(
+                type='Constant', val=-1.0, layer='Linear'))
+    return Net
+
+
+def suite_model(E) -> dict:
+    results = {}
+    Net = _init_net_class(E)
+    for name, init_cfg in INIT_CASES.items():
+        torch.manual_seed(0)
+        net = Net(init_cfg)
+        net.init_weights()
+        results[f'init_{name}'] = {k: tensor_hex(v) for k, v in net.state_dict().items()}
+    # Pretrained is applied after the children's own init (MMEngine order).
+    with tempfile.TemporaryDirectory() as tmp:
+        torch.manual_seed(1)
+        donor = Net()
+        for param in donor.parameters():
+            nn.init.constant_(param, 5.0)
+        path = os.path.join(tmp, 'pretrained.pth')
+        torch.save({'state_dict': donor.state_dict()}, path)
+        torch.save({'state_dict': {f'backbone.{k}': v for k, v in donor.state_dict().items()}},
+                   os.path.join(tmp, 'prefixed.pth'))
+        for name, cfg in {
+            'pretrained_last': [dict(type='Pretrained', checkpoint=path),
+                                dict(type='Constant', val=1.0, layer='Conv2d')],
+            'pretrained_prefix': dict(type='Pretrained', prefix='backbone',
+                                      checkpoint=os.path.join(tmp, 'prefixed.pth')),
+        }.items():
+            torch.manual_seed(0)
+            net = Net(cfg)
+            net.init_weights()
+            results[f'init_{name}'] = {k: tensor_hex(v) for k, v in net.state_dict().items()}
+    results['bias_init_with_prob'] = [fhex(E.model.bias_init_with_prob(p))
+                                      for p in (0.01, 0.1, 0.5, 0.9, 1e-4)]
+
+    g = torch.Generator().manual_seed(3)
+    images = [torch.randint(0, 256, (3, 5, 7), generator=g, dtype=torch.uint8),
+              torch.randint(0, 256, (3, 6, 4), generator=g, dtype=torch.uint8)]
+    preprocessors = {
+        'img_norm_bgr_pad': dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
+                                 bgr_to_rgb=True, pad_size_divisor=4, pad_value=1),
+        'img_plain': dict(),
+        'img_rgb_to_bgr_pad32': dict(rgb_to_bgr=True, pad_size_divisor=32),
+        'img_gray_mean': dict(mean=[127.5], std=[127.5]),
+    }
+    for name, kwargs in preprocessors.items():
+        pre = E.model.ImgDataPreprocessor(**kwargs)
+        out = pre(dict(inputs=[img.clone() for img in images]), training=True)
+        results[f'{name}_list'] = dict(shape=list(out['inputs'].shape),
+                                       values=tensor_hex(out['inputs']),
+                                       data_samples=out['data_samples'])
+        batch = torch.stack([images[0], images[0]])
+        out = pre(dict(inputs=batch.clone(), data_samples=['a', 'b']))
+        results[f'{name}_nchw'] = dict(shape=list(out['inputs'].shape),
+                                       values=tensor_hex(out['inputs']),
+                                       data_samples=out['data_samples'])
+    dataset = importlib.import_module(f'{E.model.__name__.rsplit(".", 1)[0]}.dataset')
+    samples = [dict(inputs=torch.full((2, ), float(i)), meta=dict(id=i, name=f's{i}'),
+                    pair=(i, [i, i + 1])) for i in range(3)]
+    for fn in ('pseudo_collate', 'default_collate'):
+        batch = getattr(dataset, fn)(samples)
+        results[fn] = _describe(batch)
+    return results
+
+
+def _describe(value):
+    """A JSON description of a collated batch: container types and leaves."""
+    if isinstance(value, torch.Tensor):
+        return {'tensor': list(value.shape), 'values': tensor_hex(value)}
+    if isinstance(value, dict):
+        return {'dict': {k: _describe(v) for k, v in value.items()}}
+    if isinstance(value, (list, tuple)):
+        return {type(value).__name__: [_describe(v) for v in value]}
+    return value
+
+
 SUITE_FUNCTIONS = {
     'schedulers': suite_schedulers,
     'paramwise': suite_paramwise,
     'training': suite_training,
     'parse_losses': suite_parse_losses,
     'config': suite_config,
+    'model': suite_model,
 }
 
 
 def run_suite(backend: str, suite: str) -> dict:
     E = load_backend(backend)
-    E.logging.MMLogger.get_instance('oracle-scenarios', log_level='ERROR')
+    if not E.logging.MMLogger.check_instance_created('oracle-scenarios'):
+        E.logging.MMLogger.get_instance('oracle-scenarios', log_level='ERROR')
     return SUITE_FUNCTIONS[suite](E)
 
 
