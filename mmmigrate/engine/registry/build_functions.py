@@ -39,37 +39,68 @@ def _type_name(obj) -> str:
     return getattr(obj, '__name__', repr(obj))
 
 
-def check_arguments(obj_cls, args: dict, registry: Registry) -> None:
-    """Raise a ``BuildError`` naming the type, the offending key and the
-    accepted keys when ``args`` cannot be passed to ``obj_cls``."""
-    try:
-        signature = inspect.signature(obj_cls)
-    except (TypeError, ValueError):
-        return
-    try:
-        signature.bind(**args)
-    except TypeError as e:
-        accepted = [name for name, p in signature.parameters.items()
-                    if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-        raise BuildError(
-            f'cannot build type={_type_name(obj_cls)!r} from the '
-            f'{registry.name!r} registry: {e} (it accepts: {", ".join(accepted)})'
-        ) from None
+def accepted_arguments(obj_cls) -> list:
+    """Argument names ``obj_cls`` accepts, following ``*args, **kwargs``
+    pass-through constructors (mixins) along the MRO."""
+    functions = ([klass.__dict__['__init__'] for klass in obj_cls.__mro__
+                  if '__init__' in klass.__dict__ and klass is not object]
+                 if inspect.isclass(obj_cls) else [obj_cls])
+    names = []
+    for func in functions:
+        try:
+            params = inspect.signature(func).parameters.values()
+        except (TypeError, ValueError):
+            break
+        names += [p.name for p in params if p.name not in names and p.name != 'self'
+                  and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        if not any(p.kind == p.VAR_KEYWORD for p in params):
+            break
+    return names
+
+
+def _argument_error(obj_cls, registry: Registry, error: Exception) -> BuildError:
+    return BuildError(
+        f'cannot build type={_type_name(obj_cls)!r} from the {registry.name!r} registry: '
+        f'{error} (it accepts: {", ".join(accepted_arguments(obj_cls))})')
+
+
+def _is_exact(signature: inspect.Signature) -> bool:
+    return not any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                   for p in signature.parameters.values())
 
 
 def instantiate(obj_cls, args: dict, registry: Registry):
-    """Call ``obj_cls(**args)``; an error raised by the constructor gets a
-    note naming the type and registry."""
-    check_arguments(obj_cls, args, registry)
+    """Call ``obj_cls(**args)``. Arguments that do not fit the constructor
+    raise a ``BuildError`` naming the type, the key and the accepted keys;
+    other errors raised by the constructor get a note naming the type."""
+    try:
+        signature = inspect.signature(obj_cls)
+    except (TypeError, ValueError):
+        signature = None
+    if signature is not None and _is_exact(signature):
+        try:
+            signature.bind(**args)
+        except TypeError as e:
+            raise _argument_error(obj_cls, registry, e) from None
     try:
         if inspect.isclass(obj_cls) and issubclass(obj_cls, ManagerMixin):
             return obj_cls.get_instance(**args)
         return obj_cls(**args)
-    except Exception as e:
-        if hasattr(e, 'add_note'):
-            e.add_note(f'(while building type={_type_name(obj_cls)!r} from the '
-                       f'{registry.name!r} registry)')
+    except TypeError as e:
+        text = str(e)
+        if 'unexpected keyword argument' in text or 'required positional argument' in text:
+            raise _argument_error(obj_cls, registry, e) from e
+        _note(e, obj_cls, registry)
         raise
+    except Exception as e:
+        _note(e, obj_cls, registry)
+        raise
+
+
+def _note(error: Exception, obj_cls, registry: Registry) -> None:
+    if hasattr(error, 'add_note'):
+        error.add_note(f'(while building type={_type_name(obj_cls)!r} from the '
+                       f'{registry.name!r} registry)')
 
 
 def build_from_cfg(cfg: dict, registry: Registry, default_args: Optional[dict] = None) -> Any:

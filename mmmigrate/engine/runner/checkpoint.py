@@ -101,6 +101,7 @@ def _load_checkpoint_to_model(model, checkpoint, strict=False, logger=None,
                               revise_keys=((r'^module\.', ''), )):
     state_dict = checkpoint.get('state_dict', checkpoint)
     metadata = getattr(state_dict, '_metadata', OrderedDict())
+    state_dict = OrderedDict(state_dict)
     for pattern, replacement in revise_keys:
         state_dict = OrderedDict((re.sub(pattern, replacement, k), v)
                                  for k, v in state_dict.items())

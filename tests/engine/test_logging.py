@@ -1,0 +1,70 @@
+"""MessageHub, HistoryBuffer, MMLogger and print_log."""
+import logging
+import uuid
+
+import pytest
+import torch
+
+from mmmigrate.engine.logging import (HistoryBuffer, MessageHub, MMLogger,
+                                      print_log)
+
+
+def test_history_buffer_statistics():
+    buffer = HistoryBuffer()
+    for value in (1.0, 2.0, 6.0):
+        buffer.update(value)
+    assert buffer.mean() == 3.0 and buffer.mean(2) == 4.0
+    assert buffer.max() == 6.0 and buffer.min(2) == 2.0 and buffer.current() == 6.0
+    assert buffer.statistics('mean', 1) == 6.0
+    with pytest.raises(KeyError, match='registered statistics'):
+        buffer.statistics('median')
+    with pytest.raises(TypeError):
+        buffer.update('1')
+    with pytest.raises(ValueError, match='empty'):
+        HistoryBuffer().current()
+
+
+def test_history_buffer_respects_max_length():
+    buffer = HistoryBuffer(max_length=2)
+    for value in range(5):
+        buffer.update(value)
+    assert buffer.data == ([3, 4], [1, 1])
+
+
+def test_message_hub_scalars_info_and_state():
+    hub = MessageHub.get_instance(f'hub-{uuid.uuid4().hex}')
+    assert MessageHub.get_current_instance() is hub
+    hub.update_scalar('train/loss', torch.tensor(2.0))
+    hub.update_scalars({'train/acc': 0.5, 'train/lr': dict(value=0.1, count=2)})
+    hub.update_info('epoch', 3)
+    hub.update_info('scratch', object(), resumed=False)
+    assert hub.get_scalar('train/loss').current() == 2.0
+    assert hub.get_scalar('train/lr').data == ([0.1], [2])
+    with pytest.raises(KeyError, match='has not been logged'):
+        hub.get_scalar('val/acc')
+    state = hub.state_dict()
+    assert 'scratch' not in state['runtime_info'] and state['runtime_info']['epoch'] == 3
+    other = MessageHub(f'hub-{uuid.uuid4().hex}')
+    other.load_state_dict(state)
+    assert other.get_info('epoch') == 3 and other.get_scalar('train/acc').current() == 0.5
+    with pytest.raises(ValueError, match='cannot change it'):
+        hub.update_info('epoch', 4, resumed=False)
+
+
+def test_logger_writes_file_and_print_log_routes(tmp_path, capsys):
+    name = f'log-{uuid.uuid4().hex}'
+    logger = MMLogger.get_instance(name, log_file=str(tmp_path / 'run.log'), log_level='INFO')
+    assert MMLogger.get_current_instance() is logger
+    print_log('to the current logger', logger='current')
+    print_log('by name', logger=name, level=logging.WARNING)
+    print_log('printed', logger=None)
+    print_log('dropped', logger='silent')
+    for handler in logger.handlers:
+        handler.flush()
+    text = (tmp_path / 'run.log').read_text()
+    assert 'to the current logger' in text and 'WARNING - by name' in text
+    assert 'dropped' not in text and 'printed' in capsys.readouterr().out
+    with pytest.raises(ValueError, match='has not been created'):
+        print_log('x', logger='never-created-logger')
+    with pytest.raises(TypeError):
+        print_log('x', logger=3)
