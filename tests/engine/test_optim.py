@@ -123,15 +123,25 @@ def test_amp_wrapper_trains_on_cpu_with_bfloat16():
     assert 'loss_scaler' in wrapper.state_dict()
 
 
-def test_amp_static_loss_scale_stays_fixed():
+@pytest.mark.parametrize('loss_scale', [512., 512])
+def test_amp_static_loss_scale_stays_fixed(loss_scale):
     model = linear()
-    wrapper = AmpOptimWrapper(loss_scale=512., optimizer=sgd(model))
+    wrapper = AmpOptimWrapper(loss_scale=loss_scale, optimizer=sgd(model))
     for _ in range(3):
         wrapper.update_params(model(torch.ones(1, 3)).sum())
     assert wrapper.loss_scaler.get_scale() == 512.
 
 
-@pytest.mark.parametrize('loss_scale', [512, 'static', None])
+def test_amp_dynamic_loss_scale_backs_off_on_overflow():
+    model = linear()
+    wrapper = AmpOptimWrapper(optimizer=sgd(model))
+    before = model.weight.detach().clone()
+    wrapper.update_params(model(torch.ones(1, 3)).sum() * float('inf'))
+    assert wrapper.loss_scaler.get_scale() == 65536. / 2
+    assert torch.equal(before, model.weight)  # the inf step was skipped
+
+
+@pytest.mark.parametrize('loss_scale', [True, 'static', None])
 def test_amp_loss_scale_must_be_dynamic_float_or_dict(loss_scale):
     with pytest.raises(TypeError, match='loss_scale'):
         AmpOptimWrapper(loss_scale=loss_scale, optimizer=sgd(linear()))

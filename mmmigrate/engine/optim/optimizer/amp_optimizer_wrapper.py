@@ -16,11 +16,11 @@ class AmpOptimWrapper(OptimWrapper):
     the loss with a ``torch.amp.GradScaler``.
 
     Args:
-        loss_scale: ``'dynamic'`` (default), a float for a static scale (the
-            scale is reset to it after every step; steps with inf/nan
+        loss_scale: ``'dynamic'`` (default), a number for a static scale
+            (the scale is reset to it after every step; steps with inf/nan
             gradients are still skipped), or a dict of ``GradScaler``
-            arguments. An int is rejected (``512.`` not ``512``), as in
-            MMEngine.
+            arguments. MMEngine rejects an int (``512``) with a TypeError;
+            here it means the same static scale as ``512.``.
         dtype: autocast dtype: ``'float16'``, ``'bfloat16'``, ... or a
             ``torch.dtype``; default float16 on CUDA, bfloat16 on CPU.
         use_fsdp: use FSDP's sharded gradient scaler.
@@ -47,13 +47,13 @@ class AmpOptimWrapper(OptimWrapper):
                 return torch.amp.GradScaler(device, **kw)
         if loss_scale == 'dynamic':
             self.loss_scaler = scaler_type()
-        elif isinstance(loss_scale, float):
-            self._scale_update_param = loss_scale
-            self.loss_scaler = scaler_type(init_scale=loss_scale)
+        elif isinstance(loss_scale, (int, float)) and not isinstance(loss_scale, bool):
+            self._scale_update_param = float(loss_scale)
+            self.loss_scaler = scaler_type(init_scale=float(loss_scale))
         elif isinstance(loss_scale, dict):
             self.loss_scaler = scaler_type(**loss_scale)
         else:
-            raise TypeError("AmpOptimWrapper: `loss_scale` must be 'dynamic', a float "
+            raise TypeError("AmpOptimWrapper: `loss_scale` must be 'dynamic', a number "
                             f'(e.g. 512.) or a dict of GradScaler arguments, got {loss_scale!r}')
         if isinstance(dtype, str):
             if dtype not in self.valid_dtypes:
