@@ -65,17 +65,11 @@ def test_parse_losses_matches_mmengine(engine):
     assert scenarios.suite_parse_losses(engine) == recorded('parse_losses')
 
 
-def test_config_loading_matches_mmengine(engine):
-    actual = scenarios.suite_config(engine)
-    expected = recorded('config')
+@pytest.mark.parametrize('suite', ['config', 'model'])
+def test_config_loading_initializers_and_preprocessors_match_mmengine(engine, suite):
+    actual = scenarios.SUITE_FUNCTIONS[suite](engine)
+    expected = recorded(suite)
     assert sorted(actual) == sorted(expected)
     for key in expected:
         assert actual[key] == expected[key], key
 
-
-def test_initializers_preprocessors_and_collate_match_mmengine(engine):
-    actual = scenarios.suite_model(engine)
-    expected = recorded('model')
-    assert sorted(actual) == sorted(expected)
-    for key in expected:
-        assert actual[key] == expected[key], key

@@ -10,6 +10,15 @@ class BuildError(TypeError):
     """A config's arguments do not fit the constructor of its ``type``."""
 
 
+def _merged_args(cfg, registry, default_args) -> dict:
+    """Validate ``cfg`` and return its keys completed by ``default_args``."""
+    _check_cfg(cfg, registry, default_args)
+    args = dict(cfg)
+    for key, value in (default_args or {}).items():
+        args.setdefault(key, value)
+    return args
+
+
 def _check_cfg(cfg, registry, default_args) -> None:
     if not isinstance(cfg, dict):
         raise TypeError(f'a config to build from the {registry.name!r} registry '
@@ -108,13 +117,8 @@ def build_from_cfg(cfg: dict, registry: Registry, default_args: Optional[dict] =
     name or a class/function) called with the other keys, after filling in
     ``default_args`` for keys ``cfg`` lacks. ``_scope_`` in ``cfg`` builds
     in that scope's registry."""
-    _check_cfg(cfg, registry, default_args)
-    args = dict(cfg)
-    if default_args is not None:
-        for key, value in default_args.items():
-            args.setdefault(key, value)
-    scope = args.pop('_scope_', None)
-    with registry.switch_scope_and_registry(scope) as scoped:
+    args = _merged_args(cfg, registry, default_args)
+    with registry.switch_scope_and_registry(args.pop('_scope_', None)) as scoped:
         obj_cls = _resolve_type(args.pop('type'), scoped)
         return instantiate(obj_cls, args, scoped)
 
@@ -135,18 +139,12 @@ def build_scheduler_from_cfg(cfg, registry: Registry, default_args: Optional[dic
     """Build a parameter scheduler; with ``convert_to_iter_based=True`` an
     epoch-based config becomes an iteration-based scheduler through the
     class's ``build_iter_from_epoch`` (``epoch_length`` must be given)."""
-    _check_cfg(cfg, registry, default_args)
-    args = dict(cfg)
-    if default_args is not None:
-        for key, value in default_args.items():
-            args.setdefault(key, value)
-    scope = args.pop('_scope_', None)
-    with registry.switch_scope_and_registry(scope) as scoped:
+    args = _merged_args(cfg, registry, default_args)
+    with registry.switch_scope_and_registry(args.pop('_scope_', None)) as scoped:
+        obj_cls = _resolve_type(args.pop('type'), scoped)
         if not args.pop('convert_to_iter_based', False):
             args.pop('epoch_length', None)
-            obj_cls = _resolve_type(args.pop('type'), scoped)
             return instantiate(obj_cls, args, scoped)
-        obj_cls = _resolve_type(args.pop('type'), scoped)
         if not args.get('by_epoch', True):
             raise ValueError(
                 f'{_type_name(obj_cls)}: convert_to_iter_based=True needs an '
@@ -164,8 +162,7 @@ def build_runner_from_cfg(cfg, registry: Registry):
     ``'Runner'``) names the class, whose ``from_cfg`` reads the rest."""
     if not isinstance(cfg, dict):
         raise TypeError(f'a runner config must be a dict, got {type(cfg).__name__}')
-    args = dict(cfg) if not hasattr(cfg, 'copy') else cfg.copy()
-    scope = args.pop('_scope_', None)
-    with registry.switch_scope_and_registry(scope) as scoped:
+    args = cfg.copy()
+    with registry.switch_scope_and_registry(args.pop('_scope_', None)) as scoped:
         runner_cls = _resolve_type(args.get('runner_type', 'Runner'), scoped)
         return runner_cls.from_cfg(args)

@@ -1,6 +1,5 @@
 """Small type checks and helpers with MMEngine's names (``mmengine.utils``)."""
 import importlib
-import inspect
 import os
 import os.path as osp
 import re
@@ -176,10 +175,3 @@ def get_object_from_string(obj_name: str):
         return None
     return obj
 
-
-def signature_names(func: Callable) -> list:
-    """Parameter names of ``func`` (used for clear build errors)."""
-    try:
-        return list(inspect.signature(func).parameters)
-    except (TypeError, ValueError):
-        return []

@@ -66,8 +66,19 @@ class _ParamScheduler:
                  last_step: int = -1,
                  by_epoch: bool = True,
                  verbose: bool = False):
-        from ..optimizer.base import BaseOptimWrapper
+        self._attach(optimizer, param_name, begin, end, last_step, by_epoch)
+        self.base_values = [group[f'initial_{param_name}'] for group in optimizer.param_groups]
+        self.last_step = last_step
+        self._global_step = -1
+        self.verbose = verbose
+        self.step()
+
+    def _attach(self, optimizer, param_name: str, begin, end, last_step, by_epoch) -> None:
+        """Validate the arguments every scheduler shares and record the
+        value each param group starts from (``initial_<param_name>``)."""
         from torch.optim import Optimizer
+
+        from ..optimizer.base import BaseOptimWrapper
         cls_name = type(self).__name__
         if not isinstance(optimizer, (Optimizer, BaseOptimWrapper)):
             raise TypeError(f'{cls_name}: `optimizer` must be a torch Optimizer or an '
@@ -88,11 +99,6 @@ class _ParamScheduler:
             elif initial_key not in group:
                 raise KeyError(f'{cls_name}: param_groups[{index}] has no '
                                f'{initial_key!r}, needed to resume with last_step={last_step}')
-        self.base_values = [group[initial_key] for group in optimizer.param_groups]
-        self.last_step = last_step
-        self._global_step = -1
-        self.verbose = verbose
-        self.step()
 
     @classmethod
     def build_iter_from_epoch(cls, *args, **kwargs):
@@ -511,27 +517,10 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
                  begin: int = 0, end: int = INF, last_step: int = -1,
                  by_epoch: bool = True, verbose: bool = False):
         from ..optimizer.base import BaseOptimWrapper
-        from torch.optim import Optimizer
         cls_name = type(self).__name__
-        if not isinstance(optimizer, (Optimizer, BaseOptimWrapper)):
-            raise TypeError(f'{cls_name}: `optimizer` must be a torch Optimizer or an '
-                            f'OptimWrapper, got {type(optimizer).__name__}')
-        self.optimizer = optimizer
-        self.param_name = param_name
-        _check_window(cls_name, begin, end)
-        self.begin = begin
-        self.end = end
         if not by_epoch:
             raise ValueError(f'{cls_name} supports by_epoch=True only')
-        self.by_epoch = by_epoch
-        if not isinstance(last_step, int) or last_step < -1:
-            raise ValueError(f'{cls_name}: `last_step` must be an int >= -1, got {last_step!r}')
-        initial_key = f'initial_{param_name}'
-        for index, group in enumerate(optimizer.param_groups):
-            if last_step == -1:
-                group.setdefault(initial_key, group[param_name])
-            elif initial_key not in group:
-                raise KeyError(f'{cls_name}: param_groups[{index}] has no {initial_key!r}')
+        self._attach(optimizer, param_name, begin, end, last_step, by_epoch)
         self.last_step = last_step
         self._global_step = 0
         self.verbose = verbose
