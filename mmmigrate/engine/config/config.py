@@ -153,6 +153,8 @@ class Config:
 
     # -- dict-like access -----------------------------------------------
     def __getattr__(self, name: str) -> Any:
+        if name == '_cfg_dict':  # not set yet (e.g. while unpickling)
+            raise AttributeError(name)
         return getattr(self._cfg_dict, name)
 
     def __getitem__(self, name):
