@@ -73,3 +73,16 @@ def test_config_loading_initializers_and_preprocessors_match_mmengine(engine, su
     for key in expected:
         assert actual[key] == expected[key], key
 
+
+
+@pytest.mark.parametrize('case', scenarios.RUNNER_CASES)
+def test_runner_matches_mmengine_bitwise(engine, case, tmp_path):
+    """Same config and seed: loss, lr and momentum at every iteration, the
+    validation and checkpoint events, the best checkpoint and the final
+    parameters are identical to real MMEngine."""
+    actual = scenarios.run_runner_case(engine, case, str(tmp_path))
+    expected = recorded('runner')[case]
+    assert sorted(actual) == sorted(expected)
+    for key in ('loss', 'lr', 'momentum', 'grad_norm', 'val', 'saves', 'files', 'best_score',
+                'params'):
+        assert actual[key] == expected[key], key

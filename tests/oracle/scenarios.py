@@ -21,13 +21,14 @@ import warnings
 import torch
 import torch.nn as nn
 
-SUITES = ('schedulers', 'paramwise', 'training', 'parse_losses', 'config', 'model')
+SUITES = ('schedulers', 'paramwise', 'training', 'parse_losses', 'config', 'model', 'runner')
 
 
 def load_backend(name: str):
     """Import the engine under test: 'mmengine' or 'mmmigrate.engine'."""
     modules = {}
-    for part in ('config', 'logging', 'model', 'optim', 'registry'):
+    for part in ('config', 'dataset', 'evaluator', 'hooks', 'logging', 'model', 'optim',
+                 'registry', 'runner'):
         modules[part] = importlib.import_module(f'{name}.{part}')
     return argparse.Namespace(**modules)
 
@@ -637,6 +638,169 @@ def _describe(value):
     return value
 
 
+# ------------------------------------------------------------------- runner
+class ToyDataset:
+    """Fixed random regression data (its own generator: the global RNG is
+    left to the runner)."""
+
+    def __init__(self, size=24, seed=5):
+        g = torch.Generator().manual_seed(seed)
+        self.inputs = torch.randn(size, 4, generator=g)
+        self.labels = (self.inputs @ torch.tensor([1.0, -2.0, 0.5, 0.0]) > 0).float()
+        self.metainfo = dict(classes=('neg', 'pos'))
+
+    def __len__(self):
+        return len(self.inputs)
+
+    def __getitem__(self, idx):
+        return dict(inputs=self.inputs[idx], labels=self.labels[idx])
+
+
+def _runner_classes(E):
+    class RunnerToyModel(E.model.BaseModel):
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(4, 16), nn.BatchNorm1d(16), nn.ReLU(),
+                                     nn.Dropout(0.2), nn.Linear(16, 1))
+
+        def forward(self, inputs, labels=None, mode='tensor'):
+            logits = self.net(inputs).squeeze(1)
+            if mode == 'loss':
+                return dict(loss_bce=nn.functional.binary_cross_entropy_with_logits(
+                    logits, labels, reduction='none'))
+            if mode == 'predict':
+                return [dict(pred=l, label=y) for l, y in zip(logits, labels)]
+            return logits
+
+    class ToyAccuracy(E.evaluator.BaseMetric):
+        default_prefix = 'toy'
+
+        def process(self, data_batch, data_samples):
+            for sample in data_samples:
+                self.results.append(((sample['pred'] > 0).float() == sample['label']).item())
+
+        def compute_metrics(self, results):
+            return dict(acc=sum(results) / len(results))
+
+    class Recorder(E.hooks.Hook):
+        priority = 'LOWEST'
+
+        def __init__(self, record):
+            self.record = record
+
+        def before_train_iter(self, runner, batch_idx, data_batch=None):
+            wrapper = runner.optim_wrapper
+            self.record['lr'].append([fhex(v) for v in wrapper.get_lr()['lr']])
+            self.record['momentum'].append([fhex(v) for v in
+                                            wrapper.get_momentum()['momentum']])
+
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            self.record['loss'].append(fhex(outputs['loss']))
+
+        def after_val_epoch(self, runner, metrics=None):
+            self.record['val'].append(dict(epoch=runner.epoch, iter=runner.iter,
+                                           metrics={k: fhex(v) for k, v in metrics.items()}))
+
+        def before_save_checkpoint(self, runner, checkpoint):
+            self.record['saves'].append(dict(epoch=checkpoint['meta']['epoch'],
+                                             iter=checkpoint['meta']['iter']))
+
+    return RunnerToyModel, ToyAccuracy, Recorder
+
+
+def _runner_cfg(case: str, work_dir: str, E) -> dict:
+    Model, Metric, _ = _runner_classes_cache(E)
+    loader = dict(dataset=ToyDataset(), batch_size=4, num_workers=0,
+                  sampler=dict(type='DefaultSampler', shuffle=True),
+                  collate_fn=dict(type='default_collate'))
+    val_loader = dict(dataset=ToyDataset(size=10, seed=6), batch_size=3, num_workers=0,
+                      sampler=dict(type='DefaultSampler', shuffle=False),
+                      collate_fn=dict(type='default_collate'))
+    cfg = dict(
+        model=dict(type=Model), work_dir=work_dir, train_dataloader=loader,
+        train_cfg=dict(by_epoch=True, max_epochs=6, val_interval=2),
+        val_dataloader=val_loader, val_cfg=dict(), val_evaluator=dict(type=Metric),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4)),
+        param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=5),
+                         dict(type='CosineAnnealingLR', T_max=6, eta_min=0.001, by_epoch=True)],
+        default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2,
+                                           save_best='toy/acc'),
+                           logger=dict(type='LoggerHook', interval=3)),
+        randomness=dict(seed=2024), experiment_name=f'scenario_{case}',
+        env_cfg=dict(dist_cfg=dict(backend='gloo')))
+    if case == 'iter_loop':
+        cfg['train_dataloader']['sampler'] = dict(type='InfiniteSampler', shuffle=True)
+        cfg['train_cfg'] = dict(by_epoch=False, max_iters=20, val_interval=7)
+        cfg['param_scheduler'] = [
+            dict(type='LinearLR', start_factor=0.2, by_epoch=False, begin=0, end=4),
+            dict(type='MultiStepLR', milestones=[10, 15], gamma=0.5, by_epoch=False)]
+        cfg['default_hooks']['checkpoint'] = dict(type='CheckpointHook', interval=6,
+                                                  by_epoch=False, max_keep_ckpts=2,
+                                                  save_best='toy/acc', rule='greater')
+        cfg['log_processor'] = dict(by_epoch=False)
+    elif case == 'accum_clip_adamw':
+        cfg['optim_wrapper'] = dict(optimizer=dict(type='AdamW', lr=0.01, weight_decay=0.05),
+                                    accumulative_counts=3, clip_grad=dict(max_norm=0.5),
+                                    paramwise_cfg=dict(norm_decay_mult=0.0,
+                                                       bias_decay_mult=0.0))
+        cfg['param_scheduler'] = [
+            dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=8),
+            dict(type='CosineAnnealingLR', eta_min=1e-5, by_epoch=True, begin=1, T_max=5),
+            dict(type='CosineAnnealingMomentum', eta_min=0.85, by_epoch=False, T_max=36)]
+    elif case == 'ema':
+        cfg['custom_hooks'] = [dict(type='EMAHook', momentum=0.1, begin_iter=4)]
+    elif case == 'onecycle_val_every_epoch':
+        cfg['train_cfg'] = dict(type='EpochBasedTrainLoop', max_epochs=4, val_begin=2,
+                                val_interval=1)
+        cfg['param_scheduler'] = dict(type='OneCycleLR', eta_max=0.5, total_steps=24,
+                                      by_epoch=False)
+        cfg['default_hooks']['checkpoint'] = dict(type='CheckpointHook', interval=2,
+                                                  save_best='auto')
+    return cfg
+
+
+_CLASSES = {}
+
+
+def _runner_classes_cache(E):
+    if id(E) not in _CLASSES:
+        _CLASSES[id(E)] = _runner_classes(E)
+    return _CLASSES[id(E)]
+
+
+RUNNER_CASES = ('epoch_val_best_keep', 'iter_loop', 'accum_clip_adamw', 'ema',
+                'onecycle_val_every_epoch')
+
+
+def run_runner_case(E, case: str, work_dir: str) -> dict:
+    _, _, Recorder = _runner_classes_cache(E)
+    record = dict(lr=[], momentum=[], loss=[], val=[], saves=[])
+    cfg = _runner_cfg(case, work_dir, E)
+    cfg.setdefault('custom_hooks', []).append(Recorder(record))
+    runner = E.runner.Runner(**cfg)
+    runner.train()
+    inner = runner.model.module if hasattr(runner.model, 'module') else runner.model
+    record['params'] = {k: tensor_hex(v) for k, v in inner.state_dict().items()}
+    record['files'] = sorted(f for f in os.listdir(work_dir) if f.endswith('.pth'))
+    record['best_score'] = runner.message_hub.get_info('best_score')
+    record['grad_norm'] = ([fhex(v) for v in runner.message_hub.get_scalar(
+        'train/grad_norm').data[0]] if 'train/grad_norm' in runner.message_hub.log_scalars
+        else [])
+    if record['best_score'] is not None:
+        record['best_score'] = fhex(record['best_score'])
+    return record
+
+
+def suite_runner(E) -> dict:
+    results = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        for case in RUNNER_CASES:
+            with tempfile.TemporaryDirectory() as work_dir:
+                results[case] = run_runner_case(E, case, work_dir)
+    return results
+
+
 SUITE_FUNCTIONS = {
     'schedulers': suite_schedulers,
     'paramwise': suite_paramwise,
@@ -644,6 +808,7 @@ SUITE_FUNCTIONS = {
     'parse_losses': suite_parse_losses,
     'config': suite_config,
     'model': suite_model,
+    'runner': suite_runner,
 }
 
 

@@ -1,8 +1,17 @@
-"""Process-group helpers on top of ``torch.distributed`` (``mmengine.dist``)."""
+"""Distributed helpers on ``torch.distributed`` (``mmengine.dist``)."""
+from .collectives import (all_gather, all_gather_object, all_reduce,
+                          all_reduce_dict, all_reduce_params, broadcast,
+                          broadcast_object_list, collect_results,
+                          collect_results_cpu, collect_results_gpu,
+                          gather_object, get_comm_device, sync_random_seed)
+from .launch import LAUNCHERS, infer_launcher, init_dist
 from .utils import (barrier, get_dist_info, get_rank, get_world_size,
                     is_distributed, is_main_process, master_only)
 
 __all__ = [
-    'barrier', 'get_dist_info', 'get_rank', 'get_world_size',
-    'is_distributed', 'is_main_process', 'master_only'
+    'LAUNCHERS', 'all_gather', 'all_gather_object', 'all_reduce', 'all_reduce_dict',
+    'all_reduce_params', 'barrier', 'broadcast', 'broadcast_object_list',
+    'collect_results', 'collect_results_cpu', 'collect_results_gpu', 'gather_object',
+    'get_comm_device', 'get_dist_info', 'get_rank', 'get_world_size', 'infer_launcher',
+    'init_dist', 'is_distributed', 'is_main_process', 'master_only', 'sync_random_seed'
 ]

@@ -76,6 +76,16 @@ class HistoryBuffer:
             raise ValueError('HistoryBuffer is empty: call update() first')
         return self._log_history[-1]
 
+    def to_plain(self) -> dict:
+        """The buffer as plain data (what our checkpoints store)."""
+        return dict(log_history=list(self._log_history),
+                    count_history=list(self._count_history), max_length=self.max_length)
+
+    @classmethod
+    def from_plain(cls, state: dict) -> 'HistoryBuffer':
+        return cls(state['log_history'], state['count_history'],
+                   state.get('max_length', 1000000))
+
     def __getstate__(self) -> dict:
         return dict(self.__dict__)
 

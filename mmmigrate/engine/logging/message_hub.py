@@ -110,6 +110,15 @@ class MessageHub(ManagerMixin):
         return dict(log_scalars=scalars, runtime_info=info,
                     resumed_keys=OrderedDict(self._resumed_keys))
 
+    def plain_state_dict(self) -> dict:
+        """``state_dict()`` with the buffers as plain data: checkpoints built
+        from it load with ``torch.load(weights_only=True)``, in this engine
+        and in MMEngine (which skips the buffers it cannot read)."""
+        state = self.state_dict()
+        state['log_scalars'] = OrderedDict((k, v.to_plain())
+                                           for k, v in state['log_scalars'].items())
+        return state
+
     def load_state_dict(self, state_dict) -> None:
         if isinstance(state_dict, MessageHub):
             state_dict = dict(log_scalars=state_dict._log_scalars,
@@ -122,6 +131,8 @@ class MessageHub(ManagerMixin):
         for key, value in state_dict['log_scalars'].items():
             if isinstance(value, HistoryBuffer):
                 self._log_scalars[key] = copy.deepcopy(value)
+            elif isinstance(value, dict) and 'log_history' in value:
+                self._log_scalars[key] = HistoryBuffer.from_plain(value)
             else:
                 print_log(f'{key} in message_hub is not a HistoryBuffer; not resumed',
                           logger='current', level=logging.WARNING)

@@ -1,5 +1,7 @@
 """Models (``mmengine.model``): ``BaseModule``, ``BaseModel``, data
 preprocessors, weight initialisation and wrapper helpers."""
+from .averaged_model import (BaseAveragedModel, ExponentialMovingAverage,
+                             MomentumAnnealingEMA, StochasticWeightAverage)
 from .base_model import BaseDataPreprocessor, BaseModel, ImgDataPreprocessor
 from .base_module import BaseModule, ModuleDict, ModuleList, Sequential
 from .utils import (convert_sync_batchnorm, detect_anomalous_params,
@@ -11,9 +13,13 @@ from .weight_init import (BaseInit, Caffe2XavierInit, ConstantInit,
                           constant_init, initialize, kaiming_init,
                           normal_init, trunc_normal_, trunc_normal_init,
                           uniform_init, update_init_info, xavier_init)
-from .wrappers import is_model_wrapper
+from .wrappers import (MMDistributedDataParallel, MMFullyShardedDataParallel,
+                       MMSeparateDistributedDataParallel, is_model_wrapper)
 
 __all__ = [
+    'BaseAveragedModel', 'ExponentialMovingAverage', 'MomentumAnnealingEMA',
+    'StochasticWeightAverage', 'MMDistributedDataParallel', 'MMFullyShardedDataParallel',
+    'MMSeparateDistributedDataParallel',
     'BaseDataPreprocessor', 'BaseInit', 'BaseModel', 'BaseModule',
     'Caffe2XavierInit', 'ConstantInit', 'ImgDataPreprocessor', 'KaimingInit',
     'ModuleDict', 'ModuleList', 'NormalInit', 'PretrainedInit', 'Sequential',

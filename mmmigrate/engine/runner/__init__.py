@@ -1,8 +1,18 @@
-"""Runner utilities (``mmengine.runner``): mixed precision and checkpoint
-loading. The Runner and its loops build on these."""
+"""The runner (``mmengine.runner``): Runner, loops, log processing,
+checkpoints, mixed precision."""
+from ..hooks.priority import Priority, get_priority
 from .amp import autocast
-from .checkpoint import (get_state_dict, load_checkpoint, load_state_dict,
-                         weights_to_cpu)
+from .base_loop import BaseLoop
+from .checkpoint import (CheckpointLoader, find_latest_checkpoint, get_state_dict,
+                         load_checkpoint, load_state_dict, save_checkpoint, weights_to_cpu)
+from .log_processor import LogProcessor
+from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
+from .runner import CheckpointMismatchError, Runner
+from .utils import set_random_seed
 
-__all__ = ['autocast', 'get_state_dict', 'load_checkpoint', 'load_state_dict',
-           'weights_to_cpu']
+__all__ = [
+    'BaseLoop', 'CheckpointLoader', 'CheckpointMismatchError', 'EpochBasedTrainLoop',
+    'IterBasedTrainLoop', 'LogProcessor', 'Priority', 'Runner', 'TestLoop', 'ValLoop',
+    'autocast', 'find_latest_checkpoint', 'get_priority', 'get_state_dict', 'load_checkpoint',
+    'load_state_dict', 'save_checkpoint', 'set_random_seed', 'weights_to_cpu'
+]

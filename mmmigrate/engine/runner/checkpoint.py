@@ -1,8 +1,11 @@
 """Loading weights into models (``mmengine.runner.checkpoint``)."""
 import logging
+import os
 import os.path as osp
 import re
+import tempfile
 from collections import OrderedDict, namedtuple
+from contextlib import contextmanager
 
 import torch
 
@@ -62,9 +65,37 @@ def load_state_dict(module, state_dict, strict: bool = False, logger=None) -> No
         print_log(text, logger=logger, level=logging.WARNING)
 
 
+def _mmengine_pickle_globals() -> list:
+    """What a weights-only load must accept to read a checkpoint written by
+    real MMEngine: its HistoryBuffer (mapped onto ours) with the numpy
+    arrays inside."""
+    from ..logging.history_buffer import HistoryBuffer
+    prefix = 'mmengine.logging.history_buffer.HistoryBuffer'
+    allowed = [(HistoryBuffer, prefix)]
+    allowed += [(getattr(HistoryBuffer, name), f'{prefix}.{name}')
+                for name in ('min', 'max', 'current', 'mean')]
+    try:
+        import numpy as np
+    except ImportError:
+        return allowed
+    core = getattr(np, '_core', None) or np.core
+    allowed += [core.multiarray._reconstruct, np.ndarray, np.dtype,
+                (core.multiarray._reconstruct, 'numpy.core.multiarray._reconstruct')]
+    allowed += [type(np.dtype(name)) for name in ('float64', 'float32', 'int64', 'int32')]
+    allowed += [core.multiarray.scalar]
+    return allowed
+
+
+@contextmanager
+def _accept_mmengine_objects():
+    with torch.serialization.safe_globals(_mmengine_pickle_globals()):
+        yield
+
+
 def _torch_load(filename, map_location, weights_only: bool):
     try:
-        return torch.load(filename, map_location=map_location, weights_only=weights_only)
+        with _accept_mmengine_objects():
+            return torch.load(filename, map_location=map_location, weights_only=weights_only)
     except Exception as e:
         if weights_only and type(e).__name__ == 'UnpicklingError':
             raise RuntimeError(
@@ -73,16 +104,60 @@ def _torch_load(filename, map_location, weights_only: bool):
         raise
 
 
-def _load_checkpoint(filename, map_location=None, logger=None, weights_only: bool = True):
-    """Read a checkpoint file (``http(s)://`` URLs are downloaded to torch's
-    cache). ``weights_only=True`` refuses pickled code objects."""
-    filename = str(filename)
-    if filename.startswith(('http://', 'https://')):
-        return torch.hub.load_state_dict_from_url(filename, map_location=map_location,
-                                                  weights_only=weights_only)
+class CheckpointLoader:
+    """Checkpoint readers by path prefix; ``register_scheme`` adds one."""
+
+    _schemes: dict = {}
+
+    @classmethod
+    def register_scheme(cls, prefixes, loader=None, force: bool = False):
+        if isinstance(prefixes, str):
+            prefixes = [prefixes]
+
+        def register(func):
+            for prefix in prefixes:
+                if prefix in cls._schemes and not force:
+                    raise KeyError(f'{prefix} is already registered as a loader backend, add '
+                                   '"force=True" if you want to override it')
+                cls._schemes[prefix] = func
+            # longer prefixes first, so 'https://' wins over a shorter one
+            cls._schemes = dict(sorted(cls._schemes.items(), key=lambda x: -len(x[0])))
+            return func
+
+        return register(loader) if loader is not None else register
+
+    @classmethod
+    def _get_checkpoint_loader(cls, path: str):
+        for prefix, loader in cls._schemes.items():
+            if re.match(prefix, path) is not None:
+                return loader
+        return _load_local
+
+    @classmethod
+    def load_checkpoint(cls, filename, map_location=None, logger='current',
+                        weights_only: bool = True):
+        loader = cls._get_checkpoint_loader(str(filename))
+        return loader(str(filename), map_location, weights_only=weights_only)
+
+
+def _load_local(filename, map_location, weights_only: bool = True):
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename} does not exist')
     return _torch_load(filename, map_location, weights_only)
+
+
+@CheckpointLoader.register_scheme(prefixes=('http://', 'https://'))
+def _load_from_http(filename, map_location=None, weights_only: bool = True):
+    return torch.hub.load_state_dict_from_url(filename, map_location=map_location,
+                                              weights_only=weights_only)
+
+
+def _load_checkpoint(filename, map_location=None, logger=None, weights_only: bool = True):
+    """Read a checkpoint (a local path, or a URL downloaded to torch's
+    cache). ``weights_only=True`` refuses pickled code objects; checkpoints
+    written by real MMEngine still load (their message-hub buffers are
+    mapped onto ours)."""
+    return CheckpointLoader.load_checkpoint(filename, map_location, logger, weights_only)
 
 
 def _load_checkpoint_with_prefix(prefix: str, filename, map_location=None):
@@ -139,3 +214,58 @@ def get_state_dict(module, destination=None, prefix: str = '', keep_vars: bool =
     while is_model_wrapper(module):
         module = module.module
     return module.state_dict(destination=destination, prefix=prefix, keep_vars=keep_vars)
+
+
+def atomic_write_bytes(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash never leaves a truncated
+    file there: write a temporary file in the same directory, flush and
+    fsync it, then rename it over ``path``."""
+    directory = osp.dirname(osp.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f'.{osp.basename(path)}.', suffix='.tmp', dir=directory)
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if osp.exists(tmp):
+            os.remove(tmp)
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def atomic_write_text(path: str, text: str) -> None:
+    atomic_write_bytes(path, text.encode('utf-8'))
+
+
+def save_checkpoint(checkpoint: dict, filename: str, file_client_args=None,
+                    backend_args=None) -> None:
+    """``torch.save`` ``checkpoint`` to ``filename`` atomically (local paths)."""
+    import io
+    if file_client_args is not None or backend_args is not None:
+        raise ValueError('save_checkpoint: remote storage (file_client_args/backend_args) is '
+                         'not supported by the bundled engine')
+    buffer = io.BytesIO()
+    torch.save(checkpoint, buffer)
+    atomic_write_bytes(str(filename), buffer.getvalue())
+
+
+def find_latest_checkpoint(path: str):
+    """The checkpoint named in ``path/last_checkpoint``, or None."""
+    save_file = osp.join(path, 'last_checkpoint')
+    if not osp.exists(save_file):
+        print_log('Did not find last_checkpoint to be resumed.', logger='current')
+        return None
+    with open(save_file) as f:
+        return f.read().strip()

@@ -1,0 +1,142 @@
+"""Visualizer backends: where scalars and configs go (``mmengine.visualization``)."""
+import copy
+import json
+import os
+import os.path as osp
+from typing import Any, Optional
+
+from ..registry import VISBACKENDS
+
+
+def _number(value):
+    return value.item() if hasattr(value, 'item') else value
+
+
+class BaseVisBackend:
+    """A backend writes under ``save_dir``; its environment (directories,
+    clients) is created on first use."""
+
+    def __init__(self, save_dir: str):
+        self._save_dir = save_dir
+        self._env_initialized = False
+
+    def _ensure_env(self) -> None:
+        if not self._env_initialized:
+            self._init_env()
+            self._env_initialized = True
+
+    def _init_env(self) -> None:
+        os.makedirs(self._save_dir, exist_ok=True)
+
+    @property
+    def experiment(self) -> Any:
+        self._ensure_env()
+        return self
+
+    def add_config(self, config, **kwargs) -> None:
+        pass
+
+    def add_graph(self, model, data_batch, **kwargs) -> None:
+        pass
+
+    def add_image(self, name: str, image, step: int = 0, **kwargs) -> None:
+        pass
+
+    def add_scalar(self, name: str, value, step: int = 0, **kwargs) -> None:
+        pass
+
+    def add_scalars(self, scalar_dict: dict, step: int = 0, file_path: Optional[str] = None,
+                    **kwargs) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@VISBACKENDS.register_module()
+class LocalVisBackend(BaseVisBackend):
+    """Scalars as JSON lines in ``save_dir/scalars.json`` (and in
+    ``file_path`` when given), the config as ``save_dir/config.py``."""
+
+    def __init__(self, save_dir: str, img_save_dir: str = 'vis_image',
+                 config_save_file: str = 'config.py', scalar_save_file: str = 'scalars.json'):
+        if not config_save_file.endswith('.py'):
+            raise ValueError('LocalVisBackend: config_save_file must end with .py')
+        if not scalar_save_file.endswith('.json'):
+            raise ValueError('LocalVisBackend: scalar_save_file must end with .json')
+        super().__init__(save_dir)
+        self._img_save_dir = img_save_dir
+        self._config_save_file = config_save_file
+        self._scalar_save_file = scalar_save_file
+
+    def _init_env(self) -> None:
+        super()._init_env()
+        self._img_save_dir = osp.join(self._save_dir, self._img_save_dir)
+        self._config_save_file = osp.join(self._save_dir, self._config_save_file)
+        self._scalar_save_file = osp.join(self._save_dir, self._scalar_save_file)
+
+    def add_config(self, config, **kwargs) -> None:
+        self._ensure_env()
+        config.dump(self._config_save_file)
+
+    def add_scalar(self, name: str, value, step: int = 0, **kwargs) -> None:
+        self._ensure_env()
+        self._append({name: _number(value), 'step': step}, self._scalar_save_file)
+
+    def add_scalars(self, scalar_dict: dict, step: int = 0, file_path: Optional[str] = None,
+                    **kwargs) -> None:
+        self._ensure_env()
+        record = {k: _number(v) for k, v in copy.deepcopy(scalar_dict).items()}
+        record.setdefault('step', step)
+        if file_path is not None:
+            if not file_path.endswith('.json'):
+                raise ValueError(f'LocalVisBackend: file_path must end with .json, got {file_path}')
+            path = osp.join(self._save_dir, file_path)
+            if path == self._scalar_save_file:
+                raise ValueError('LocalVisBackend: file_path must differ from scalar_save_file')
+            self._append(record, path)
+        self._append(record, self._scalar_save_file)
+
+    @staticmethod
+    def _append(record: dict, path: str) -> None:
+        with open(path, 'a+', encoding='utf-8') as f:
+            f.write(json.dumps(record) + '\n')
+
+
+@VISBACKENDS.register_module()
+class TensorboardVisBackend(BaseVisBackend):
+    """Scalars and the config text for TensorBoard (needs the ``tensorboard``
+    package)."""
+
+    def _init_env(self) -> None:
+        super()._init_env()
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+        except ImportError as e:
+            raise ImportError('TensorboardVisBackend needs tensorboard: run '
+                              '`pip install tensorboard`, or use LocalVisBackend') from e
+        self._tensorboard = SummaryWriter(self._save_dir)
+
+    @property
+    def experiment(self):
+        self._ensure_env()
+        return self._tensorboard
+
+    def add_config(self, config, **kwargs) -> None:
+        self._ensure_env()
+        self._tensorboard.add_text('config', config.pretty_text)
+
+    def add_scalar(self, name: str, value, step: int = 0, **kwargs) -> None:
+        self._ensure_env()
+        value = _number(value)
+        if isinstance(value, (int, float)):
+            self._tensorboard.add_scalar(name, value, step)
+
+    def add_scalars(self, scalar_dict: dict, step: int = 0, file_path: Optional[str] = None,
+                    **kwargs) -> None:
+        for key, value in scalar_dict.items():
+            self.add_scalar(key, value, step)
+
+    def close(self) -> None:
+        if self._env_initialized:
+            self._tensorboard.close()
