@@ -86,3 +86,12 @@ def test_runner_matches_mmengine_bitwise(engine, case, tmp_path):
     for key in ('loss', 'lr', 'momentum', 'grad_norm', 'val', 'saves', 'files', 'best_score',
                 'params'):
         assert actual[key] == expected[key], key
+
+
+def test_mmengine_checkpoint_resumes_on_our_engine_to_the_same_parameters(engine, tmp_path):
+    """A checkpoint written by real MMEngine (run stopped after 3 of 6
+    epochs) resumes on our engine, loaded weights-only, and finishes with
+    the parameters of MMEngine's uninterrupted run."""
+    resumed = scenarios.run_interop(engine, str(tmp_path), 6,
+                                    resume_from=str(oracle_env.INTEROP_CHECKPOINT))
+    assert resumed == recorded('interop')['uninterrupted']

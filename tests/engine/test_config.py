@@ -132,9 +132,9 @@ def test_dict_action_parses_cfg_options():
     parser = argparse.ArgumentParser()
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     args = parser.parse_args(['--cfg-options', 'a=1', 'b=0.5', 'c=true', 'd=None', 'e=x,y',
-                              'f=[1,(2,3)]', 'g=str'])
+                              'f=[1,(2,3)]', 'g=str', 'h=dict(a=1,b=2)'])
     assert args.cfg_options == dict(a=1, b=0.5, c=True, d=None, e=['x', 'y'],
-                                    f=[1, (2, 3)], g='str')
+                                    f=[1, (2, 3)], g='str', h='dict(a=1,b=2)')
 
 
 @pytest.mark.parametrize('suffix', ['py', 'json', 'yaml', 'yml'])

@@ -34,17 +34,8 @@ def mmengine_python() -> Optional[Path]:
 
 def run_on_mmengine(suite: str, python: Path) -> dict:
     """Run one scenario suite on real MMEngine and return its results."""
-    env = dict(os.environ, PYTHONWARNINGS='ignore', TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, f'{suite}.json')
-        # MMEngine logs to stdout, so the results travel through a file.
-        proc = subprocess.run([str(python), str(SCENARIOS), '--backend', 'mmengine',
-                               '--suite', suite, '--out', out],
-                              capture_output=True, text=True, env=env)
-        if proc.returncode != 0:
-            raise RuntimeError(f'oracle suite {suite} failed:\n{proc.stderr[-4000:]}')
-        with open(out) as f:
-            return json.load(f)
+    # MMEngine logs to stdout, so the results travel through a file.
+    return run_scenario_process(python, 'mmengine', ['--suite', suite])
 
 
 def dumps_one_case_per_line(result: dict) -> str:
@@ -52,6 +43,36 @@ def dumps_one_case_per_line(result: dict) -> str:
     lines = [f'{json.dumps(name)}: {json.dumps(value, sort_keys=True, separators=(",", ":"))}'
              for name, value in sorted(result.items())]
     return '{\n' + ',\n'.join(lines) + '\n}\n'
+
+
+INTEROP_CHECKPOINT = FIXTURES / 'mmengine_interop_epoch_3.pth'
+
+
+def run_scenario_process(python, backend: str, args: list) -> dict:
+    """Run scenarios.py with ``args`` in ``python`` and return its JSON."""
+    env = dict(os.environ, PYTHONWARNINGS='ignore', TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, 'out.json')
+        proc = subprocess.run([str(python), str(SCENARIOS), '--backend', backend, *args,
+                               '--out', out], capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            raise RuntimeError(f'scenario {args} on {backend} failed:\n{proc.stderr[-4000:]}')
+        with open(out) as f:
+            return json.load(f)
+
+
+def record_interop(python) -> None:
+    """An MMEngine checkpoint of a run stopped after 3 of 6 epochs, and the
+    parameters of the uninterrupted MMEngine run."""
+    import shutil
+    with tempfile.TemporaryDirectory() as tmp:
+        full = run_scenario_process(python, 'mmengine', [
+            '--suite', 'interop', '--interop-dir', os.path.join(tmp, 'full')])
+        run_scenario_process(python, 'mmengine', [
+            '--suite', 'interop', '--interop-dir', os.path.join(tmp, 'half'),
+            '--interop-stop-after', '3'])
+        shutil.copyfile(os.path.join(tmp, 'half', 'epoch_3.pth'), INTEROP_CHECKPOINT)
+    fixture_path('interop').write_text(dumps_one_case_per_line({'uninterrupted': full}))
 
 
 def fixture_path(suite: str) -> Path:
@@ -68,7 +89,11 @@ def main() -> int:
               f'  bash {SETUP_MMENGINE} {mmengine_venv()}', file=sys.stderr)
         return 2
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    for suite in sys.argv[1:] or SUITES:
+    for suite in sys.argv[1:] or SUITES + ('interop', ):
+        if suite == 'interop':
+            record_interop(python)
+            print(f'recorded interop -> {INTEROP_CHECKPOINT}')
+            continue
         result = run_on_mmengine(suite, python)
         fixture_path(suite).write_text(dumps_one_case_per_line(result))
         print(f'recorded {suite}: {len(result)} cases -> {fixture_path(suite)}')

@@ -658,10 +658,10 @@ class ToyDataset:
 
 def _runner_classes(E):
     class RunnerToyModel(E.model.BaseModel):
-        def __init__(self):
+        def __init__(self, dropout=0.2):
             super().__init__()
             self.net = nn.Sequential(nn.Linear(4, 16), nn.BatchNorm1d(16), nn.ReLU(),
-                                     nn.Dropout(0.2), nn.Linear(16, 1))
+                                     nn.Dropout(dropout), nn.Linear(16, 1))
 
         def forward(self, inputs, labels=None, mode='tensor'):
             logits = self.net(inputs).squeeze(1)
@@ -791,6 +791,33 @@ def run_runner_case(E, case: str, work_dir: str) -> dict:
     return record
 
 
+def run_interop(E, work_dir: str, stop_after: int, resume_from=None) -> dict:
+    """A deterministic 6-epoch run (no dropout) stopped after ``stop_after``
+    epochs, optionally resumed from another engine's checkpoint; returns
+    the final parameters."""
+    Model, _, _ = _runner_classes_cache(E)
+
+    class StopAfter(E.hooks.Hook):
+        priority = 'LOWEST'
+
+        def after_train_epoch(self, runner):
+            if runner.epoch + 1 == stop_after:
+                runner.train_loop.stop_training = True
+
+    cfg = _runner_cfg('epoch_val_best_keep', work_dir, E)
+    cfg['model'] = dict(type=Model, dropout=0.0)
+    cfg['experiment_name'] = f'interop_{stop_after}_{resume_from is not None}'
+    cfg['custom_hooks'] = [StopAfter()]
+    if resume_from is not None:
+        cfg.update(load_from=resume_from, resume=True)
+    runner = E.runner.Runner(**cfg)
+    runner.train()
+    inner = runner.model.module if hasattr(runner.model, 'module') else runner.model
+    return dict(params={k: tensor_hex(v) for k, v in inner.state_dict().items()},
+                epoch=runner.epoch, iter=runner.iter,
+                lr=[fhex(v) for v in runner.optim_wrapper.get_lr()['lr']])
+
+
 def suite_runner(E) -> dict:
     results = {}
     with warnings.catch_warnings():
@@ -822,10 +849,19 @@ def run_suite(backend: str, suite: str) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--backend', required=True, help="'mmengine' or 'mmmigrate.engine'")
-    parser.add_argument('--suite', required=True, choices=SUITES)
+    parser.add_argument('--suite', required=True, choices=SUITES + ('interop', ))
     parser.add_argument('--out', help='write JSON here instead of stdout')
+    parser.add_argument('--interop-dir', help='with --suite interop: work dir of the run')
+    parser.add_argument('--interop-stop-after', type=int, default=6)
+    parser.add_argument('--resume-from', help='with --suite interop: checkpoint to resume')
     args = parser.parse_args(argv)
-    result = run_suite(args.backend, args.suite)
+    if args.suite == 'interop':
+        E = load_backend(args.backend)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            result = run_interop(E, args.interop_dir, args.interop_stop_after, args.resume_from)
+    else:
+        result = run_suite(args.backend, args.suite)
     text = json.dumps(result, indent=1, sort_keys=True)
     if args.out:
         with open(args.out, 'w') as f:

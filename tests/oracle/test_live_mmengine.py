@@ -2,6 +2,9 @@
 (in its oracle venv) and on our engine in the same test run, and check
 that the committed fixtures are still what the oracle produces."""
 import json
+import sys
+
+import torch
 
 import pytest
 
@@ -41,3 +44,16 @@ def test_committed_fixture_is_current(mmengine_python, suite):
     assert json.loads(oracle_env.fixture_path(suite).read_text()) == oracle, (
         f'tests/fixtures/oracle/mmengine_{suite}.json is stale: re-record it with '
         'python tests/oracle/oracle_env.py')
+
+
+def test_our_checkpoint_resumes_on_mmengine_to_the_same_parameters(mmengine_python, tmp_path):
+    ours = str(tmp_path / 'ours')
+    oracle_env.run_scenario_process(sys.executable, 'mmmigrate.engine', [
+        '--suite', 'interop', '--interop-dir', ours, '--interop-stop-after', '3'])
+    checkpoint = tmp_path / 'ours' / 'epoch_3.pth'
+    # Our checkpoints hold plain data: torch's weights-only loader accepts them.
+    assert 'message_hub' in torch.load(checkpoint, weights_only=True)
+    resumed = oracle_env.run_scenario_process(mmengine_python, 'mmengine', [
+        '--suite', 'interop', '--interop-dir', str(tmp_path / 'mme'),
+        '--resume-from', str(checkpoint)])
+    assert resumed == json.loads(oracle_env.fixture_path('interop').read_text())['uninterrupted']

@@ -253,7 +253,8 @@ class DictAction(Action):
             is_tuple, val = True, val[1:-1]
         elif val.startswith('[') and val.endswith(']'):
             val = val[1:-1]
-        elif ',' not in val:
+        elif next_comma(val) == len(val):
+            # No top-level comma: a single value (also 'f(a,b)'-like text).
             return DictAction._parse_int_float_bool(val)
         values = []
         while val:

@@ -17,6 +17,9 @@ from .hook import DATA_BATCH, Hook
 
 
 def _remove(path: str) -> bool:
+    from ..runner.rng_state import sidecar_paths
+    for sidecar in sidecar_paths(path):
+        os.remove(sidecar)
     if osp.isfile(path):
         os.remove(path)
         return True
@@ -39,6 +42,8 @@ class CheckpointHook(Hook):
     named with their sha256 prefix. The work dir's ``last_checkpoint``
     file always names the newest checkpoint, for ``resume=True``.
     Checkpoints are written atomically. Only local paths are supported.
+    Unlike MMEngine, a previous best checkpoint is only deleted when it lies
+    in this run's ``out_dir`` (a run resumed elsewhere keeps the original).
     """
     out_dir: str
     priority = 'VERY_LOW'
@@ -162,6 +167,7 @@ class CheckpointHook(Hook):
         elif self.out_dir != runner.work_dir:
             self.out_dir = osp.join(self.out_dir, osp.basename(runner.work_dir.rstrip(osp.sep)))
         runner.logger.info(f'Checkpoints will be saved to {self.out_dir}.')
+        self._remove_interrupted_writes()
         hub = runner.message_hub
         if self.save_best is not None:
             if len(self.key_indicators) == 1:
@@ -194,7 +200,9 @@ class CheckpointHook(Hook):
             runner.logger.info(f'Saving checkpoint at {runner.iter + 1} iterations')
             self._save_checkpoint(runner)
 
-    def after_val_epoch(self, runner, metrics) -> None:
+    def after_val_epoch(self, runner, metrics=None) -> None:
+        # `metrics` defaults to None like every other hook's (MMEngine's
+        # CheckpointHook requires it; seed 001's custom loop omits it).
         if not metrics:
             runner.logger.warning('Since `metrics` is an empty dict, the behavior to save '
                                   'the best checkpoint will be skipped in this evaluation.')
@@ -248,6 +256,18 @@ class CheckpointHook(Hook):
             from ..runner.checkpoint import atomic_write_text
             atomic_write_text(osp.join(runner.work_dir, 'last_checkpoint'), self.last_ckpt)
 
+    def _remove_interrupted_writes(self) -> None:
+        """Delete temporary files left by a checkpoint write that a crash
+        interrupted (the checkpoint they were for was never replaced)."""
+        import glob
+        if not is_main_process() or not osp.isdir(self.out_dir):
+            return
+        for tmp in glob.glob(osp.join(glob.escape(self.out_dir), '.*.pth.*.tmp')):
+            os.remove(tmp)
+
+    def _owns(self, path: str) -> bool:
+        return osp.dirname(osp.abspath(path)) == osp.abspath(self.out_dir)
+
     def _save_checkpoint(self, runner) -> None:
         if self.by_epoch:
             step = runner.epoch + 1
@@ -285,7 +305,9 @@ class CheckpointHook(Hook):
                 continue
             updated = True
             hub.update_info(score_key, score)
-            if previous and is_main_process() and _remove(previous):
+            # Only this run's own files are removed: a run resumed into another
+            # work dir leaves the original run's best checkpoint alone.
+            if previous and is_main_process() and self._owns(previous) and _remove(previous):
                 runner.logger.info(f'The previous best checkpoint {previous} is removed')
             best_name = f'best_{key}_{ckpt_filename}'.replace('/', '_')
             path = self._path(best_name)

@@ -2,6 +2,7 @@
 import logging
 import os
 import os.path as osp
+import pickle
 import re
 import tempfile
 from collections import OrderedDict, namedtuple
@@ -65,15 +66,26 @@ def load_state_dict(module, state_dict, strict: bool = False, logger=None) -> No
         print_log(text, logger=logger, level=logging.WARNING)
 
 
+_STATISTICS = ('min', 'max', 'current', 'mean')
+
+
+def _history_buffer_getattr(obj, name: str):
+    """Stands in for ``getattr`` while unpickling: MMEngine pickles its
+    HistoryBuffer's statistics methods as ``getattr(HistoryBuffer, 'mean')``;
+    nothing else may be looked up."""
+    from ..logging.history_buffer import HistoryBuffer
+    if obj is HistoryBuffer and name in _STATISTICS:
+        return getattr(HistoryBuffer, name)
+    raise pickle.UnpicklingError(f'refusing getattr({obj!r}, {name!r}) in a checkpoint')
+
+
 def _mmengine_pickle_globals() -> list:
     """What a weights-only load must accept to read a checkpoint written by
     real MMEngine: its HistoryBuffer (mapped onto ours) with the numpy
     arrays inside."""
     from ..logging.history_buffer import HistoryBuffer
-    prefix = 'mmengine.logging.history_buffer.HistoryBuffer'
-    allowed = [(HistoryBuffer, prefix)]
-    allowed += [(getattr(HistoryBuffer, name), f'{prefix}.{name}')
-                for name in ('min', 'max', 'current', 'mean')]
+    allowed = [(HistoryBuffer, 'mmengine.logging.history_buffer.HistoryBuffer'),
+               (_history_buffer_getattr, 'builtins.getattr')]
     try:
         import numpy as np
     except ImportError:

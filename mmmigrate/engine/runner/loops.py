@@ -63,6 +63,33 @@ class _TrainLoopBase(BaseLoop):
     def iter(self) -> int:
         return self._iter
 
+    def _check_finite_loss(self, outputs) -> None:
+        """Stop on a NaN/inf loss (MMEngine trains on): the weights are
+        already corrupted and every later step is wasted. With mixed
+        precision the gradient scaler skips such steps, so it only warns."""
+        loss = outputs.get('loss') if isinstance(outputs, dict) else None
+        if not isinstance(loss, torch.Tensor) or bool(torch.isfinite(loss).all()):
+            return
+        from ..optim import AmpOptimWrapper
+        where = (f'epoch {self.epoch + 1}, iteration {self.iter + 1}'
+                 if isinstance(self, EpochBasedTrainLoop) else f'iteration {self.iter + 1}')
+        values = {key: round(float(value.detach().float().mean()), 6)
+                  for key, value in outputs.items() if isinstance(value, torch.Tensor)}
+        message = (f'the training loss is not finite at {where} ({values}); lower the '
+                   'learning rate, add gradient clipping (optim_wrapper.clip_grad) or check '
+                   'the data')
+        if isinstance(self.runner.optim_wrapper, AmpOptimWrapper):
+            print_log(message + '; the mixed-precision scaler skips this step',
+                      logger='current', level=logging.WARNING)
+            return
+        raise FloatingPointError(message)
+
+    def _sync_rng_state(self) -> None:
+        # Custom runners derived from an older Runner may lack the method.
+        sync = getattr(self.runner, 'sync_rng_state', None)
+        if sync is not None:
+            sync()
+
     def _decide_current_val_interval(self, progress: int) -> None:
         step = bisect.bisect(self.dynamic_milestones, progress + 1)
         self.val_interval = self.dynamic_intervals[step - 1]
@@ -75,6 +102,7 @@ class _TrainLoopBase(BaseLoop):
         self.runner.call_hook('before_train_iter', batch_idx=batch_idx, data_batch=data_batch)
         outputs = self.runner.model.train_step(data_batch,
                                                optim_wrapper=self.runner.optim_wrapper)
+        self._check_finite_loss(outputs)
         self.runner.call_hook('after_train_iter', batch_idx=batch_idx, data_batch=data_batch,
                               outputs=outputs)
         self._iter += 1
@@ -107,6 +135,7 @@ class EpochBasedTrainLoop(_TrainLoopBase):
     def run_epoch(self) -> None:
         self.runner.call_hook('before_train_epoch')
         self.runner.model.train()
+        self._sync_rng_state()
         for idx, data_batch in enumerate(self.dataloader):
             self.run_iter(idx, data_batch)
         self.runner.call_hook('after_train_epoch')
@@ -171,6 +200,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
                 next(self.dataloader_iterator)
         while self._iter < self._max_iters and not self.stop_training:
             self.runner.model.train()
+            self._sync_rng_state()
             self.run_iter(next(self.dataloader_iterator))
             self._decide_current_val_interval(self._iter)
             if self._should_validate(self._iter, self._max_iters):

@@ -39,6 +39,7 @@ from .checkpoint import (_load_checkpoint, _load_checkpoint_to_model, find_lates
 from .dataloader import build_dataloader
 from .environment import collect_env, raise_open_file_limit, set_multi_processing
 from .log_processor import LogProcessor
+from .rng_state import capture_rng_state, read_sidecar, restore_rng_state, write_sidecar
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
 from .utils import get_batch_size, set_random_seed
 
@@ -47,6 +48,18 @@ ENGINE_VERSION = '0.10.7'
 
 class CheckpointMismatchError(RuntimeError):
     """A checkpoint does not belong to the model it is loaded into."""
+
+
+def _instance_name(manager_cls, name: str) -> str:
+    """``name``, or ``name_<n>`` when an instance of that name exists: two
+    runners started in the same second must not share a logger, message
+    hub or visualizer."""
+    if not manager_cls.check_instance_created(name):
+        return name
+    index = 1
+    while manager_cls.check_instance_created(f'{name}_{index}'):
+        index += 1
+    return f'{name}_{index}'
 
 
 def _all_or_none(names: str, values) -> None:
@@ -132,8 +145,8 @@ class Runner:
         self._log_dir = osp.join(self.work_dir, self.timestamp)
         mkdir_or_exist(self._log_dir)
         if default_scope is not None:
-            default_scope = DefaultScope.get_instance(self._experiment_name,
-                                                      scope_name=default_scope)
+            default_scope = DefaultScope.get_instance(
+                _instance_name(DefaultScope, self._experiment_name), scope_name=default_scope)
         self.default_scope = default_scope
 
         self.log_processor = self.build_log_processor(
@@ -148,6 +161,8 @@ class Runner:
         self._load_from = load_from
         self._resume = resume
         self._has_loaded = False
+        self._rng_state_to_restore = None
+        self._rng_pending_checkpoint = None
         if isinstance(model, dict) and data_preprocessor is not None:
             model.setdefault('data_preprocessor', data_preprocessor)
         self.model = self.build_model(model)
@@ -342,28 +357,29 @@ class Runner:
         log_cfg = dict(log_level=log_level,
                        log_file=log_file or osp.join(self._log_dir, f'{self.timestamp}.log'),
                        **kwargs)
-        log_cfg.setdefault('name', self._experiment_name)
+        log_cfg.setdefault('name', _instance_name(MMLogger, self._experiment_name))
         log_cfg.setdefault('file_mode', 'a')
         return MMLogger.get_instance(**log_cfg)
 
     def build_message_hub(self, message_hub: Optional[Dict] = None) -> MessageHub:
+        name = _instance_name(MessageHub, self._experiment_name)
         if message_hub is None:
-            message_hub = dict(name=self._experiment_name)
+            message_hub = dict(name=name)
         elif isinstance(message_hub, dict):
-            message_hub.setdefault('name', self._experiment_name)
+            message_hub.setdefault('name', name)
         else:
             raise TypeError(f'message_hub must be a dict or None, got {message_hub!r}')
         return MessageHub.get_instance(**message_hub)
 
     def build_visualizer(self, visualizer=None) -> Visualizer:
+        name = _instance_name(Visualizer, self._experiment_name)
         if visualizer is None:
-            return Visualizer.get_instance(name=self._experiment_name,
-                                           vis_backends=[dict(type='LocalVisBackend')],
+            return Visualizer.get_instance(name=name, vis_backends=[dict(type='LocalVisBackend')],
                                            save_dir=self._log_dir)
         if isinstance(visualizer, Visualizer):
             return visualizer
         if isinstance(visualizer, dict):
-            visualizer.setdefault('name', self._experiment_name)
+            visualizer.setdefault('name', name)
             visualizer.setdefault('save_dir', self._log_dir)
             return VISUALIZERS.build(visualizer)
         raise TypeError(f'visualizer must be a Visualizer, a dict or None, got {visualizer!r}')
@@ -800,6 +816,9 @@ class Runner:
             else:
                 for scheduler, state in zip(self.param_schedulers, saved):
                     scheduler.load_state_dict(state)
+        state = read_sidecar(filename, self.rank) or checkpoint.get('rng_state')
+        if state is not None:
+            self._rng_state_to_restore = state
         self._has_loaded = True
         self.logger.info(f'resumed epoch: {self.epoch}, iter: {self.iter}')
 
@@ -816,13 +835,38 @@ class Runner:
                              'resuming from checkpoint but the leaning rate will be adjusted '
                              f'according to the setting in auto_scale_lr={self.auto_scale_lr}')
 
-    @master_only
+    def sync_rng_state(self) -> None:
+        """Called by the train loops where training continues (before an
+        epoch's data is drawn, before each iteration of an iteration-based
+        loop): restores the random state of a resumed checkpoint, or records
+        it next to the checkpoint saved since the last call."""
+        if self._rng_state_to_restore is not None:
+            restore_rng_state(self._rng_state_to_restore)
+            self._rng_state_to_restore = None
+        elif self._rng_pending_checkpoint is not None:
+            write_sidecar(self._rng_pending_checkpoint, self.rank)
+            self._rng_pending_checkpoint = None
+
     def save_checkpoint(self, out_dir: str, filename: str, file_client_args=None,
                         save_optimizer: bool = True, save_param_scheduler: bool = True,
                         meta: Optional[dict] = None, by_epoch: bool = True,
                         backend_args=None) -> None:
-        """Write a checkpoint (atomically) in MMEngine's layout, made of plain
-        data only, so it loads with ``torch.load(weights_only=True)``."""
+        """Write a checkpoint (atomically, on rank 0) in MMEngine's layout, made
+        of plain data only, so it loads with ``torch.load(weights_only=True)``.
+        A checkpoint with the optimizer state can be resumed: every rank then
+        records its random state for it at the next training step."""
+        if file_client_args is not None or backend_args is not None:
+            raise ValueError('save_checkpoint: remote storage (file_client_args/backend_args) '
+                             'is not supported by the bundled engine')
+        self._write_checkpoint(out_dir, filename, save_optimizer, save_param_scheduler, meta,
+                               by_epoch)
+        if save_optimizer:
+            self._rng_pending_checkpoint = osp.join(out_dir, filename)
+
+    @master_only
+    def _write_checkpoint(self, out_dir: str, filename: str, save_optimizer: bool,
+                          save_param_scheduler: bool, meta: Optional[dict],
+                          by_epoch: bool) -> None:
         if meta is None:
             meta = {}
         elif not isinstance(meta, dict):
@@ -848,6 +892,9 @@ class Runner:
             'meta': meta,
             'state_dict': weights_to_cpu(model.state_dict()),
             'message_hub': to_cpu(self.message_hub.plain_state_dict()),
+            # Random state when saved; the per-rank files written at the next
+            # training step are preferred (see sync_rng_state).
+            'rng_state': capture_rng_state(),
         }
         if save_optimizer:
             if not isinstance(self.optim_wrapper, OptimWrapper):
@@ -890,10 +937,7 @@ class Runner:
         else:
             raise TypeError(
                 'param_scheduler must be a scheduler, a dict (one scheduler, or one entry per '
-                'optimizer) or a list of dicts, got '
-                f'{type(param_scheduler).__name__}'
-                + (' (a trailing comma after dict(...) makes a tuple)'
-                   if isinstance(param_scheduler, tuple) else ''))
+                f'optimizer) or a list of dicts, got {type(param_scheduler).__name__}')
 
     def _maybe_compile(self, target: str) -> None:
         compile_cfg = self.cfg.get('compile', None)

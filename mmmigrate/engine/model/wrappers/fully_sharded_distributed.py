@@ -35,6 +35,9 @@ class MMFullyShardedDataParallel(FullyShardedDataParallel):
     ``torch.distributed.fsdp.FullyShardedDataParallel``."""
 
     def __init__(self, module, auto_wrap_policy=None, **kwargs):
+        if not torch.cuda.is_available():
+            raise RuntimeError('MMFullyShardedDataParallel needs CUDA devices (torch FSDP does '
+                               'not run on CPU); use MMDistributedDataParallel on CPU')
         super().__init__(module=module, auto_wrap_policy=_resolve_policy(auto_wrap_policy),
                          **kwargs)
 
