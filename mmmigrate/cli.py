@@ -34,6 +34,16 @@ def _fail(command: str, error: Exception, debug: bool) -> None:
     sys.exit(2)
 
 
+def _serve_bundled_mmengine() -> None:
+    """train/test run on the bundled engine: `import mmengine` in the
+    project's code (custom_imports) must give it, and the current directory
+    is importable, as with `PYTHONPATH=. python tools/train.py`."""
+    from .engine.alias import install_mmengine_alias
+    install_mmengine_alias(prefer_bundled=True)
+    if '' not in sys.path and '.' not in sys.path:
+        sys.path.insert(0, '')
+
+
 @click.group(context_settings=dict(help_option_names=['-h', '--help']))
 @click.version_option(__version__, '--version', prog_name='mmmigrate')
 def main():
@@ -100,6 +110,7 @@ def train(config, resume, amp, auto_scale_lr, work_dir, cfg_options, launcher, d
     Exit status: 0 when training finished, 2 on an error.
     """
     try:
+        _serve_bundled_mmengine()
         from .engine.tools import apply_train_options, build_runner, load_config
         cfg = load_config(config, _all_cfg_options(cfg_options, more_cfg_options), launcher,
                           work_dir)
@@ -127,6 +138,7 @@ def test(config, checkpoint, out, work_dir, cfg_options, launcher, debug, more_c
     Exit status: 0 on success, 2 on an error.
     """
     try:
+        _serve_bundled_mmengine()
         from .engine.tools import apply_test_options, build_runner, load_config
         cfg = load_config(config, _all_cfg_options(cfg_options, more_cfg_options), launcher,
                           work_dir)
@@ -136,6 +148,31 @@ def test(config, checkpoint, out, work_dir, cfg_options, launcher, debug, more_c
             click.echo(f'{key}: {value}')
     except Exception as error:
         _fail('test', error, debug)
+
+
+@main.command(context_settings=dict(ignore_unknown_options=True, allow_interspersed_args=False))
+@click.argument('script', type=click.Path(exists=True, dir_okay=False))
+@click.argument('args', nargs=-1, type=click.UNPROCESSED)
+@click.option('--bundled', is_flag=True, help='Serve `mmengine` from the bundled engine even if '
+              'MMEngine is installed (same as MMMIGRATE_ENGINE=bundled).')
+def run(script, args, bundled):
+    """Run a Python SCRIPT (with its ARGS) with `import mmengine` served by
+    the bundled engine when MMEngine is not installed.
+
+    
+    Examples:
+      mmmigrate run tools/train.py configs/my_config.py --work-dir work_dirs/x
+      mmmigrate run --bundled my_script.py     # even if MMEngine is installed
+
+    Exit status: the script's.
+    """
+    import os
+    import runpy
+    from .engine.alias import install_mmengine_alias
+    install_mmengine_alias(prefer_bundled=bundled or None)
+    sys.argv = [script, *args]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
+    runpy.run_path(script, run_name='__main__')
 
 
 if __name__ == '__main__':

@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 
 from mmmigrate.engine.dist import get_rank
+from mmmigrate.engine.evaluator import BaseMetric
 from mmmigrate.engine.hooks import Hook
 from mmmigrate.engine.model import BaseModel, MMSeparateDistributedDataParallel
 from mmmigrate.engine.optim import OptimWrapper, OptimWrapperDict
@@ -29,6 +30,27 @@ class Regressor(BaseModel):
         if mode == 'loss':
             return dict(loss=(out - targets) ** 2)
         return [o for o in out]
+
+
+class BNRegressor(Regressor):
+    def __init__(self):
+        super().__init__()
+        self.bn = nn.BatchNorm1d(3)
+
+    def forward(self, inputs, targets=None, mode='tensor'):
+        return super().forward(self.bn(inputs), targets, mode)
+
+
+class SquaredError(BaseMetric):
+    """Per-sample squared errors, gathered from every rank."""
+    default_prefix = 'toy'
+
+    def process(self, data_batch, data_samples):
+        for pred, target in zip(data_samples, data_batch['targets']):
+            self.results.append(round(float((pred - target) ** 2), 5))
+
+    def compute_metrics(self, results):
+        return dict(count=len(results), sse=round(sum(results), 4))
 
 
 class TwoPartModel(BaseModel):
@@ -108,6 +130,16 @@ def run(mode: str, out_dir: str, world_batch: int = 4):
     torch.manual_seed(0)
     if mode == 'ddp':
         model = Regressor()
+        # 7 validation samples: DefaultSampler pads rank 1; the metric must
+        # still see each sample once.
+        val_loader = dict(dataset=dataset(7), batch_size=2, collate_fn=dict(type='default_collate'),
+                          sampler=dict(type='DefaultSampler', shuffle=False))
+        runner = Runner(model=model, optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.05)),
+                        val_dataloader=val_loader, val_cfg=dict(), val_evaluator=[SquaredError()],
+                        **common)
+    elif mode == 'bn_sync':
+        model = BNRegressor()
+        common['custom_hooks'].append(dict(type='SyncBuffersHook'))
         runner = Runner(model=model, optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.05)),
                         **common)
     elif mode == 'separate':
@@ -135,7 +167,10 @@ def run(mode: str, out_dir: str, world_batch: int = 4):
             state = runner.model.state_dict()
         model = Regressor()
         model.load_state_dict(state)
-    result = dict(wrapper=type(runner.model).__name__, indices=recorder.indices,
+    metrics = {k: v for k, v in runner.message_hub.runtime_info.items() if k.startswith('val/')}
+    metrics.update({k: v.current() for k, v in runner.message_hub.log_scalars.items()
+                    if k.startswith('val/')})
+    result = dict(wrapper=type(runner.model).__name__, indices=recorder.indices, metrics=metrics,
                   # MMSeparateDistributedDataParallel wraps the children in place.
                   params={k.replace('.module.', '.'): v.double().flatten().tolist()
                           for k, v in model.state_dict().items()})
@@ -145,3 +180,13 @@ def run(mode: str, out_dir: str, world_batch: int = 4):
 
 if __name__ == '__main__':
     run(sys.argv[1], sys.argv[2])
+    if torch.distributed.is_initialized():
+        # Leave together: a gloo rank that exits while the other still holds
+        # the group aborts.
+        torch.distributed.barrier()
+        torch.distributed.destroy_process_group()
+        # gloo's worker threads sometimes abort during interpreter teardown
+        # (after everything here is done); end the process directly.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)

@@ -57,6 +57,14 @@ def test_ddp_averages_gradients_and_shards_the_sampler(tmp_path):
         merged = [i for pair in zip(rank0['indices'][epoch], rank1['indices'][epoch]) for i in pair]
         assert merged == one['indices'][epoch]
     assert_close(rank0['params'], one['params'], 1e-6)
+    # Validation results are collected from both ranks, without the padding.
+    assert rank0['metrics']['val/toy/count'] == rank1['metrics']['val/toy/count'] == 7
+    assert abs(rank0['metrics']['val/toy/sse'] - one['metrics']['val/toy/sse']) < 1e-3
+
+
+def test_sync_buffers_hook_averages_bn_statistics(tmp_path):
+    rank0, rank1 = torchrun('bn_sync', tmp_path / 'two')
+    assert rank0['params'] == rank1['params']  # running stats included
 
 
 def test_separate_ddp_for_a_two_optimizer_model(tmp_path):

@@ -16,3 +16,7 @@ default_hooks = dict(checkpoint=dict(type='CheckpointHook', interval=1, max_keep
                                      save_best='toy/acc'),
                      logger=dict(type='LoggerHook', interval=4))
 randomness = dict(seed=7)
+test_dataloader = val_dataloader
+test_evaluator = val_evaluator
+test_cfg = dict()
+auto_scale_lr = dict(enable=False, base_batch_size=2)

@@ -4,7 +4,8 @@ The output is meant to be read and to load back equal: short values stay on
 one line, long ones break one item per line; dicts whose keys are all
 identifiers use ``dict(k=v)``, others ``{'k': v}``. Classes and functions
 (``type=torch.optim.SGD``) are written as their dotted import path, which
-registries resolve, so the dumped file does not need the imports.
+registries resolve, so the dumped file does not need the imports. Other
+objects without a literal form are written as the string of their repr.
 """
 import math
 
@@ -32,8 +33,10 @@ def _scalar(value) -> str:
     try:
         compile(text, '<config>', 'eval')
     except SyntaxError:
-        raise ValueError(f'cannot write {value!r} ({type(value).__name__}) into a '
-                         'Python config: use plain literals, dicts and lists') from None
+        # An object without a literal form (e.g. a hook instance passed in a
+        # config): keep the file valid Python; the value itself cannot be
+        # written down.
+        return repr(text)
     return text
 
 

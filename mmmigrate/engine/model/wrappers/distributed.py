@@ -1,4 +1,5 @@
 """``MMDistributedDataParallel``: torch DDP with the engine's step API."""
+import warnings
 from typing import Any, Dict, Union
 
 import torch
@@ -17,7 +18,12 @@ class MMDistributedDataParallel(DistributedDataParallel):
     ``detect_anomalous_params`` logs parameters the loss does not reach."""
 
     def __init__(self, module, detect_anomalous_params: bool = False, **kwargs):
-        super().__init__(module=module, **kwargs)
+        with warnings.catch_warnings():
+            # torch >= 2.12 deprecates `broadcast_buffers`; MMEngine's default
+            # (False: buffers stay rank-local) is kept on purpose.
+            warnings.filterwarnings('ignore', message='.*broadcast_buffers.*deprecated',
+                                    category=FutureWarning)
+            super().__init__(module=module, **kwargs)
         self.detect_anomalous_params = detect_anomalous_params
 
     def train_step(self, data: Union[dict, tuple, list], optim_wrapper) -> Dict[str, torch.Tensor]:

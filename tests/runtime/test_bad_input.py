@@ -1,0 +1,105 @@
+"""Bad input stops with one clear message: from the API (an exception
+naming the key) and from `mmmigrate train` (one line, exit code 2)."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from mmmigrate.engine.config import Config
+from mmmigrate.engine.registry import UnknownTypeError
+from mmmigrate.engine.runner import CheckpointMismatchError, Runner
+
+HERE = Path(__file__).parent
+BASE = Config.fromfile(HERE / 'toy_config.py')
+
+
+def runner_from(tmp_path, **overrides):
+    import toy_project  # noqa: F401  (registers the toy classes)
+    cfg = BASE.copy()
+    cfg = Config(cfg.to_dict())
+    cfg.work_dir = str(tmp_path)
+    for key, value in overrides.items():
+        cfg[key] = value
+    return Runner.from_cfg(cfg)
+
+
+def cli_train(tmp_path, *options):
+    env = dict(os.environ, PYTHONPATH=f'{HERE}{os.pathsep}{os.environ.get("PYTHONPATH", "")}')
+    return subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'train', str(HERE / 'toy_config.py'),
+                           '--work-dir', str(tmp_path), *options], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def one_error_line(proc) -> str:
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert 'Traceback' not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith('mmmigrate train: error')]
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def test_unknown_hook(tmp_path):
+    with pytest.raises(UnknownTypeError, match="type='LogerHook' is not registered in the 'hook' "
+                       "registry.*Did you mean: LoggerHook"):
+        runner_from(tmp_path, default_hooks=dict(logger=dict(type='LogerHook')))
+    line = one_error_line(cli_train(tmp_path, '--cfg-options', 'default_hooks.logger.type=LogerHook'))
+    assert "'LogerHook'" in line and 'LoggerHook' in line
+
+
+def test_unknown_loop(tmp_path):
+    runner = runner_from(tmp_path, train_cfg=dict(type='EpochBasedTrainLop', max_epochs=1))
+    with pytest.raises(UnknownTypeError, match="'loop' registry.*EpochBasedTrainLoop"):
+        runner.train()
+
+
+def test_dataloader_without_dataset(tmp_path):
+    loader = dict(batch_size=4, sampler=dict(type='DefaultSampler', shuffle=True))
+    runner = runner_from(tmp_path, train_dataloader=loader)
+    with pytest.raises(KeyError, match='dataloader has no "dataset"'):
+        runner.train()
+
+
+def test_checkpoint_of_another_model(tmp_path):
+    other = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3))
+    path = tmp_path / 'other.pth'
+    torch.save({'state_dict': other.state_dict(), 'meta': {}}, path)
+    runner = runner_from(tmp_path / 'run', load_from=str(path))
+    with pytest.raises(CheckpointMismatchError, match='none of its 2 weights match the model '
+                       'ToyClassifier'):
+        runner.train()
+    line = one_error_line(cli_train(tmp_path / 'cli', '--resume', str(path)))
+    assert 'CheckpointMismatchError' in line and 'another model' in line
+
+
+def test_resume_needs_matching_shapes(tmp_path):
+    import toy_project
+    source = toy_project.ToyClassifier(hidden=8)
+    path = tmp_path / 'narrow.pth'
+    torch.save({'state_dict': source.state_dict(), 'meta': dict(epoch=1, iter=8),
+                'message_hub': dict(log_scalars={}, runtime_info={}, resumed_keys={})}, path)
+    runner = runner_from(tmp_path / 'run', load_from=str(path), resume=True)
+    with pytest.raises(CheckpointMismatchError, match='other shapes than the model'):
+        runner.train()
+
+
+def test_nan_loss(tmp_path):
+    data = dict(type='ToyPoints', nan_at=9)
+    loader = dict(BASE.train_dataloader.to_dict(), dataset=data,
+                  sampler=dict(type='DefaultSampler', shuffle=False))
+    runner = runner_from(tmp_path, train_dataloader=loader)
+    with pytest.raises(FloatingPointError, match='not finite at epoch 1, iteration 3'):
+        runner.train()
+
+
+def test_missing_config_file_and_bad_option():
+    proc = subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'train', 'no_such.py'],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and 'does not exist' in proc.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    proc = cli_train(tmp_path, '--debug', '--cfg-options', 'default_hooks.logger.type=LogerHook')
+    assert proc.returncode != 0 and 'Traceback' in proc.stderr
