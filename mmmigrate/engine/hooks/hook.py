@@ -140,3 +140,34 @@ class Hook:
             if is_method_overridden(method, Hook, self):
                 stages.update(method_stages)
         return list(stages)
+
+
+_SHARED = {
+    '_before_epoch': ('before_train_epoch', 'before_val_epoch', 'before_test_epoch'),
+    '_after_epoch': ('after_train_epoch', 'after_val_epoch', 'after_test_epoch'),
+    '_before_iter': ('before_train_iter', 'before_val_iter', 'before_test_iter'),
+    '_after_iter': ('after_train_iter', 'after_val_iter', 'after_test_iter'),
+}
+_SHARED_OF = {stage: shared for shared, stages in _SHARED.items() for stage in stages}
+
+
+def _does_something(hook, stage: str) -> bool:
+    """False only when ``stage`` resolves to ``Hook``'s own no-op (directly
+    or through the shared ``_before_iter``-style method)."""
+    if stage in vars(hook) or not isinstance(hook, Hook):
+        return True
+    if getattr(type(hook), stage, None) is not getattr(Hook, stage):
+        return True
+    shared = _SHARED_OF.get(stage)
+    if shared is None:
+        return False
+    return shared in vars(hook) or getattr(type(hook), shared) is not getattr(Hook, shared)
+
+
+def hooks_for_stage(hooks, stage: str) -> list:
+    """The hooks, in order, that do something at ``stage``. Names outside
+    ``Hook.stages`` (custom loops' extra points) go to every hook that has a
+    method of that name."""
+    if stage not in Hook.stages:
+        return [hook for hook in hooks if hasattr(hook, stage)]
+    return [hook for hook in hooks if _does_something(hook, stage)]

@@ -32,9 +32,10 @@ class IterTimerHook(Hook):
                     outputs: Optional[Union[dict, Sequence]] = None,
                     mode: str = 'train') -> None:
         hub = runner.message_hub
-        hub.update_scalar(f'{mode}/time', time.time() - self.t)
-        self.t = time.time()
-        iter_time = hub.get_scalar(f'{mode}/time').current()
+        now = time.time()
+        iter_time = now - self.t
+        hub.update_scalar(f'{mode}/time', iter_time)
+        self.t = now
         if mode == 'train':
             self.time_sec_tot += iter_time
             average = self.time_sec_tot / (runner.iter - self.start_iter + 1)

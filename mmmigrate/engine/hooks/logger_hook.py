@@ -77,11 +77,10 @@ class LoggerHook(Hook):
     def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
                          outputs: Optional[dict] = None) -> None:
         loader = runner.train_dataloader
-        if self.every_n_train_iters(runner, self.interval_exp_name) or \
-                self.end_of_epoch(loader, batch_idx):
+        end_of_epoch = self.end_of_epoch(loader, batch_idx)
+        if end_of_epoch or self.every_n_train_iters(runner, self.interval_exp_name):
             runner.logger.info(f'Exp name: {runner.experiment_name}')
-        last = self.end_of_epoch(loader, batch_idx) and (
-            not self.ignore_last or len(loader) <= self.interval)
+        last = end_of_epoch and (not self.ignore_last or len(loader) <= self.interval)
         if not (self.every_n_inner_iters(batch_idx, self.interval) or last):
             return
         tag, log_str = runner.log_processor.get_log_after_iter(runner, batch_idx, 'train')

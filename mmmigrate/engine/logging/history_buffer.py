@@ -31,10 +31,11 @@ class HistoryBuffer:
         if not isinstance(log_val, (int, float)) or not isinstance(count, (int, float)):
             raise TypeError('log_val and count must be numbers, got '
                             f'{type(log_val).__name__} and {type(count).__name__}')
-        self._log_history.append(log_val)
+        history = self._log_history
+        history.append(log_val)
         self._count_history.append(count)
-        if len(self._log_history) > self.max_length:
-            del self._log_history[0]
+        if len(history) > self.max_length:
+            del history[0]
             del self._count_history[0]
 
     @property

@@ -112,6 +112,9 @@ class MMLogger(logging.Logger, ManagerMixin):
                 file_handler.addFilter(FilterDuplicateWarning(logger_name))
                 self.handlers.append(file_handler)
         self._log_file = log_file
+        # No handler shows records below `log_level`: let the logger drop
+        # them before they are formatted (MMEngine only filters in handlers).
+        self.level = log_level
 
     @property
     def log_file(self) -> Optional[str]:

@@ -53,12 +53,15 @@ class MessageHub(ManagerMixin):
                              f'{self._resumed_keys[key]}, cannot change it to {resumed}')
 
     def update_scalar(self, key: str, value, count: int = 1, resumed: bool = True) -> None:
-        self._set_resumed_keys(key, resumed)
-        value = _to_number(value)
+        if self._resumed_keys.get(key) is not resumed:
+            self._set_resumed_keys(key, resumed)
+        if type(value) is not float:
+            value = _to_number(value)
         if not isinstance(count, int):
             raise TypeError(f'count must be an int, got {type(count).__name__}')
-        if key in self._log_scalars:
-            self._log_scalars[key].update(value, count)
+        buffer = self._log_scalars.get(key)
+        if buffer is not None:
+            buffer.update(value, count)
         else:
             self._log_scalars[key] = HistoryBuffer([value], [count])
 

@@ -13,8 +13,8 @@ from .weight_init import (BaseInit, Caffe2XavierInit, ConstantInit,
                           constant_init, initialize, kaiming_init,
                           normal_init, trunc_normal_, trunc_normal_init,
                           uniform_init, update_init_info, xavier_init)
-from .wrappers import (MMDistributedDataParallel, MMFullyShardedDataParallel,
-                       MMSeparateDistributedDataParallel, is_model_wrapper)
+from .wrappers import (MMDistributedDataParallel, MMSeparateDistributedDataParallel,
+                       is_model_wrapper)
 
 __all__ = [
     'BaseAveragedModel', 'ExponentialMovingAverage', 'MomentumAnnealingEMA',
@@ -30,3 +30,10 @@ __all__ = [
     'stack_batch', 'trunc_normal_', 'trunc_normal_init', 'uniform_init',
     'update_init_info', 'xavier_init'
 ]
+
+
+def __getattr__(name):
+    if name == 'MMFullyShardedDataParallel':  # imported on first use (slow import)
+        from .wrappers import MMFullyShardedDataParallel
+        return MMFullyShardedDataParallel
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')

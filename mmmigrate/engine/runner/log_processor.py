@@ -37,7 +37,7 @@ class LogProcessor:
             raise ValueError(f"mode must be 'train', 'val' or 'test', got {mode!r}")
         parsed_cfg = self._parse_windows_size(runner, batch_idx, self.custom_cfg)
         log_tag = self._collect_scalars(parsed_cfg, runner, mode)
-        tag = copy.deepcopy(log_tag) if not self.log_with_hierarchy else \
+        tag = OrderedDict(log_tag) if not self.log_with_hierarchy else \
             self._collect_scalars(parsed_cfg, runner, mode, True)
         lr_parts = []
         for key, value in tag.items():

@@ -1,6 +1,7 @@
 """The four loops: epoch/iteration-based training, validation and test."""
 import bisect
 import logging
+import math
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -68,7 +69,12 @@ class _TrainLoopBase(BaseLoop):
         already corrupted and every later step is wasted. With mixed
         precision the gradient scaler skips such steps, so it only warns."""
         loss = outputs.get('loss') if isinstance(outputs, dict) else None
-        if not isinstance(loss, torch.Tensor) or bool(torch.isfinite(loss).all()):
+        if not isinstance(loss, torch.Tensor):
+            return
+        if loss.numel() == 1:
+            if math.isfinite(loss.item()):
+                return
+        elif bool(torch.isfinite(loss).all()):
             return
         from ..optim import AmpOptimWrapper
         where = (f'epoch {self.epoch + 1}, iteration {self.iter + 1}'

@@ -24,6 +24,7 @@ from ..device import get_device
 from ..dist import broadcast, get_dist_info, init_dist, is_distributed, master_only
 from ..evaluator import Evaluator
 from ..hooks import Hook, Priority, get_priority
+from ..hooks.hook import hooks_for_stage
 from ..logging import MessageHub, MMLogger
 from ..model import (MMDistributedDataParallel, convert_sync_batchnorm, is_model_wrapper,
                      revert_sync_batchnorm)
@@ -171,6 +172,7 @@ class Runner:
         self._model_name = type(inner).__name__
 
         self._hooks: List[Hook] = []
+        self._hooks_by_stage: Dict[str, List[Hook]] = {}
         self.register_hooks(default_hooks, custom_hooks)
         self.logger.info(f'Hooks will be executed in the following order:\n'
                          f'{self.get_hooks_info()}')
@@ -231,11 +233,13 @@ class Runner:
 
     @property
     def epoch(self):
-        return self.train_loop.epoch if isinstance(self.train_loop, BaseLoop) else 0
+        loop = self.train_loop
+        return loop.epoch if isinstance(loop, BaseLoop) else 0
 
     @property
     def iter(self):
-        return self.train_loop.iter if isinstance(self.train_loop, BaseLoop) else 0
+        loop = self.train_loop
+        return loop.iter if isinstance(loop, BaseLoop) else 0
 
     @property
     def launcher(self):
@@ -267,13 +271,16 @@ class Runner:
 
     @property
     def hooks(self):
+        # A caller may edit the list: forget the per-stage dispatch lists.
+        self._hooks_by_stage = {}
         return self._hooks
 
     @property
     def train_loop(self):
-        if self._train_loop is not None and not isinstance(self._train_loop, BaseLoop):
-            self._train_loop = self.build_train_loop(self._train_loop)
-        return self._train_loop
+        loop = self._train_loop
+        if loop is not None and not isinstance(loop, BaseLoop):
+            loop = self._train_loop = self.build_train_loop(loop)
+        return loop
 
     @property
     def val_loop(self):
@@ -425,7 +432,8 @@ class Runner:
         if wrapper_cls is None:
             raise MODEL_WRAPPERS.unknown_type_error(wrapper_type)
         default_args = dict(module=model)
-        if issubclass(wrapper_cls, DistributedDataParallel) and device_ids is not None:
+        if isinstance(wrapper_cls, type) and issubclass(wrapper_cls, DistributedDataParallel) \
+                and device_ids is not None:
             default_args['device_ids'] = device_ids
         return MODEL_WRAPPERS.build(model_wrapper_cfg, default_args=default_args)
 
@@ -645,13 +653,18 @@ class Runner:
         return self._run_eval('test')
 
     def call_hook(self, fn_name: str, **kwargs) -> None:
-        """Call ``fn_name`` on every hook that has it, in priority order."""
-        for hook in self._hooks:
-            if hasattr(hook, fn_name):
-                try:
-                    getattr(hook, fn_name)(self, **kwargs)
-                except TypeError as e:
-                    raise TypeError(f'{e} in {hook}') from None
+        """Call ``fn_name`` on every hook that has it, in priority order.
+
+        Hooks whose method for a standard stage is the base class's no-op are
+        skipped (the list per stage is computed once per set of hooks)."""
+        hooks = self._hooks_by_stage.get(fn_name)
+        if hooks is None:
+            hooks = self._hooks_by_stage[fn_name] = hooks_for_stage(self._hooks, fn_name)
+        for hook in hooks:
+            try:
+                getattr(hook, fn_name)(self, **kwargs)
+            except TypeError as e:
+                raise TypeError(f'{e} in {hook}') from None
 
     call_hooks = call_hook  # the spelling seed 001 uses
 
@@ -671,6 +684,7 @@ class Runner:
             hook.priority = priority
         elif config_priority is not None:
             hook.priority = config_priority
+        self._hooks_by_stage = {}
         value = get_priority(hook.priority)
         for index in range(len(self._hooks) - 1, -1, -1):
             if value >= get_priority(self._hooks[index].priority):

@@ -1,5 +1,4 @@
 """Visualizer backends: where scalars and configs go (``mmengine.visualization``)."""
-import copy
 import json
 import os
 import os.path as osp
@@ -68,6 +67,7 @@ class LocalVisBackend(BaseVisBackend):
         self._img_save_dir = img_save_dir
         self._config_save_file = config_save_file
         self._scalar_save_file = scalar_save_file
+        self._files = {}
 
     def _init_env(self) -> None:
         super()._init_env()
@@ -86,7 +86,7 @@ class LocalVisBackend(BaseVisBackend):
     def add_scalars(self, scalar_dict: dict, step: int = 0, file_path: Optional[str] = None,
                     **kwargs) -> None:
         self._ensure_env()
-        record = {k: _number(v) for k, v in copy.deepcopy(scalar_dict).items()}
+        record = {k: _number(v) for k, v in scalar_dict.items()}
         record.setdefault('step', step)
         if file_path is not None:
             if not file_path.endswith('.json'):
@@ -97,10 +97,19 @@ class LocalVisBackend(BaseVisBackend):
             self._append(record, path)
         self._append(record, self._scalar_save_file)
 
-    @staticmethod
-    def _append(record: dict, path: str) -> None:
-        with open(path, 'a+', encoding='utf-8') as f:
-            f.write(json.dumps(record) + '\n')
+    def _append(self, record: dict, path: str) -> None:
+        # Files stay open for the run; every line is flushed, so a crash
+        # loses nothing written before it.
+        f = self._files.get(path)
+        if f is None:
+            f = self._files[path] = open(path, 'a+', encoding='utf-8')
+        f.write(json.dumps(record) + '\n')
+        f.flush()
+
+    def close(self) -> None:
+        for f in self._files.values():
+            f.close()
+        self._files.clear()
 
 
 @VISBACKENDS.register_module()

@@ -25,6 +25,17 @@ class BaseDataPreprocessor(nn.Module):
         self._device = torch.device('cpu')
 
     def cast_data(self, data):
+        # Concrete types first: the ABC checks below are comparatively slow
+        # and this runs on every batch.
+        kind = type(data)
+        if kind is torch.Tensor:
+            if data.device == self._device:  # `.to` would return it unchanged
+                return data
+            return data.to(self._device, non_blocking=self._non_blocking)
+        if kind is list or kind is tuple:
+            return kind(self.cast_data(item) for item in data)
+        if kind is dict:
+            return {key: self.cast_data(value) for key, value in data.items()}
         if isinstance(data, Mapping):
             return {key: self.cast_data(data[key]) for key in data}
         if isinstance(data, (str, bytes)) or data is None:
@@ -34,7 +45,7 @@ class BaseDataPreprocessor(nn.Module):
         if isinstance(data, Sequence):
             return type(data)(self.cast_data(item) for item in data)
         if isinstance(data, (torch.Tensor, BaseDataElement)):
-            return data.to(self.device, non_blocking=self._non_blocking)
+            return data.to(self._device, non_blocking=self._non_blocking)
         return data
 
     def forward(self, data: dict, training: bool = False) -> Union[dict, list]:

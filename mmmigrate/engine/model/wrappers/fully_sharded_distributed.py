@@ -27,7 +27,7 @@ def _resolve_policy(policy):
     return functools.partial(func, **policy) if policy else func
 
 
-@MODEL_WRAPPERS.register_module()
+@MODEL_WRAPPERS.register_module(force=True)  # replaces the lazy stand-in
 class MMFullyShardedDataParallel(FullyShardedDataParallel):
     """FSDP whose ``train_step`` runs preprocessing and the sharded forward,
     ``parse_losses`` and ``update_params`` (use ``AmpOptimWrapper`` with

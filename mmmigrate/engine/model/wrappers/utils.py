@@ -8,6 +8,7 @@ def is_model_wrapper(model: nn.Module, registry: Registry = MODEL_WRAPPERS) -> b
     """Whether ``model`` is an instance of a class registered in
     ``MODEL_WRAPPERS`` or one of its child registries."""
     registry.import_from_location()
-    if isinstance(model, tuple(registry.module_dict.values())):
+    classes = tuple(obj for obj in registry.module_dict.values() if isinstance(obj, type))
+    if isinstance(model, classes):
         return True
     return any(is_model_wrapper(model, child) for child in registry.children.values())

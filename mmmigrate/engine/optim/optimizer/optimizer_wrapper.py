@@ -1,7 +1,7 @@
 """``OptimWrapper``: backward, gradient accumulation, clipping and the
 optimizer step behind one ``update_params(loss)`` call."""
 import logging
-from contextlib import contextmanager
+from contextlib import nullcontext
 from typing import Dict, Optional
 
 import torch
@@ -84,14 +84,11 @@ class OptimWrapper(BaseOptimWrapper):
             self._clip_grad()
         self.optimizer.step(**kwargs)
 
-    @contextmanager
     def optim_context(self, model: nn.Module):
         """Skip DDP's gradient all-reduce on backwards that will not step."""
         if not self.should_sync() and hasattr(model, 'no_sync'):
-            with model.no_sync():
-                yield
-        else:
-            yield
+            return model.no_sync()
+        return nullcontext()
 
     def _clip_grad(self) -> None:
         params = [p for group in self.optimizer.param_groups for p in group['params']
@@ -127,8 +124,9 @@ class OptimWrapper(BaseOptimWrapper):
 
     def scale_loss(self, loss: torch.Tensor) -> torch.Tensor:
         if self._accumulative_counts == 1:
-            loss_factor = 1
-        elif self._max_counts == -1:
+            # MMEngine divides by 1; x / 1 is x exactly, so skip the extra op.
+            return loss
+        if self._max_counts == -1:
             loss_factor = self._accumulative_counts
         elif self._inner_count < self._max_counts - self._remainder_counts:
             loss_factor = self._accumulative_counts
