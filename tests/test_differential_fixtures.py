@@ -88,6 +88,16 @@ def test_runner_matches_mmengine_bitwise(engine, case, tmp_path):
         assert actual[key] == expected[key], key
 
 
+@pytest.mark.parametrize('case', scenarios.LOGGING_CASES)
+def test_log_lines_and_scalar_files_match_mmengine(engine, case, tmp_path):
+    """The progress lines of the text log (clock-dependent fields masked)
+    and the JSON scalar files are those real MMEngine writes, for custom
+    window statistics, the iteration layout with hierarchical keys, the
+    last iteration of an epoch and a test run."""
+    actual = scenarios.run_logging_case(engine, case, str(tmp_path))
+    assert actual == recorded('logging')[case]
+
+
 def test_mmengine_checkpoint_resumes_on_our_engine_to_the_same_parameters(engine, tmp_path):
     """A checkpoint written by real MMEngine (run stopped after 3 of 6
     epochs) resumes on our engine, loaded weights-only, and finishes with

@@ -68,3 +68,29 @@ def test_logger_writes_file_and_print_log_routes(tmp_path, capsys):
         print_log('x', logger='never-created-logger')
     with pytest.raises(TypeError):
         print_log('x', logger=3)
+
+
+@pytest.mark.parametrize('color', [False, True])
+def test_formatter_lines_are_those_of_the_standard_formatter(color):
+    """MMFormatter builds INFO lines directly; they must equal what
+    logging.Formatter makes of MMEngine's format string, and errors keep
+    their source location."""
+    from mmmigrate.engine.logging.logger import MMFormatter
+    ours = MMFormatter(color=color, datefmt='%m/%d %H:%M:%S')
+    record = logging.LogRecord('mmengine', logging.INFO, '/x/train.py', 7,
+                               'Epoch(train) [1][%d/10]  loss: 0.5', (3, ), None)
+    level = '\033[4m\033[37mINFO\033[0m' if color else 'INFO'
+    reference = logging.Formatter(f'%(asctime)s - %(name)s - {level} - %(message)s',
+                                  datefmt='%m/%d %H:%M:%S')
+    for created in (1700000000.25, 1700000000.75, 1700000001.0):
+        record.created = created
+        assert ours.format(record) == reference.format(record)
+    error = logging.LogRecord('mmengine', logging.ERROR, '/x/train.py', 7, 'boom', (), None)
+    assert ' - /x/train.py - ' in ours.format(error) and ' - 7 - boom' in ours.format(error)
+    try:
+        raise ValueError('bad value')
+    except ValueError:
+        import sys
+        warning = logging.LogRecord('mmengine', logging.WARNING, 'f.py', 1, 'w', (),
+                                    sys.exc_info())
+    assert ours.format(warning).endswith("raise ValueError('bad value')\nValueError: bad value")

@@ -14,6 +14,7 @@ import importlib
 import json
 import os
 import random
+import re
 import sys
 import tempfile
 import warnings
@@ -21,7 +22,8 @@ import warnings
 import torch
 import torch.nn as nn
 
-SUITES = ('schedulers', 'paramwise', 'training', 'parse_losses', 'config', 'model', 'runner')
+SUITES = ('schedulers', 'paramwise', 'training', 'parse_losses', 'config', 'model', 'runner',
+          'logging')
 
 
 def load_backend(name: str):
@@ -828,6 +830,86 @@ def suite_runner(E) -> dict:
     return results
 
 
+# ------------------------------------------------------------------ logging
+LOGGING_CASES = ('epoch_custom_statistics', 'iter_hierarchy', 'last_iteration_and_test')
+
+
+def _logging_cfg(case: str, work_dir: str, E) -> dict:
+    cfg = _runner_cfg('epoch_val_best_keep', work_dir, E)
+    cfg['experiment_name'] = f'logging_{case}'
+    cfg['default_hooks'] = dict(checkpoint=None, logger=dict(type='LoggerHook', interval=4))
+    cfg['train_cfg'] = dict(by_epoch=True, max_epochs=4, val_interval=2)
+    if case == 'epoch_custom_statistics':
+        cfg['log_processor'] = dict(custom_cfg=[
+            dict(data_src='loss', method_name='max', window_size='epoch', log_name='loss_max'),
+            dict(data_src='loss', method_name='mean', window_size='global',
+                 log_name='loss_global'),
+            dict(data_src='lr', method_name='min', window_size=3, log_name='lr_min')])
+    elif case == 'iter_hierarchy':
+        cfg['train_dataloader']['sampler'] = dict(type='InfiniteSampler', shuffle=True)
+        cfg['train_cfg'] = dict(by_epoch=False, max_iters=14, val_interval=5)
+        cfg['log_processor'] = dict(by_epoch=False, log_with_hierarchy=True, window_size=3,
+                                    num_digits=6)
+        cfg['default_hooks']['logger'] = dict(type='LoggerHook', interval=3, ignore_last=False)
+    else:
+        cfg['train_cfg'] = dict(by_epoch=True, max_epochs=2)
+        cfg['default_hooks']['logger'] = dict(type='LoggerHook', interval=4, ignore_last=False)
+        cfg['test_dataloader'] = cfg['val_dataloader']
+        cfg['test_cfg'] = dict()
+        cfg['test_evaluator'] = cfg['val_evaluator']
+    return cfg
+
+
+def _normalized_log_line(line: str) -> str:
+    """A progress line without what depends on the clock."""
+    line = line.split(' - INFO - ', 1)[-1]
+    line = re.sub(r'eta: \S+', 'eta: *', line)
+    return re.sub(r'time: [0-9.]+', 'time: *', line)
+
+
+def _json_lines(path: str) -> list:
+    """The scalars of a JSON-lines file, without the timings."""
+    records = []
+    with open(path) as f:
+        for line in f:
+            record = json.loads(line)
+            records.append({k: v for k, v in record.items() if not k.endswith('time')})
+    return records
+
+
+def run_logging_case(E, case: str, work_dir: str) -> dict:
+    """The progress lines of the text log and the scalar files of one run."""
+    runner = E.runner.Runner(**_logging_cfg(case, work_dir, E))
+    runner.train()
+    if case == 'last_iteration_and_test':
+        runner.test()
+    log_dir = runner.log_dir
+    stamp = os.path.basename(log_dir)
+    with open(os.path.join(log_dir, f'{stamp}.log')) as f:
+        lines = [_normalized_log_line(line.rstrip('\n')) for line in f
+                 if re.search(r' - INFO - (Epoch|Iter)\(', line)]
+    result = dict(log_lines=lines,
+                  scalars=_json_lines(os.path.join(log_dir, 'vis_data', 'scalars.json')),
+                  timestamped_scalars=_json_lines(
+                      os.path.join(log_dir, 'vis_data', f'{stamp}.json')))
+    test_json = os.path.join(log_dir, f'{stamp}.json')
+    if os.path.exists(test_json):  # the test metrics, one JSON document
+        with open(test_json) as f:
+            result['test_json'] = {k: v for k, v in json.load(f).items()
+                                   if not k.endswith('time')}
+    return result
+
+
+def suite_logging(E) -> dict:
+    results = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        for case in LOGGING_CASES:
+            with tempfile.TemporaryDirectory() as work_dir:
+                results[case] = run_logging_case(E, case, work_dir)
+    return results
+
+
 SUITE_FUNCTIONS = {
     'schedulers': suite_schedulers,
     'paramwise': suite_paramwise,
@@ -836,6 +918,7 @@ SUITE_FUNCTIONS = {
     'config': suite_config,
     'model': suite_model,
     'runner': suite_runner,
+    'logging': suite_logging,
 }
 
 

@@ -28,7 +28,8 @@ class HistoryBuffer:
             self._statistics_methods.setdefault(name, getattr(HistoryBuffer, name))
 
     def update(self, log_val, count: int = 1) -> None:
-        if not isinstance(log_val, (int, float)) or not isinstance(count, (int, float)):
+        if not (type(log_val) is float and type(count) is int) and (
+                not isinstance(log_val, (int, float)) or not isinstance(count, (int, float))):
             raise TypeError('log_val and count must be numbers, got '
                             f'{type(log_val).__name__} and {type(count).__name__}')
         history = self._log_history

@@ -5,6 +5,7 @@ import logging.handlers
 import os
 import os.path as osp
 import sys
+import time
 from typing import Optional, Union
 
 from ..utils.manager import ManagerMixin, _lock
@@ -19,6 +20,7 @@ class MMFormatter(logging.Formatter):
     def __init__(self, color: bool = True, **kwargs):
         super().__init__(**kwargs)
         self._color = color
+        self._time_cache = (None, '')  # (whole second, its text)
 
     def _level(self, name: str) -> str:
         if not self._color:
@@ -27,13 +29,26 @@ class MMFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         level = self._level(record.levelname)
-        if record.levelno >= logging.ERROR:
-            fmt = (f'%(asctime)s - %(name)s - {level} - %(pathname)s - '
-                   '%(funcName)s - %(lineno)d - %(message)s')
-        else:
-            fmt = f'%(asctime)s - %(name)s - {level} - %(message)s'
-        self._style._fmt = fmt
-        return super().format(record)
+        if record.levelno >= logging.ERROR or record.exc_info or record.exc_text \
+                or record.stack_info or self.datefmt is None:
+            if record.levelno >= logging.ERROR:
+                fmt = (f'%(asctime)s - %(name)s - {level} - %(pathname)s - '
+                       '%(funcName)s - %(lineno)d - %(message)s')
+            else:
+                fmt = f'%(asctime)s - %(name)s - {level} - %(message)s'
+            self._style._fmt = fmt
+            return super().format(record)
+        # The common case (a progress line) builds the same text directly:
+        # logging.Formatter's general path costs several times more, and
+        # the date is formatted once per second.
+        record.message = record.getMessage()
+        second = int(record.created)
+        cached_second, text = self._time_cache
+        if second != cached_second:
+            text = time.strftime(self.datefmt, self.converter(record.created))
+            self._time_cache = (second, text)
+        record.asctime = text
+        return f'{text} - {record.name} - {level} - {record.message}'
 
 
 class FilterDuplicateWarning(logging.Filter):

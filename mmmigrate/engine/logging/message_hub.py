@@ -73,7 +73,8 @@ class MessageHub(ManagerMixin):
                 self.update_scalar(key, value, 1, resumed)
 
     def update_info(self, key: str, value: Any, resumed: bool = True) -> None:
-        self._set_resumed_keys(key, resumed)
+        if self._resumed_keys.get(key) is not resumed:
+            self._set_resumed_keys(key, resumed)
         self._runtime_info[key] = value
 
     def update_info_dict(self, info_dict: dict, resumed: bool = True) -> None:

@@ -30,12 +30,14 @@ class LogProcessor:
         self.num_digits = num_digits
         self.log_with_hierarchy = log_with_hierarchy
         self.mean_pattern = re.compile(mean_pattern)
+        self._averaged_keys = {}  # key -> whether mean_pattern matches it
         self._check_custom_cfg()
 
     def get_log_after_iter(self, runner, batch_idx: int, mode: str) -> Tuple[dict, str]:
         if mode not in ('train', 'val', 'test'):
             raise ValueError(f"mode must be 'train', 'val' or 'test', got {mode!r}")
-        parsed_cfg = self._parse_windows_size(runner, batch_idx, self.custom_cfg)
+        parsed_cfg = self._parse_windows_size(runner, batch_idx, self.custom_cfg) \
+            if self.custom_cfg else []
         log_tag = self._collect_scalars(parsed_cfg, runner, mode)
         tag = OrderedDict(log_tag) if not self.log_with_hierarchy else \
             self._collect_scalars(parsed_cfg, runner, mode, True)
@@ -133,17 +135,18 @@ class LogProcessor:
                          reserve_prefix: bool = False) -> dict:
         tag = OrderedDict()
         mode_scalars = OrderedDict()
+        prefix = f'{mode}/'
         for prefix_key, buffer in runner.message_hub.log_scalars.items():
             if prefix_key.startswith(mode):
-                key = prefix_key if reserve_prefix else self._remove_prefix(prefix_key,
-                                                                            f'{mode}/')
+                key = prefix_key if reserve_prefix else self._remove_prefix(prefix_key, prefix)
                 mode_scalars[key] = buffer
+        averaged = self._averaged_keys
         for key, buffer in mode_scalars.items():
-            if re.search(self.mean_pattern, key) is not None:
-                tag[key] = buffer.mean(self.window_size)
-            else:
-                tag[key] = buffer.current()
-        for log_cfg in copy.deepcopy(custom_cfg):
+            smoothed = averaged.get(key)
+            if smoothed is None:
+                smoothed = averaged[key] = self.mean_pattern.search(key) is not None
+            tag[key] = buffer.mean(self.window_size) if smoothed else buffer.current()
+        for log_cfg in copy.deepcopy(custom_cfg) if custom_cfg else ():
             data_src = log_cfg.pop('data_src')
             log_name = log_cfg.pop('log_name', data_src)
             if reserve_prefix:
@@ -213,8 +216,10 @@ class LogProcessor:
 
     @staticmethod
     def _get_cur_loop(runner, mode: str):
-        return {'train': runner.train_loop, 'val': runner.val_loop,
-                'test': runner.test_loop}[mode]
+        # Only the loop asked for: the others are built lazily, when they run.
+        if mode == 'train':
+            return runner.train_loop
+        return runner.val_loop if mode == 'val' else runner.test_loop
 
     def _get_dataloader_size(self, runner, mode: str) -> int:
         return len(self._get_cur_loop(runner, mode).dataloader)

@@ -78,6 +78,8 @@ class Runner:
     components when their loop runs."""
 
     cfg: Config
+    # (train loop object last checked, whether it is a BaseLoop)
+    _checked_train_loop: tuple = (None, False)
 
     def __init__(self, model: Union[nn.Module, Dict], work_dir: str,
                  train_dataloader: Optional[Union[DataLoader, Dict]] = None,
@@ -223,23 +225,35 @@ class Runner:
     def log_dir(self):
         return self._log_dir
 
+    # Hooks read these several times per iteration: the common case (the
+    # loop is built and was checked before) takes no further calls.
     @property
     def max_epochs(self):
-        return self.train_loop.max_epochs if isinstance(self.train_loop, BaseLoop) else 0
+        loop = self._train_loop
+        if loop is not self._checked_train_loop[0]:
+            loop = self._built_train_loop()
+        return loop.max_epochs if self._checked_train_loop[1] else 0
 
     @property
     def max_iters(self):
-        return self.train_loop.max_iters if isinstance(self.train_loop, BaseLoop) else 0
+        loop = self._train_loop
+        if loop is not self._checked_train_loop[0]:
+            loop = self._built_train_loop()
+        return loop.max_iters if self._checked_train_loop[1] else 0
 
     @property
     def epoch(self):
-        loop = self.train_loop
-        return loop.epoch if isinstance(loop, BaseLoop) else 0
+        loop = self._train_loop
+        if loop is not self._checked_train_loop[0]:
+            loop = self._built_train_loop()
+        return loop.epoch if self._checked_train_loop[1] else 0
 
     @property
     def iter(self):
-        loop = self.train_loop
-        return loop.iter if isinstance(loop, BaseLoop) else 0
+        loop = self._train_loop
+        if loop is not self._checked_train_loop[0]:
+            loop = self._built_train_loop()
+        return loop.iter if self._checked_train_loop[1] else 0
 
     @property
     def launcher(self):
@@ -278,9 +292,22 @@ class Runner:
     @property
     def train_loop(self):
         loop = self._train_loop
-        if loop is not None and not isinstance(loop, BaseLoop):
+        if loop is not None and loop is not self._checked_train_loop[0] \
+                and not isinstance(loop, BaseLoop):
             loop = self._train_loop = self.build_train_loop(loop)
         return loop
+
+    def _built_train_loop(self) -> Optional[BaseLoop]:
+        """The train loop (built on first use), or None when there is none or
+        it is not a BaseLoop. Hooks read epoch/iter many times per
+        iteration: the isinstance check on the (abstract) base class is done
+        once per loop object."""
+        loop = self.train_loop
+        checked, is_loop = self._checked_train_loop
+        if loop is not checked:
+            is_loop = isinstance(loop, BaseLoop)
+            self._checked_train_loop = (loop, is_loop)
+        return loop if is_loop else None
 
     @property
     def val_loop(self):

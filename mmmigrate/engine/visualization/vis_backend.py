@@ -68,6 +68,7 @@ class LocalVisBackend(BaseVisBackend):
         self._config_save_file = config_save_file
         self._scalar_save_file = scalar_save_file
         self._files = {}
+        self._extra_paths = {}  # file_path argument -> its path under save_dir
 
     def _init_env(self) -> None:
         super()._init_env()
@@ -81,29 +82,36 @@ class LocalVisBackend(BaseVisBackend):
 
     def add_scalar(self, name: str, value, step: int = 0, **kwargs) -> None:
         self._ensure_env()
-        self._append({name: _number(value), 'step': step}, self._scalar_save_file)
+        self._append(json.dumps({name: _number(value), 'step': step}) + '\n',
+                     self._scalar_save_file)
 
     def add_scalars(self, scalar_dict: dict, step: int = 0, file_path: Optional[str] = None,
                     **kwargs) -> None:
         self._ensure_env()
-        record = {k: _number(v) for k, v in scalar_dict.items()}
+        record = {k: v if type(v) is float else _number(v) for k, v in scalar_dict.items()}
         record.setdefault('step', step)
+        line = json.dumps(record) + '\n'
         if file_path is not None:
-            if not file_path.endswith('.json'):
-                raise ValueError(f'LocalVisBackend: file_path must end with .json, got {file_path}')
-            path = osp.join(self._save_dir, file_path)
-            if path == self._scalar_save_file:
-                raise ValueError('LocalVisBackend: file_path must differ from scalar_save_file')
-            self._append(record, path)
-        self._append(record, self._scalar_save_file)
+            path = self._extra_paths.get(file_path)
+            if path is None:
+                if not file_path.endswith('.json'):
+                    raise ValueError('LocalVisBackend: file_path must end with .json, got '
+                                     f'{file_path}')
+                path = osp.join(self._save_dir, file_path)
+                if path == self._scalar_save_file:
+                    raise ValueError('LocalVisBackend: file_path must differ from '
+                                     'scalar_save_file')
+                self._extra_paths[file_path] = path
+            self._append(line, path)
+        self._append(line, self._scalar_save_file)
 
-    def _append(self, record: dict, path: str) -> None:
+    def _append(self, line: str, path: str) -> None:
         # Files stay open for the run; every line is flushed, so a crash
         # loses nothing written before it.
         f = self._files.get(path)
         if f is None:
-            f = self._files[path] = open(path, 'a+', encoding='utf-8')
-        f.write(json.dumps(record) + '\n')
+            f = self._files[path] = open(path, 'a', encoding='utf-8')
+        f.write(line)
         f.flush()
 
     def close(self) -> None:

@@ -13,6 +13,18 @@ from ..base_module import BaseModule
 from .data_preprocessor import BaseDataPreprocessor
 
 
+def _sum_losses(values: list):
+    """``sum(values)`` as MMEngine computes it, minus the leading ``0 +``:
+    that is one more tensor op and autograd node per step, and adding an
+    int 0 changes no value (only the sign of a zero loss, -0.0)."""
+    if not values:
+        return 0
+    total = values[0]
+    for value in values[1:]:
+        total = total + value
+    return total
+
+
 class BaseModel(BaseModule):
     """Subclasses implement ``forward(inputs, data_samples=None, mode='tensor')``
     returning a dict of losses for ``mode='loss'``, a list of predictions
@@ -69,12 +81,12 @@ class BaseModel(BaseModule):
             if isinstance(value, torch.Tensor):
                 log_vars.append([name, value.mean()])
             elif is_list_of(value, torch.Tensor):
-                log_vars.append([name, sum(item.mean() for item in value)])
+                log_vars.append([name, _sum_losses([item.mean() for item in value])])
             else:
                 raise TypeError(f'loss {name!r} returned by the model is a '
                                 f'{type(value).__name__}; losses must be tensors or lists '
                                 'of tensors')
-        loss = sum(value for key, value in log_vars if 'loss' in key)
+        loss = _sum_losses([value for key, value in log_vars if 'loss' in key])
         log_vars.insert(0, ['loss', loss])
         return loss, OrderedDict(log_vars)
 

@@ -16,6 +16,8 @@ _CLIP_FUNCTIONS = {
     'norm': (torch.nn.utils.clip_grad_norm_, 'grad_norm'),
     'value': (torch.nn.utils.clip_grad_value_, 'grad_value'),
 }
+# nullcontext holds no state: one instance serves every iteration.
+_NO_CONTEXT = nullcontext()
 
 
 @OPTIM_WRAPPERS.register_module()
@@ -88,7 +90,7 @@ class OptimWrapper(BaseOptimWrapper):
         """Skip DDP's gradient all-reduce on backwards that will not step."""
         if not self.should_sync() and hasattr(model, 'no_sync'):
             return model.no_sync()
-        return nullcontext()
+        return _NO_CONTEXT
 
     def _clip_grad(self) -> None:
         params = [p for group in self.optimizer.param_groups for p in group['params']
