@@ -900,8 +900,27 @@ def run_logging_case(E, case: str, work_dir: str) -> dict:
     return result
 
 
-def suite_logging(E) -> dict:
+def history_statistics(E) -> dict:
+    """Window statistics of HistoryBuffers filled with seeded values of
+    mixed magnitude (numpy's pairwise summation rounds differently from a
+    running sum from 8 values on, and splits blocks above 128)."""
+    rng = random.Random(7)
     results = {}
+    for length in (3, 8, 10, 57, 130, 300, 1000):
+        buffer = E.logging.HistoryBuffer()
+        for _ in range(length):
+            value = rng.random() * rng.choice((1.0, 1e-3, 1e3, -1.0))
+            buffer.update(value, rng.choice((1, 1, 2)))
+        results[str(length)] = {
+            str(window): [float(buffer.mean(window)), float(buffer.max(window)),
+                          float(buffer.min(window))]
+            for window in (None, 10, 20, 129)}
+        results[str(length)]['current'] = float(buffer.current())
+    return results
+
+
+def suite_logging(E) -> dict:
+    results = {'history_statistics': history_statistics(E)}
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         for case in LOGGING_CASES:

@@ -24,24 +24,41 @@ class IterTimerHook(Hook):
     def _after_epoch(self, runner, mode: str = 'train') -> None:
         self.time_sec_test_val = 0
 
+    # The training stages run every iteration: they do their work here
+    # instead of going through Hook's dispatch to _before_iter/_after_iter.
+    def before_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None) -> None:
+        runner.message_hub.update_scalar('train/data_time', time.time() - self.t)
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
+                         outputs: Optional[dict] = None) -> None:
+        now = time.time()
+        iter_time = now - self.t
+        self.t = now
+        hub = runner.message_hub
+        hub.update_scalar('train/time', iter_time)
+        self.time_sec_tot += iter_time
+        cur_iter = runner.iter
+        average = self.time_sec_tot / (cur_iter - self.start_iter + 1)
+        hub.update_info('eta', average * (runner.max_iters - cur_iter - 1))
+
     def _before_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
                      mode: str = 'train') -> None:
-        runner.message_hub.update_scalar(f'{mode}/data_time', time.time() - self.t)
+        if mode == 'train':
+            self.before_train_iter(runner, batch_idx, data_batch)
+        else:
+            runner.message_hub.update_scalar(f'{mode}/data_time', time.time() - self.t)
 
     def _after_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
                     outputs: Optional[Union[dict, Sequence]] = None,
                     mode: str = 'train') -> None:
-        hub = runner.message_hub
+        if mode == 'train':
+            self.after_train_iter(runner, batch_idx, data_batch, outputs)
+            return
         now = time.time()
         iter_time = now - self.t
-        hub.update_scalar(f'{mode}/time', iter_time)
         self.t = now
-        if mode == 'train':
-            self.time_sec_tot += iter_time
-            average = self.time_sec_tot / (runner.iter - self.start_iter + 1)
-            hub.update_info('eta', average * (runner.max_iters - runner.iter - 1))
-        else:
-            loader = runner.val_dataloader if mode == 'val' else runner.test_dataloader
-            self.time_sec_test_val += iter_time
-            average = self.time_sec_test_val / (batch_idx + 1)
-            hub.update_info('eta', average * (len(loader) - batch_idx - 1))
+        runner.message_hub.update_scalar(f'{mode}/time', iter_time)
+        loader = runner.val_dataloader if mode == 'val' else runner.test_dataloader
+        self.time_sec_test_val += iter_time
+        average = self.time_sec_test_val / (batch_idx + 1)
+        runner.message_hub.update_info('eta', average * (len(loader) - batch_idx - 1))

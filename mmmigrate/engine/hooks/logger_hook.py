@@ -75,23 +75,20 @@ class LoggerHook(Hook):
                                'training process.')
         self.json_log_path = f'{runner.timestamp}.json'
 
-    def _train_epoch_length(self, runner) -> int:
+    def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
+                         outputs: Optional[dict] = None) -> None:
         # len(DataLoader) runs several Python calls; it is read once per
         # epoch of each loader instead of every iteration.
         loader, epoch = runner.train_dataloader, runner.epoch
         cached = self._epoch_length
         if cached[0] is not loader or cached[1] != epoch:
             cached = self._epoch_length = (loader, epoch, len(loader))
-        return cached[2]
-
-    def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
-                         outputs: Optional[dict] = None) -> None:
-        length = self._train_epoch_length(runner)
+        length = cached[2]
         end_of_epoch = batch_idx + 1 == length
         if end_of_epoch or self.every_n_train_iters(runner, self.interval_exp_name):
             runner.logger.info(f'Exp name: {runner.experiment_name}')
-        last = end_of_epoch and (not self.ignore_last or length <= self.interval)
-        if not (self.every_n_inner_iters(batch_idx, self.interval) or last):
+        if not (self.every_n_inner_iters(batch_idx, self.interval)
+                or end_of_epoch and (not self.ignore_last or length <= self.interval)):
             return
         tag, log_str = runner.log_processor.get_log_after_iter(runner, batch_idx, 'train')
         runner.logger.info(log_str)

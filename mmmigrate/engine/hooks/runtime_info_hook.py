@@ -45,19 +45,21 @@ class RuntimeInfoHook(Hook):
         runner.message_hub.update_info('epoch', runner.epoch)
 
     def before_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None) -> None:
-        runner.message_hub.update_info('iter', runner.iter)
+        hub = runner.message_hub
+        hub.update_info('iter', runner.iter)
         lr_dict = runner.optim_wrapper.get_lr()
         if not isinstance(lr_dict, dict):
             raise TypeError('optim_wrapper.get_lr() must return a dict; check that the '
                             'optimizer constructor returns an OptimWrapper')
         for name, lr in lr_dict.items():
-            runner.message_hub.update_scalar(f'train/{name}', lr[0])
+            hub.update_scalar(f'train/{name}', lr[0])
 
     def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
                          outputs: Optional[dict] = None) -> None:
         if outputs is not None:
+            hub = runner.message_hub
             for key, value in outputs.items():
-                runner.message_hub.update_scalar(f'train/{key}', value)
+                hub.update_scalar(f'train/{key}', value)
 
     def before_val(self, runner) -> None:
         self.last_loop_stage = runner.message_hub.get_info('loop_stage')

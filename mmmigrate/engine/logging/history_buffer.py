@@ -3,6 +3,41 @@ import warnings
 from typing import Callable, Optional, Sequence
 
 
+def numpy_sum(values: list):
+    """``numpy.sum`` of a float64 array of ``values``, bit for bit.
+
+    MMEngine keeps the history in numpy arrays, and numpy adds with pairwise
+    summation (blocks of up to 128 values over 8 interleaved partial sums),
+    which rounds differently from a running sum; Python's own ``sum`` also
+    compensates rounding since 3.12. This replays numpy's order so that
+    averaged losses and times are the very floats MMEngine logs."""
+    n = len(values)
+    if n < 8:
+        total = 0.0
+        for value in values:
+            total += value
+        return total
+    if n <= 128:
+        r0, r1, r2, r3, r4, r5, r6, r7 = values[:8]
+        end = n - n % 8
+        for i in range(8, end, 8):
+            r0 += values[i]
+            r1 += values[i + 1]
+            r2 += values[i + 2]
+            r3 += values[i + 3]
+            r4 += values[i + 4]
+            r5 += values[i + 5]
+            r6 += values[i + 6]
+            r7 += values[i + 7]
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        for i in range(end, n):
+            total += values[i]
+        return total
+    half = n // 2
+    half -= half % 8
+    return numpy_sum(values[:half]) + numpy_sum(values[half:])
+
+
 class HistoryBuffer:
     """Keeps the values logged under one key (with a count each) and gives
     window statistics: ``mean``, ``max``, ``min``, ``current``."""
@@ -64,8 +99,8 @@ class HistoryBuffer:
         return values[-window_size:]
 
     def mean(self, window_size: Optional[int] = None) -> float:
-        return (sum(self._window(self._log_history, window_size)) /
-                sum(self._window(self._count_history, window_size)))
+        return (numpy_sum(self._window(self._log_history, window_size)) /
+                numpy_sum(self._window(self._count_history, window_size)))
 
     def max(self, window_size: Optional[int] = None):
         return max(self._window(self._log_history, window_size))

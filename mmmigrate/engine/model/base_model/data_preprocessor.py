@@ -33,7 +33,7 @@ class BaseDataPreprocessor(nn.Module):
                 return data
             return data.to(self._device, non_blocking=self._non_blocking)
         if kind is list or kind is tuple:
-            return kind(self.cast_data(item) for item in data)
+            return kind([self.cast_data(item) for item in data])
         if kind is dict:
             return {key: self.cast_data(value) for key, value in data.items()}
         if isinstance(data, Mapping):
