@@ -2,7 +2,7 @@
 PyTorch loop, by the bundled engine's Runner and (when its oracle venv is
 installed) by real MMEngine 0.10.7, in one run.
 
-    python bench/train_overhead.py [--repeats 9] [--model tiny|heavy|all]
+    python bench/train_overhead.py [--repeats 11] [--model tiny|heavy|all]
 
 All variants run in one process (the oracle venv's interpreter when it
 exists: it has the same Python and torch, and the project is put on its
@@ -13,17 +13,17 @@ part), logging every 10 iterations to the console (captured) and to their
 log and scalar files, like a real run. The clock is the training thread's
 CPU time, from the end of a warm-up to the last iteration.
 
-The overhead of an engine is the median over rounds of (its time per
-iteration - the plain loop's in the same round): pairing runs that were
-close in time cancels most of the drift of a shared machine. Printed for a
-tiny model (framework-bound) and for a model whose step takes ~20 ms.
+Each variant's time per iteration is its best round (as ``timeit``
+advises: on a shared machine noise only ever adds time), and the overhead
+of an engine is its best minus the plain loop's best. Printed for a
+tiny model (framework-bound) and for a model whose step takes over 20 ms
+on this machine (2 cores, one torch thread).
 """
 import argparse
 import contextlib
 import gc
 import io
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,7 +36,7 @@ MMENGINE_PYTHON = Path(os.environ.get('MMMIGRATE_MMENGINE_VENV', REPO / '.oracle
 CLOCK = time.thread_time  # not charged for moments the core is given to others
 MODELS = {
     'tiny': dict(width=16, depth=2, batch=8, iters=1000, warmup=100),
-    'heavy': dict(width=512, depth=4, batch=256, iters=60, warmup=10),
+    'heavy': dict(width=512, depth=4, batch=320, iters=60, warmup=10),
 }
 
 
@@ -150,13 +150,12 @@ def report(model: str, samples: dict) -> None:
     timed = spec['iters'] - spec['warmup']
     print(f'\n{model} model: width {spec["width"]}, depth {spec["depth"]}, batch '
           f'{spec["batch"]}; {timed} timed iterations per run, {len(plain_times)} rounds')
-    print(f'{"":10s} {"ms/iter":>9s} {"overhead ms":>12s} {"overhead %":>11s}')
+    print(f'{"":10s} {"best ms/iter":>12s} {"overhead ms":>12s} {"overhead %":>11s}')
     overhead = {}
     for variant, times in samples.items():
-        per_iter = statistics.median(times)
-        overhead[variant] = statistics.median(t - p for t, p in zip(times, plain_times))
-        print(f'{variant:10s} {per_iter * 1e3:9.3f} {overhead[variant] * 1e3:12.4f} '
-              f'{100 * overhead[variant] / statistics.median(plain_times):10.1f}%')
+        overhead[variant] = min(times) - min(plain_times)
+        print(f'{variant:10s} {min(times) * 1e3:12.3f} {overhead[variant] * 1e3:12.4f} '
+              f'{100 * overhead[variant] / min(plain_times):10.1f}%')
     if 'mmengine' in overhead:
         if overhead['mmengine'] > 0:
             print(f'our overhead / MMEngine overhead = '
@@ -167,7 +166,7 @@ def report(model: str, samples: dict) -> None:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--repeats', type=int, default=9, help='rounds per model')
+    parser.add_argument('--repeats', type=int, default=11, help='rounds per model')
     parser.add_argument('--model', choices=list(MODELS) + ['all'], default='all')
     parser.add_argument('--inner', action='store_true', help=argparse.SUPPRESS)
     parser.add_argument('--with-mmengine', action='store_true', help=argparse.SUPPRESS)

@@ -99,8 +99,11 @@ class HistoryBuffer:
         return values[-window_size:]
 
     def mean(self, window_size: Optional[int] = None) -> float:
-        return (numpy_sum(self._window(self._log_history, window_size)) /
-                numpy_sum(self._window(self._count_history, window_size)))
+        counts = self._window(self._count_history, window_size)
+        total_count = sum(counts)
+        if type(total_count) is not int:  # float counts: numpy's order matters
+            total_count = numpy_sum(counts)
+        return numpy_sum(self._window(self._log_history, window_size)) / total_count
 
     def max(self, window_size: Optional[int] = None):
         return max(self._window(self._log_history, window_size))

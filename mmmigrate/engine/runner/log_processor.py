@@ -136,15 +136,18 @@ class LogProcessor:
         tag = OrderedDict()
         mode_scalars = OrderedDict()
         prefix = f'{mode}/'
-        for prefix_key, buffer in runner.message_hub.log_scalars.items():
-            if prefix_key.startswith(mode):
-                key = prefix_key if reserve_prefix else self._remove_prefix(prefix_key, prefix)
-                mode_scalars[key] = buffer
+        cut = len(prefix)
         averaged = self._averaged_keys
-        for key, buffer in mode_scalars.items():
+        for prefix_key, buffer in runner.message_hub.log_scalars.items():
+            if not prefix_key.startswith(mode):
+                continue
+            key = prefix_key if reserve_prefix or not prefix_key.startswith(prefix) \
+                else prefix_key[cut:]
+            mode_scalars[key] = buffer
             smoothed = averaged.get(key)
             if smoothed is None:
                 smoothed = averaged[key] = self.mean_pattern.search(key) is not None
+            # a key met twice keeps its first place and its last buffer
             tag[key] = buffer.mean(self.window_size) if smoothed else buffer.current()
         for log_cfg in copy.deepcopy(custom_cfg) if custom_cfg else ():
             data_src = log_cfg.pop('data_src')

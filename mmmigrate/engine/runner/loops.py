@@ -105,12 +105,12 @@ class _TrainLoopBase(BaseLoop):
                 and (progress % self.val_interval == 0 or progress == last))
 
     def _train_step(self, batch_idx: int, data_batch) -> None:
-        self.runner.call_hook('before_train_iter', batch_idx=batch_idx, data_batch=data_batch)
-        outputs = self.runner.model.train_step(data_batch,
-                                               optim_wrapper=self.runner.optim_wrapper)
+        runner = self._runner
+        runner.call_hook('before_train_iter', batch_idx=batch_idx, data_batch=data_batch)
+        outputs = runner.model.train_step(data_batch, optim_wrapper=runner.optim_wrapper)
         self._check_finite_loss(outputs)
-        self.runner.call_hook('after_train_iter', batch_idx=batch_idx, data_batch=data_batch,
-                              outputs=outputs)
+        runner.call_hook('after_train_iter', batch_idx=batch_idx, data_batch=data_batch,
+                         outputs=outputs)
         self._iter += 1
 
 
