@@ -31,6 +31,8 @@ class LogProcessor:
         self.log_with_hierarchy = log_with_hierarchy
         self.mean_pattern = re.compile(mean_pattern)
         self._averaged_keys = {}  # key -> whether mean_pattern matches it
+        self._loader_lengths = {}  # mode -> (dataloader, epoch, its length)
+        self._cuda = None  # whether to report GPU memory, asked once
         self._check_custom_cfg()
 
     def get_log_after_iter(self, runner, batch_idx: int, mode: str) -> Tuple[dict, str]:
@@ -77,7 +79,9 @@ class LogProcessor:
                         f'data_time: {log_tag["data_time"]:.{self.num_digits}f}  ')
             log_tag.pop('time')
             log_tag.pop('data_time')
-        if torch.cuda.is_available():
+        if self._cuda is None:
+            self._cuda = torch.cuda.is_available()
+        if self._cuda:
             max_memory = self._get_max_memory(runner)
             log_str += f'memory: {max_memory}  '
             tag['memory'] = max_memory
@@ -225,4 +229,10 @@ class LogProcessor:
         return runner.val_loop if mode == 'val' else runner.test_loop
 
     def _get_dataloader_size(self, runner, mode: str) -> int:
-        return len(self._get_cur_loop(runner, mode).dataloader)
+        # len(DataLoader) goes through several Python calls (batch sampler,
+        # sampler); it is read once per loader and epoch.
+        loader, epoch = self._get_cur_loop(runner, mode).dataloader, runner.epoch
+        cached = self._loader_lengths.get(mode)
+        if cached is None or cached[0] is not loader or cached[1] != epoch:
+            cached = self._loader_lengths[mode] = (loader, epoch, len(loader))
+        return cached[2]
