@@ -1,0 +1,19 @@
+"""The overhead benchmark runs (timings are its output, never asserted)."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / 'bench' / 'train_overhead.py'
+
+
+@pytest.mark.slow
+def test_train_overhead_benchmark_prints_every_variant():
+    out = subprocess.run([sys.executable, str(BENCH), '--repeats', '1', '--model', 'tiny'],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    rows = {line.split()[0] for line in out.stdout.splitlines() if line.strip()}
+    assert {'plain', 'ours'} <= rows
+    if 'no MMEngine oracle venv' not in out.stdout:
+        assert 'mmengine' in rows and 'our overhead / MMEngine overhead' in out.stdout
