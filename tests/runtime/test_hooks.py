@@ -135,3 +135,33 @@ def test_hooks_run_in_priority_order(tmp_path):
     assert names == ['EMAHook', 'RuntimeInfoHook', 'IterTimerHook', 'DistSamplerSeedHook',
                      'LoggerHook', 'ParamSchedulerHook', 'CheckpointHook', 'EarlyStoppingHook']
     assert 'before_train_epoch:' in runner.get_hooks_info()
+
+
+def test_iter_timer_subclass_customising_the_shared_iteration_methods(tmp_path):
+    """MMEngine's IterTimerHook does its work in _before_iter/_after_iter; a
+    subclass overriding them is called for training iterations too, and its
+    super() call still records the times."""
+    from mmmigrate.engine.hooks import IterTimerHook
+
+    class CountingTimer(IterTimerHook):
+        def __init__(self):
+            super().__init__()
+            self.calls = []
+
+        def _before_iter(self, runner, batch_idx, data_batch=None, mode='train'):
+            self.calls.append(('before', mode))
+            super()._before_iter(runner, batch_idx, data_batch, mode)
+
+        def _after_iter(self, runner, batch_idx, data_batch=None, outputs=None, mode='train'):
+            self.calls.append(('after', mode))
+            super()._after_iter(runner, batch_idx, data_batch, outputs, mode)
+
+    timer = CountingTimer()
+    runner = make_runner(tmp_path, train_cfg=dict(by_epoch=True, max_epochs=1),
+                         default_hooks=dict(timer=timer, checkpoint=None))
+    runner.train()
+    timer = next(h for h in runner.hooks if isinstance(h, CountingTimer))
+    assert timer.calls.count(('before', 'train')) == 8
+    assert timer.calls.count(('after', 'train')) == 8
+    assert len(runner.message_hub.get_scalar('train/time').data[0]) == 8
+    assert 'eta' in runner.message_hub.runtime_info

@@ -26,6 +26,15 @@ class IterTimerHook(Hook):
 
     # The training stages run every iteration: they do their work here
     # instead of going through Hook's dispatch to _before_iter/_after_iter.
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A subclass customising the shared _before_iter/_after_iter (as
+        # MMEngine's IterTimerHook allows) gets Hook's dispatch back.
+        if '_before_iter' in vars(cls) and 'before_train_iter' not in vars(cls):
+            cls.before_train_iter = Hook.before_train_iter
+        if '_after_iter' in vars(cls) and 'after_train_iter' not in vars(cls):
+            cls.after_train_iter = Hook.after_train_iter
+
     def before_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None) -> None:
         runner.message_hub.update_scalar('train/data_time', time.time() - self.t)
 
@@ -44,7 +53,7 @@ class IterTimerHook(Hook):
     def _before_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
                      mode: str = 'train') -> None:
         if mode == 'train':
-            self.before_train_iter(runner, batch_idx, data_batch)
+            IterTimerHook.before_train_iter(self, runner, batch_idx, data_batch)
         else:
             runner.message_hub.update_scalar(f'{mode}/data_time', time.time() - self.t)
 
@@ -52,7 +61,7 @@ class IterTimerHook(Hook):
                     outputs: Optional[Union[dict, Sequence]] = None,
                     mode: str = 'train') -> None:
         if mode == 'train':
-            self.after_train_iter(runner, batch_idx, data_batch, outputs)
+            IterTimerHook.after_train_iter(self, runner, batch_idx, data_batch, outputs)
             return
         now = time.time()
         iter_time = now - self.t
