@@ -10,6 +10,18 @@ import torch.nn.functional as F
 from ..logging import print_log
 
 
+def forward_with_batch(model: nn.Module, data, mode: str):
+    """Call ``model`` with a preprocessed batch: a dict as keyword arguments,
+    a list/tuple as positional arguments, and ``mode``. Shared by BaseModel
+    and the wrappers, whose own forward syncs or shards first."""
+    if isinstance(data, dict):
+        return model(**data, mode=mode)
+    if isinstance(data, (list, tuple)):
+        return model(*data, mode=mode)
+    raise TypeError('the data preprocessor must return a dict, list or tuple, got '
+                    f'{type(data).__name__}')
+
+
 def stack_batch(tensor_list: List[torch.Tensor], pad_size_divisor: int = 1,
                 pad_value: Union[int, float] = 0) -> torch.Tensor:
     """Stack tensors of equal rank, padding every dimension but the first

@@ -3,7 +3,6 @@
 with ``parent=MODELS, scope='mmdet'``) and lookups fall back to ancestors."""
 import difflib
 import inspect
-import logging
 import sys
 from contextlib import contextmanager
 from importlib import import_module

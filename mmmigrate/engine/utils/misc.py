@@ -4,7 +4,7 @@ import os
 import os.path as osp
 import re
 from collections import abc
-from typing import Any, Callable, Optional, Sequence, Type
+from typing import Any, Callable, Optional, Type
 
 
 def is_str(x) -> bool:

@@ -9,6 +9,7 @@ import torch.nn as nn
 
 from ...registry import MODELS
 from ...utils import is_list_of
+from ..utils import forward_with_batch
 from ..base_module import BaseModule
 from .data_preprocessor import BaseDataPreprocessor
 
@@ -116,12 +117,6 @@ class BaseModel(BaseModule):
                 mode: str = 'tensor') -> Union[Dict[str, torch.Tensor], list]:
         """``mode`` is ``'loss'``, ``'predict'`` or ``'tensor'``."""
 
-    def _run_forward(self, data: Union[dict, tuple, list], mode: str):
-        """Call ``forward`` with a dict as keyword arguments, a list/tuple as
-        positional arguments, and ``mode``."""
-        if isinstance(data, dict):
-            return self(**data, mode=mode)
-        if isinstance(data, (list, tuple)):
-            return self(*data, mode=mode)
-        raise TypeError('the data preprocessor must return a dict, list or tuple, got '
-                        f'{type(data).__name__}')
+    # forward with a dict as keyword arguments, a list/tuple as positional
+    # arguments, and ``mode``
+    _run_forward = forward_with_batch

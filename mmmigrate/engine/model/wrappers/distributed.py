@@ -1,12 +1,12 @@
 """``MMDistributedDataParallel``: torch DDP with the engine's step API."""
 import warnings
-from typing import Any, Dict, Union
+from typing import Dict, Union
 
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
 from ...registry import MODEL_WRAPPERS
-from ..utils import detect_anomalous_params
+from ..utils import detect_anomalous_params, forward_with_batch
 
 
 @MODEL_WRAPPERS.register_module()
@@ -42,10 +42,4 @@ class MMDistributedDataParallel(DistributedDataParallel):
     def test_step(self, data: Union[dict, tuple, list]) -> list:
         return self.module.test_step(data)
 
-    def _run_forward(self, data: Union[dict, tuple, list], mode: str) -> Any:
-        if isinstance(data, dict):
-            return self(**data, mode=mode)
-        if isinstance(data, (list, tuple)):
-            return self(*data, mode=mode)
-        raise TypeError('the data preprocessor must return a dict, list or tuple, got '
-                        f'{type(data).__name__}')
+    _run_forward = forward_with_batch

@@ -1,10 +1,11 @@
 """``MMFullyShardedDataParallel``: torch FSDP with the engine's step API."""
-from typing import Any, Dict, Union
+from typing import Dict
 
 import torch
 from torch.distributed.fsdp import FullyShardedDataParallel
 
 from ...registry import FUNCTIONS, MODEL_WRAPPERS
+from ..utils import forward_with_batch
 
 
 def _resolve_policy(policy):
@@ -57,10 +58,4 @@ class MMFullyShardedDataParallel(FullyShardedDataParallel):
         data = self.module.data_preprocessor(data, False)
         return self._run_forward(data, mode='predict')
 
-    def _run_forward(self, data: Union[dict, tuple, list], mode: str) -> Any:
-        if isinstance(data, dict):
-            return self(**data, mode=mode)
-        if isinstance(data, (list, tuple)):
-            return self(*data, mode=mode)
-        raise TypeError('the data preprocessor must return a dict, list or tuple, got '
-                        f'{type(data).__name__}')
+    _run_forward = forward_with_batch

@@ -4,7 +4,6 @@ import inspect
 import logging
 from typing import List, Optional
 
-import torch
 import torch.nn as nn
 
 from ...logging import print_log
