@@ -1,0 +1,71 @@
+"""The value trees the translator works on, and the findings it returns.
+
+A legacy config value is read into plain dicts, lists, tuples and literals.
+Anything that cannot be evaluated without running the config (a call, a
+name bound to a function, an f-string, ...) becomes an :class:`Opaque` leaf
+holding its source text: it is carried over unchanged where it is only
+copied, and a decision that needs its value becomes a finding."""
+from dataclasses import dataclass, field
+from typing import Any, List, Optional
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """An expression the translator cannot evaluate statically."""
+    source: str
+    line: Optional[int] = None
+
+    def __repr__(self) -> str:
+        return self.source
+
+
+def is_opaque(value: Any) -> bool:
+    """True when ``value`` or anything inside it is an :class:`Opaque` leaf."""
+    if isinstance(value, Opaque):
+        return True
+    if isinstance(value, dict):
+        return any(is_opaque(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(is_opaque(v) for v in value)
+    return False
+
+
+SEVERITIES = ('info', 'warning', 'error')
+
+
+@dataclass
+class Finding:
+    """One change the tool made, or one thing it could not carry over.
+
+    ``rule`` is a stable id (documented in docs/rules.md) that users can
+    grep for and suppress; ``key`` is the legacy config key concerned;
+    ``deviation`` is the largest difference the output leaves in a
+    trained quantity, where one was measured (e.g. absolute lr)."""
+    rule: str
+    severity: str
+    key: str
+    message: str
+    line: Optional[int] = None
+    deviation: Optional[float] = None
+    file: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f'severity must be one of {SEVERITIES}, got {self.severity!r}')
+
+    def as_dict(self) -> dict:
+        out = dict(rule=self.rule, severity=self.severity, key=self.key,
+                   message=self.message)
+        for name in ('file', 'line', 'deviation'):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        return out
+
+
+@dataclass
+class Translation:
+    """New config keys (in the order they should appear), legacy keys that
+    they replace, and the findings made on the way."""
+    new: dict = field(default_factory=dict)
+    removed: List[str] = field(default_factory=list)
+    findings: List[Finding] = field(default_factory=list)
