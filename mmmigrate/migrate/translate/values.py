@@ -30,6 +30,43 @@ def is_opaque(value: Any) -> bool:
     return False
 
 
+class _Named:
+    """Mixin for a value read through a variable (``max_epochs=max_epochs``):
+    it behaves as the value, and the writer prints the variable's name
+    again where the variable is still defined."""
+    variable: str = ''
+
+
+class NamedInt(_Named, int):
+    pass
+
+
+class NamedFloat(_Named, float):
+    pass
+
+
+class NamedStr(_Named, str):
+    pass
+
+
+_NAMED_TYPES = {int: NamedInt, float: NamedFloat, str: NamedStr}
+
+
+def named(value, variable: str):
+    """``value`` marked as read from ``variable`` (numbers and strings only:
+    containers are copied and edited by the translator)."""
+    kind = _NAMED_TYPES.get(type(value))
+    if kind is None:
+        return value
+    out = kind(value)
+    out.variable = variable
+    return out
+
+
+def variable_of(value) -> str:
+    return value.variable if isinstance(value, _Named) else ''
+
+
 SEVERITIES = ('info', 'warning', 'error')
 
 

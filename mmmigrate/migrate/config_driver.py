@@ -1,0 +1,160 @@
+"""``mmmigrate config``: which files, where the output goes, the report.
+
+Files are written atomically (temporary file in the same folder, then
+rename), keep their newline style, and are never written when the new
+text does not parse. Nothing here imports torch or executes a config.
+"""
+import difflib
+import json
+import os
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional
+
+from .config_file import ConfigConverter, FileResult
+from .reader import ConfigReadError
+from .translate.values import Finding
+
+
+@dataclass
+class Outcome:
+    """One file's result as the report shows it."""
+    path: str
+    changed: bool = False
+    converted_keys: List[str] = field(default_factory=list)
+    findings: List[Finding] = field(default_factory=list)
+    error: Optional[str] = None
+    diff: str = ''
+    new_source: str = ''
+
+
+def collect_configs(paths: List[Path]) -> List[Path]:
+    """The .py files named, and every .py file under the folders named."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob('*.py') if p.is_file()))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f'{path}: no such file or folder')
+    return found
+
+
+def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1) -> List[Outcome]:
+    """Convert every file (bases once per process) and return the outcomes,
+    in the order of ``paths``; nothing is written."""
+    if jobs <= 1 or len(paths) < 2 * jobs:
+        return _convert_chunk([str(p) for p in paths], flatten)
+    # Files of one tree share their bases: keep folders together per job.
+    chunks = [[] for _ in range(jobs)]
+    by_folder: dict = {}
+    for path in paths:
+        by_folder.setdefault(str(path.parent), []).append(str(path))
+    for folder_paths in sorted(by_folder.values(), key=len, reverse=True):
+        min(chunks, key=len).extend(folder_paths)
+    with ProcessPoolExecutor(jobs) as pool:
+        results = {}
+        for chunk_result in pool.map(_convert_chunk, chunks, [flatten] * jobs):
+            results.update((o.path, o) for o in chunk_result)
+    return [results[str(p)] for p in paths]
+
+
+def _convert_chunk(paths: List[str], flatten: bool) -> List[Outcome]:
+    converter = ConfigConverter()
+    return [_convert_one(converter, Path(p), flatten) for p in paths]
+
+
+def convert_stdin(source: str, flatten: bool = False) -> Outcome:
+    """Convert a config given as text; its ``_base_`` paths are relative to
+    the current folder."""
+    converter = ConfigConverter()
+    path = Path.cwd() / '<stdin>.py'
+    try:
+        converter.tree.add_source(path, source)
+    except ConfigReadError as e:
+        return Outcome('<stdin>', error=str(e))
+    outcome = _convert_one(converter, path, flatten)
+    outcome.path = '<stdin>'
+    return outcome
+
+
+def _convert_one(converter: ConfigConverter, path: Path, flatten: bool) -> Outcome:
+    try:
+        result: FileResult = converter.flatten(path) if flatten else converter.convert(path)
+    except (ConfigReadError, OSError, UnicodeDecodeError) as e:
+        return Outcome(str(path), error=str(e))
+    except Exception as e:  # a bug of ours: report it with the file, keep going
+        return Outcome(str(path), error=f'{path}: internal error ({type(e).__name__}: {e}); '
+                       'please report it with this file')
+    new_source = _keep_newlines(result.source, result.new_source)
+    diff = ''.join(difflib.unified_diff(result.source.splitlines(True),
+                                        new_source.splitlines(True),
+                                        f'a/{path}', f'b/{path}')) if result.changed else ''
+    return Outcome(str(path), result.changed, result.converted_keys, result.findings,
+                   diff=diff, new_source=new_source)
+
+
+def _keep_newlines(original: str, new: str) -> str:
+    if '\r\n' in original:  # new lines written by us get the file's style too
+        return new.replace('\r\n', '\n').replace('\n', '\r\n')
+    return new
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.',
+                                         suffix='.tmp')
+    try:
+        with os.fdopen(handle, 'w', encoding='utf-8', newline='') as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def report_text(outcomes: List[Outcome], stream=sys.stdout) -> None:
+    totals = dict(files=len(outcomes), changed=0, keys=0, flagged=0, errors=0)
+    for outcome in outcomes:
+        if outcome.error:
+            totals['errors'] += 1
+            print(f'{outcome.error}', file=stream)
+            continue
+        flagged = [f for f in outcome.findings if f.severity != 'info']
+        totals['changed'] += outcome.changed
+        totals['keys'] += len(outcome.converted_keys)
+        totals['flagged'] += len(flagged)
+        if outcome.changed or flagged:
+            print(f'{outcome.path}: {len(outcome.converted_keys)} keys converted, '
+                  f'{len(flagged)} flagged', file=stream)
+        for finding in outcome.findings:
+            where = f'{outcome.path}:{finding.line}' if finding.line else outcome.path
+            print(f'  {where}: {finding.severity} [{finding.rule}] {finding.message}',
+                  file=stream)
+    print(f'{totals["files"]} files, {totals["changed"]} converted, {totals["keys"]} keys '
+          f'converted, {totals["flagged"]} flagged, {totals["errors"]} not readable',
+          file=stream)
+
+
+def report_json(outcomes: List[Outcome], stream=sys.stdout) -> None:
+    files = []
+    for outcome in outcomes:
+        files.append(dict(path=outcome.path, changed=outcome.changed, error=outcome.error,
+                          converted_keys=outcome.converted_keys,
+                          flagged=sum(f.severity != 'info' for f in outcome.findings),
+                          findings=[f.as_dict() for f in outcome.findings]))
+    summary = dict(files=len(files), changed=sum(f['changed'] for f in files),
+                   keys_converted=sum(len(f['converted_keys']) for f in files),
+                   flagged=sum(f['flagged'] for f in files),
+                   errors=sum(f['error'] is not None for f in files))
+    json.dump(dict(summary=summary, files=files), stream, indent=2)
+    stream.write('\n')

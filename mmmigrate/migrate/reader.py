@@ -1,0 +1,168 @@
+"""Reads MMCV-style Python configs statically: never executes them.
+
+Each top-level ``NAME = <expression>`` becomes a value tree (dicts, lists,
+tuples, literals); names assigned earlier in the file are substituted, as
+MMCV's own execution would; arithmetic on numbers is folded; everything
+else (calls other than ``dict(...)``, imports, attribute access, ...) is an
+:class:`Opaque` leaf holding the source text. ``_base_`` files are read the
+same way and merged as MMCV merges them (dicts recursively, ``_delete_``
+replacing, anything else overriding).
+"""
+import ast
+import operator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from .translate.values import Opaque, named
+
+
+class ConfigReadError(Exception):
+    """A config cannot be read; the message names the file and line."""
+
+
+@dataclass
+class ConfigFile:
+    path: Path
+    source: str
+    values: Dict[str, object]  # top-level names, in file order
+    lines: Dict[str, int]  # name -> line of its (last) assignment
+    bases: List[Path] = field(default_factory=list)
+
+
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Pow: operator.pow,
+           ast.Mod: operator.mod}
+
+
+def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
+    path = Path(path)
+    if source is None:
+        with open(path, encoding='utf-8', newline='') as f:  # keep \r\n as it is
+            source = f.read()
+    text = source.replace('\r\n', '\n')
+    try:
+        tree = ast.parse(text, filename=str(path))
+    except SyntaxError as e:
+        raise ConfigReadError(f'{path}:{e.lineno}: not valid Python ({e.msg}); '
+                              'the file is left untouched') from None
+    values: Dict[str, object] = {}
+    lines: Dict[str, int] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            values[name] = _value(node.value, text, values)
+            lines[name] = node.lineno
+    bases = []
+    if '_base_' in values:
+        raw = values['_base_']
+        raw = [raw] if isinstance(raw, str) else raw
+        if not isinstance(raw, (list, tuple)) or not all(isinstance(b, str) for b in raw):
+            raise ConfigReadError(f'{path}:{lines["_base_"]}: _base_ must be a string or a '
+                                  'list of strings')
+        bases = [(path.parent / b).resolve() for b in raw]
+    return ConfigFile(path, source, values, lines, bases)
+
+
+def _value(node, source: str, names: dict):
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Dict):
+        if all(isinstance(k, ast.Constant) for k in node.keys):
+            return {k.value: _value(v, source, names) for k, v in zip(node.keys, node.values)}
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+            node.func.id == 'dict' and not node.args and 'dict' not in names and \
+            all(k.arg is not None for k in node.keywords):
+        return {k.arg: _value(k.value, source, names) for k in node.keywords}
+    elif isinstance(node, ast.List) and not any(isinstance(e, ast.Starred) for e in node.elts):
+        return [_value(e, source, names) for e in node.elts]
+    elif isinstance(node, ast.Tuple) and not any(isinstance(e, ast.Starred)
+                                                 for e in node.elts):
+        return tuple(_value(e, source, names) for e in node.elts)
+    elif isinstance(node, ast.Name):
+        if node.id in names and not isinstance(names[node.id], Opaque):
+            return named(names[node.id], node.id)
+        if node.id in ('True', 'False', 'None'):
+            return {'True': True, 'False': False, 'None': None}[node.id]
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        operand = _value(node.operand, source, names)
+        if _is_number(operand):
+            return -operand if isinstance(node.op, ast.USub) else operand
+    elif isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right = _value(node.left, source, names), _value(node.right, source, names)
+        if _is_number(left) and _is_number(right):
+            try:
+                return _BINARY[type(node.op)](left, right)
+            except (ArithmeticError, ValueError):
+                pass
+        if isinstance(node.op, ast.Add) and isinstance(left, list) and isinstance(right, list):
+            return left + right
+    return Opaque(ast.get_source_segment(source, node) or '...', node.lineno)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def merge(base, child):
+    """MMCV's Config merge of a child value over a base value."""
+    if isinstance(base, dict) and isinstance(child, dict):
+        if child.get('_delete_'):
+            return {k: v for k, v in child.items() if k != '_delete_'}
+        out = dict(base)
+        for key, value in child.items():
+            out[key] = merge(base.get(key), value) if key in base else _strip_delete(value)
+        return out
+    return _strip_delete(child)
+
+
+def _strip_delete(value):
+    if isinstance(value, dict):
+        return {k: _strip_delete(v) for k, v in value.items() if k != '_delete_'}
+    return value
+
+
+class ConfigTree:
+    """Reads files once and answers "what does this config merge to"."""
+
+    def __init__(self):
+        self._files: Dict[Path, ConfigFile] = {}
+
+    def file(self, path: Path) -> ConfigFile:
+        path = Path(path).resolve()
+        if path not in self._files:
+            if not path.exists():
+                raise ConfigReadError(f'{path}: no such config file')
+            self._files[path] = parse_config(path)
+        return self._files[path]
+
+    def add_source(self, path: Path, source: str) -> None:
+        """Read ``source`` as if it were the file ``path`` (standard input)."""
+        path = Path(path).resolve()
+        self._files[path] = parse_config(path, source)
+
+    def merged(self, path: Path, _seen=()) -> dict:
+        """The config ``path`` defines, its ``_base_`` chain applied."""
+        config_file = self.file(path)
+        if config_file.path in _seen:
+            raise ConfigReadError(f'{config_file.path}: _base_ files include each other')
+        merged = self.merged_bases(path, _seen)
+        return merge_values(merged, config_file.values)
+
+    def merged_bases(self, path: Path, _seen=()) -> dict:
+        config_file = self.file(path)
+        merged: dict = {}
+        for base in config_file.bases:
+            merged = merge(merged, self.merged(base, _seen + (config_file.path, )))
+        return merged
+
+
+def merge_values(merged: dict, values: dict) -> dict:
+    """``merged`` with a file's top-level ``values`` applied over it."""
+    out = dict(merged)
+    for name, value in values.items():
+        if name == '_base_':
+            continue
+        out[name] = merge(merged[name], value) if name in merged else _strip_delete(value)
+    return out

@@ -1,0 +1,589 @@
+"""A whole legacy (MMCV 1.x) config -> MMEngine config keys.
+
+:func:`translate_config` takes the *merged* legacy config (the file with its
+``_base_`` chain applied, as a value tree) and returns the MMEngine keys
+that replace the legacy ones, with findings. It is pure: the codemod feeds
+it values read statically, the compat layer concrete values at run time.
+
+Where MMCV's behaviour came from the *absence* of a key (no
+``checkpoint_config``: no checkpoints; no ``log_config``: no logger), the
+MMEngine default hook is switched off explicitly — but only for a config
+that can train on its own (it has a model and an optimizer), never for a
+partial ``_base_`` file.
+"""
+import copy
+from typing import List
+
+from ...rules import load_pack
+from .schedules import TrainingShape, translate_schedules
+from .values import Finding, Opaque, Translation, is_opaque
+
+# Keys only MMCV-era configs have; a file holding one of them is legacy.
+LEGACY_KEYS = ('optimizer', 'optimizer_config', 'fp16', 'lr_config', 'momentum_config',
+               'runner', 'total_epochs', 'workflow', 'evaluation', 'checkpoint_config',
+               'log_config', 'dist_params', 'mp_start_method', 'opencv_num_threads',
+               'cudnn_benchmark', 'resume_from', 'auto_resume', 'seed', 'deterministic',
+               'data', 'gpu_ids', 'gpus', 'device')
+# The order new keys are written in, as MMEngine-era configs lay them out.
+NEW_KEY_ORDER = ('model', 'train_dataloader', 'val_dataloader', 'test_dataloader',
+                 'val_evaluator', 'test_evaluator', 'optim_wrapper', 'param_scheduler',
+                 'train_cfg', 'val_cfg', 'test_cfg', 'default_hooks', 'custom_hooks',
+                 'log_processor', 'visualizer', 'env_cfg', 'randomness', 'load_from',
+                 'resume', 'runner_type', 'model_wrapper_cfg')
+
+
+def is_legacy(config: dict) -> bool:
+    return any(key in config for key in LEGACY_KEYS) or _has_model_loop_collision(config)
+
+
+def _has_model_loop_collision(config: dict) -> bool:
+    """Old mmdet configs put the *model's* train_cfg/test_cfg at top level;
+    MMEngine reads those names as loop configs."""
+    for key in ('train_cfg', 'test_cfg'):
+        value = config.get(key)
+        if isinstance(value, dict) and not {'type', 'by_epoch', 'max_epochs', 'max_iters',
+                                            'val_interval', 'fp16'} & set(value):
+            if any(k in config for k in LEGACY_KEYS):
+                return True
+    return False
+
+
+class _Context:
+    def __init__(self, config: dict):
+        self.config = config
+        self.rules = load_pack('config')
+        self.findings: List[Finding] = []
+        self.new: dict = {}
+        self.removed: List[str] = []
+
+    def find(self, rule, severity, key, message, deviation=None):
+        self.findings.append(Finding(rule, severity, key, message, deviation=deviation))
+
+    def take(self, key):
+        if key in self.config:
+            if key not in self.removed:
+                self.removed.append(key)
+            return self.config[key]
+        return None
+
+    @property
+    def complete(self) -> bool:
+        """Whether this config can train on its own (not a partial base)."""
+        return 'model' in self.config and 'optimizer' in self.config
+
+    @property
+    def runner_kind(self) -> str:
+        runner = self.config.get('runner')
+        if isinstance(runner, dict) and runner.get('type') == 'IterBasedRunner':
+            return 'iter'
+        return 'epoch'
+
+    def default_hooks(self) -> dict:
+        return self.new.setdefault('default_hooks', {})
+
+
+def translate_config(config: dict) -> Translation:
+    """The MMEngine keys replacing the legacy ones in the merged ``config``."""
+    ctx = _Context(copy.deepcopy(config))
+    _translate_model_collision(ctx)
+    _translate_data(ctx)
+    _translate_optimizer(ctx)
+    _translate_runner(ctx)
+    _translate_schedules(ctx)
+    _translate_evaluation(ctx)
+    _translate_checkpoint(ctx)
+    _translate_logging(ctx)
+    _translate_custom_hooks(ctx)
+    _translate_environment(ctx)
+    _translate_loading(ctx)
+    workflow = ctx.config.get('workflow')
+    if isinstance(workflow, (list, tuple)) and any(
+            isinstance(step, (list, tuple)) and step and step[0] == 'val' for step in workflow):
+        ctx.find('workflow-val', 'warning', 'workflow',
+                 "workflow ('val', n) epochs ran val_step and logged its losses; MMEngine "
+                 'has no such phase: validation runs the ValLoop with val_evaluator')
+    for key in ctx.rules['removed_keys']:
+        if ctx.take(key) is not None and key != 'total_epochs':
+            ctx.find('key-removed', 'info', key,
+                     f'{key} is not read by MMEngine; removed' +
+                     (' (validation cadence now comes from train_cfg.val_interval)'
+                      if key == 'workflow' else ''))
+    ordered = {key: ctx.new[key] for key in NEW_KEY_ORDER if key in ctx.new}
+    ordered.update((k, v) for k, v in ctx.new.items() if k not in ordered)
+    return Translation(ordered, ctx.removed, ctx.findings)
+
+
+# -- model -----------------------------------------------------------------
+
+def _translate_model_collision(ctx: _Context) -> None:
+    if not _has_model_loop_collision(ctx.config):
+        return
+    moved = {}
+    for key in ('train_cfg', 'test_cfg'):
+        value = ctx.config.get(key)
+        if isinstance(value, dict):
+            moved[key] = ctx.take(key)
+    ctx.new['model'] = moved
+    ctx.find('model-cfg-moved', 'info', ', '.join(moved),
+             f'top-level {" and ".join(moved)} were model settings in MMCV-era configs; '
+             'they move into model (MMEngine reads the top-level names as loop configs)')
+
+
+# -- optimisation ------------------------------------------------------------
+
+def _translate_optimizer(ctx: _Context) -> None:
+    optimizer = ctx.take('optimizer')
+    hook = ctx.take('optimizer_config')
+    fp16 = ctx.take('fp16')
+    if optimizer is None:
+        # Converted together with the optimizer they belong to; on their
+        # own (a custom hook kept after conversion) they stay as they are.
+        for key in ('optimizer_config', 'fp16'):
+            if key in ctx.removed:
+                ctx.removed.remove(key)
+        if (hook is not None or fp16 is not None) and 'optim_wrapper' not in ctx.config:
+            ctx.find('optimizer-missing', 'warning', 'optimizer_config',
+                     'optimizer_config/fp16 without an optimizer in this config chain: '
+                     'they are converted where the optimizer is defined')
+        return
+    if isinstance(optimizer, Opaque) or not isinstance(optimizer, dict):
+        ctx.find('optimizer-opaque', 'error', 'optimizer',
+                 'optimizer is not a dict literal; write optim_wrapper by hand')
+        return
+    optimizer = dict(optimizer)
+    wrapper = dict(type='OptimWrapper')
+    if 'type' not in optimizer and optimizer and all(isinstance(v, dict) for v in
+                                                     optimizer.values()):
+        ctx.new['optim_wrapper'] = {name: dict(type='OptimWrapper', optimizer=value)
+                                    for name, value in optimizer.items()}
+        ctx.find('optimizer-multiple', 'warning', 'optimizer',
+                 'several optimizers: MMEngine needs a constructor that builds an '
+                 'OptimWrapperDict (e.g. your library\'s MultiOptimWrapperConstructor); '
+                 'add optim_wrapper.constructor')
+        return
+    wrapper['optimizer'] = optimizer
+    paramwise = optimizer.pop('paramwise_cfg', None)
+    constructor = optimizer.pop('constructor', None)
+    hook = dict(hook) if isinstance(hook, dict) else ({} if hook is None else hook)
+    if not isinstance(hook, dict):
+        ctx.find('optimizer-config-opaque', 'error', 'optimizer_config',
+                 'optimizer_config is not a dict literal; convert it by hand')
+        hook = {}
+    hook_type = hook.pop('type', 'OptimizerHook')
+    known = ctx.rules['optimizer_hooks'].get(hook_type)
+    if known is None:
+        ctx.find('optimizer-hook-custom', 'error', 'optimizer_config',
+                 f'optimizer_config type {hook_type!r} is a custom optimizer hook; MMEngine '
+                 'optimises in model.train_step: port its logic to an OptimWrapper subclass '
+                 'and remove optimizer_config (kept for reference)')
+        ctx.removed.remove('optimizer_config')
+    else:
+        wrapper['type'] = known['wrapper']
+    grad_clip = hook.pop('grad_clip', None)
+    if grad_clip is not None:
+        wrapper['clip_grad'] = grad_clip
+    cumulative = hook.pop('cumulative_iters', None)
+    if cumulative not in (None, 1):
+        wrapper['accumulative_counts'] = cumulative
+    if hook.pop('detect_anomalous_params', False):
+        ctx.new['model_wrapper_cfg'] = dict(type='MMDistributedDataParallel',
+                                            detect_anomalous_params=True)
+    amp = known is not None and known['wrapper'] == 'AmpOptimWrapper'
+    loss_scale = hook.pop('loss_scale', None)
+    if isinstance(fp16, dict):
+        amp = True
+        loss_scale = fp16.get('loss_scale', loss_scale)
+    if amp:
+        wrapper['type'] = 'AmpOptimWrapper'
+        # MMCV's default is a static 512; MMEngine's would be 'dynamic'.
+        wrapper['loss_scale'] = 512.0 if loss_scale is None else loss_scale
+        dropped = [k for k in ctx.rules['fp16_dropped'] if hook.pop(k, None) is not None]
+        if dropped:
+            ctx.find('fp16-args-dropped', 'info', 'optimizer_config',
+                     f'{", ".join(dropped)} have no meaning for AmpOptimWrapper; dropped')
+        ctx.find('fp16-autocast-scope', 'info', 'fp16',
+                 'AmpOptimWrapper autocasts the whole forward (MMCV only @auto_fp16 '
+                 'methods) and needs a CUDA device')
+    if hook:
+        ctx.find('optimizer-config-unknown-args', 'warning', 'optimizer_config',
+                 f'{", ".join(sorted(hook))} not carried over; check them')
+    if constructor is not None:
+        renamed = ctx.rules['optimizer_constructors'].get(constructor, constructor)
+        wrapper['constructor'] = renamed
+        if renamed == constructor:
+            ctx.find('optimizer-constructor-custom', 'warning', 'optimizer.constructor',
+                     f'{constructor} must become an optim wrapper constructor (it now '
+                     'receives optim_wrapper_cfg and returns an OptimWrapper)')
+    if paramwise is not None:
+        wrapper['paramwise_cfg'] = paramwise
+        ctx.find('paramwise-semantics', 'info', 'optimizer.paramwise_cfg',
+                 'MMEngine drops frozen parameters from the optimizer and gives custom_keys '
+                 'precedence over dwconv/bias multipliers differently (CATALOGUE §5.2); '
+                 'check the param groups if you resume an MMCV optimizer state')
+    ctx.new['optim_wrapper'] = wrapper
+
+
+def _shape(ctx: _Context) -> TrainingShape:
+    runner = ctx.config.get('runner')
+    runner = runner if isinstance(runner, dict) else {}
+    max_epochs = runner.get('max_epochs', ctx.config.get('total_epochs'))
+    max_iters = runner.get('max_iters')
+    optimizer = ctx.config.get('optimizer')
+    optimizer = optimizer if isinstance(optimizer, dict) else {}
+    lr = optimizer.get('lr')
+    base_lrs = None
+    if isinstance(lr, (int, float)):
+        lrs = [lr]
+        paramwise = optimizer.get('paramwise_cfg')
+        if isinstance(paramwise, dict):
+            for options in (paramwise.get('custom_keys') or {}).values():
+                if isinstance(options, dict) and isinstance(options.get('lr_mult'),
+                                                            (int, float)):
+                    lrs.append(lr * options['lr_mult'])
+            if isinstance(paramwise.get('bias_lr_mult'), (int, float)):
+                lrs.append(lr * paramwise['bias_lr_mult'])
+        base_lrs = tuple(sorted(set(lrs), key=lambda v: v != lr)) if len(set(lrs)) > 1 \
+            else (lr, )
+    momentum = optimizer.get('momentum')
+    betas = optimizer.get('betas')
+    if momentum is None and isinstance(betas, (list, tuple)) and betas:
+        momentum = betas[0]
+    return TrainingShape(
+        runner=ctx.runner_kind,
+        max_epochs=max_epochs if isinstance(max_epochs, int) else None,
+        max_iters=max_iters if isinstance(max_iters, int) else None,
+        base_lrs=base_lrs,
+        base_momentum=momentum if isinstance(momentum, (int, float)) else None)
+
+
+def _translate_schedules(ctx: _Context) -> None:
+    lr_config = ctx.take('lr_config')
+    momentum_config = ctx.take('momentum_config')
+    if lr_config is None and momentum_config is None:
+        return
+    schedulers, findings = translate_schedules(lr_config, momentum_config, _shape(ctx))
+    ctx.findings.extend(findings)
+    if schedulers is None:
+        # Keep the legacy keys: the user converts them with the finding's help.
+        for key, value in (('lr_config', lr_config), ('momentum_config', momentum_config)):
+            if value is not None:
+                ctx.removed.remove(key)
+        return
+    ctx.new['param_scheduler'] = schedulers
+
+
+# -- loops and evaluation ---------------------------------------------------
+
+def _translate_runner(ctx: _Context) -> None:
+    runner = ctx.take('runner')
+    total_epochs = ctx.take('total_epochs')
+    if runner is None and total_epochs is None:
+        return
+    runner = dict(runner) if isinstance(runner, dict) else {}
+    runner_type = runner.pop('type', 'EpochBasedRunner')
+    if runner_type == 'IterBasedRunner':
+        loop = dict(type='IterBasedTrainLoop', max_iters=runner.pop('max_iters', None))
+    else:
+        loop = dict(type='EpochBasedTrainLoop',
+                    max_epochs=runner.pop('max_epochs', total_epochs))
+        if runner_type != 'EpochBasedRunner':
+            ctx.new['runner_type'] = runner_type
+            ctx.find('runner-custom', 'warning', 'runner',
+                     f'custom runner {runner_type!r} becomes runner_type; it must subclass '
+                     "MMEngine's Runner (convert its code with mmmigrate convert)")
+    runner.pop('max_epochs', None)
+    if runner:
+        ctx.find('runner-unknown-args', 'warning', 'runner',
+                 f'{", ".join(sorted(runner))} not carried over')
+    if loop.get('max_epochs', loop.get('max_iters')) is None:
+        ctx.find('runner-no-length', 'error', 'runner',
+                 'the runner has no max_epochs/max_iters; set train_cfg by hand')
+    ctx.new['train_cfg'] = loop
+
+
+def _translate_evaluation(ctx: _Context) -> None:
+    evaluation = ctx.take('evaluation')
+    if evaluation is None:
+        return
+    if not isinstance(evaluation, dict):
+        ctx.find('evaluation-opaque', 'error', 'evaluation',
+                 'evaluation is not a dict literal; set val_cfg/val_evaluator by hand')
+        return
+    evaluation = dict(evaluation)
+    interval = evaluation.pop('interval', 1)
+    start = evaluation.pop('start', None)
+    evaluation.pop('by_epoch', None)
+    loop = ctx.new.setdefault('train_cfg', {})
+    loop['val_interval'] = interval
+    if start is not None:
+        if isinstance(interval, int) and isinstance(start, int) and (interval == 1 or
+                                                                     start % interval == 0):
+            loop['val_begin'] = start
+        else:
+            loop['val_begin'] = start
+            length = loop.get('max_epochs', loop.get('max_iters'))
+            if isinstance(length, int) and isinstance(start, int) and isinstance(interval, int):
+                mmcv = list(range(start, length + 1, interval))
+                ours = [e for e in range(1, length + 1)
+                        if e >= start and (e % interval == 0 or e == length)]
+                stake = f' ({mmcv} in MMCV, {ours} here)'
+            else:
+                stake = ''
+            ctx.find('evaluation-start-shift', 'warning', 'evaluation.start',
+                     f'MMCV validated at {start}, {start}+{interval}, ...; MMEngine '
+                     f'validates at multiples of {interval} from val_begin on and after the '
+                     f'last one, so validation happens at other points{stake}; training '
+                     'itself is the same')
+    checkpoint = {}
+    for key in ('save_best', 'rule', 'greater_keys', 'less_keys'):
+        if key in evaluation:
+            checkpoint[key] = evaluation.pop(key)
+    if checkpoint:
+        ctx.default_hooks().setdefault('checkpoint', {}).update(checkpoint)
+    evaluator = {}
+    if evaluation.pop('gpu_collect', False):
+        evaluator['collect_device'] = 'gpu'
+    if 'tmpdir' in evaluation:
+        evaluator['collect_dir'] = evaluation.pop('tmpdir')
+    if evaluation.pop('broadcast_bn_buffer', True) is not False:
+        ctx.find('evaluation-bn-broadcast', 'info', 'evaluation',
+                 'MMEngine does not broadcast BatchNorm buffers before validation; add '
+                 "custom_hooks=[dict(type='SyncBuffersHook')] in distributed training")
+    evaluator.update(evaluation)  # metric and the other dataset.evaluate() arguments
+    ctx.new['val_cfg'] = dict(type='ValLoop')
+    ctx.new['test_cfg'] = dict(type='TestLoop')
+    ctx.new['val_evaluator'] = evaluator
+    ctx.new['test_evaluator'] = dict(evaluator)
+    ctx.find('evaluator-type', 'warning', 'evaluation',
+             'MMCV passed these arguments to dataset.evaluate(); MMEngine needs a metric '
+             "class: set val_evaluator.type (e.g. mmdet's CocoMetric)")
+
+
+# -- hooks -----------------------------------------------------------------
+
+def _translate_checkpoint(ctx: _Context) -> None:
+    config = ctx.take('checkpoint_config')
+    hooks = ctx.default_hooks()
+    if config is None:
+        if ctx.complete and 'checkpoint' not in hooks:
+            hooks['checkpoint'] = None
+            ctx.find('checkpoint-absent', 'info', 'checkpoint_config',
+                     'no checkpoint_config: MMCV saved no checkpoints, so the default '
+                     'CheckpointHook is switched off')
+        elif not hooks:
+            del ctx.new['default_hooks']
+        return
+    if not isinstance(config, dict):
+        ctx.find('checkpoint-opaque', 'error', 'checkpoint_config',
+                 'checkpoint_config is not a dict literal; convert it by hand')
+        return
+    config = dict(config)
+    hook = dict(type='CheckpointHook')
+    kept = ctx.rules['checkpoint_kept']
+    # MMCV's class default is -1 (only the last one, via save_last).
+    hook['interval'] = config.pop('interval', -1)
+    for key in kept:
+        if key in config:
+            hook[key] = config.pop(key)
+    if ctx.runner_kind == 'iter':
+        hook.setdefault('by_epoch', False)  # IterBasedRunner forced it
+    if config:
+        ctx.find('checkpoint-args-dropped', 'warning', 'checkpoint_config',
+                 f'{", ".join(sorted(config))} would make MMEngine fail at the first save '
+                 '(TypeError); dropped')
+    hook.update(hooks.get('checkpoint') or {})
+    hooks['checkpoint'] = hook
+
+
+def _translate_logging(ctx: _Context) -> None:
+    config = ctx.take('log_config')
+    hooks = ctx.default_hooks()
+    if config is None:
+        if ctx.complete:
+            hooks['logger'] = None
+            ctx.find('logger-absent', 'info', 'log_config',
+                     'no log_config: MMCV logged nothing, so the default LoggerHook is '
+                     'switched off')
+        if not hooks:
+            del ctx.new['default_hooks']
+        return
+    if not isinstance(config, dict):
+        ctx.find('log-config-opaque', 'error', 'log_config',
+                 'log_config is not a dict literal; convert it by hand')
+        return
+    interval = config.get('interval', 10)
+    hooks['logger'] = dict(type='LoggerHook', interval=interval)
+    by_epoch = ctx.runner_kind != 'iter'
+    backends = []
+    table = ctx.rules['logger_hooks']
+    for item in config.get('hooks') or []:
+        if not isinstance(item, dict) or not isinstance(item.get('type'), str):
+            ctx.find('logger-hook-opaque', 'error', 'log_config.hooks',
+                     f'{item!r} is not a literal hook config; add its vis backend by hand')
+            continue
+        item = dict(item)
+        kind = item.pop('type')
+        if 'by_epoch' in item:
+            by_epoch = item['by_epoch']
+        rule = table.get(kind)
+        if rule is None:
+            ctx.find('logger-hook-unknown', 'warning', 'log_config.hooks',
+                     f'{kind} has no MMEngine vis backend; dropped')
+            continue
+        dropped = [k for k in rule.get('drop', []) if k in item]
+        for key in dropped:
+            item.pop(key)
+        backends.append(dict(type=rule['backend'], **item))
+        noteworthy = [k for k in dropped if k not in ('by_epoch', 'interval', 'ignore_last',
+                                                      'reset_flag')]
+        if noteworthy:
+            ctx.find('logger-args-dropped', 'info', 'log_config.hooks',
+                     f'{kind}: {", ".join(noteworthy)} not supported by {rule["backend"]}; '
+                     'dropped')
+    ctx.new['log_processor'] = dict(type='LogProcessor', window_size=interval,
+                                    by_epoch=by_epoch)
+    if backends:
+        ctx.new['visualizer'] = dict(type='Visualizer', vis_backends=backends)
+
+
+def _translate_custom_hooks(ctx: _Context) -> None:
+    hooks = ctx.config.get('custom_hooks')
+    if not isinstance(hooks, list) or not is_legacy(ctx.config):
+        return
+    converted, changed = [], False
+    for item in hooks:
+        if not isinstance(item, dict) or is_opaque(item.get('type')):
+            converted.append(item)
+            continue
+        item = dict(item)
+        kind = item.get('type')
+        arguments = ctx.rules['hook_arguments'].get(kind) or {}
+        dropped = [k for k in arguments.get('drop', []) if k in item]
+        for key in dropped:
+            item.pop(key)
+            changed = True
+        if dropped:
+            ctx.find('hook-args-dropped', 'warning', 'custom_hooks',
+                     f'{kind}: {", ".join(dropped)} have no MMEngine equivalent; dropped')
+        if kind in ctx.rules['hook_priorities'] and 'priority' not in item:
+            item['priority'] = 'NORMAL'  # MMCV registered custom hooks at NORMAL
+            changed = True
+        converted.append(item)
+    if changed:
+        ctx.take('custom_hooks')
+        ctx.new['custom_hooks'] = converted
+
+
+# -- environment and resuming ---------------------------------------------
+
+def _translate_environment(ctx: _Context) -> None:
+    env = {}
+    dist_params = ctx.take('dist_params')
+    if dist_params is not None:
+        env['dist_cfg'] = dist_params
+    mp = {}
+    for key in ('mp_start_method', 'opencv_num_threads'):
+        value = ctx.take(key)
+        if value is not None:
+            mp[key] = value
+    if mp:
+        env['mp_cfg'] = mp
+    benchmark = ctx.take('cudnn_benchmark')
+    if benchmark is not None:
+        env = dict(cudnn_benchmark=benchmark, **env)
+    if env:
+        ctx.new['env_cfg'] = env
+    randomness = {}
+    for key in ('seed', 'deterministic'):
+        value = ctx.take(key)
+        if value is not None:
+            randomness[key] = value
+    if randomness:
+        ctx.new['randomness'] = randomness
+
+
+def _translate_loading(ctx: _Context) -> None:
+    resume_from = ctx.take('resume_from')
+    auto_resume = ctx.take('auto_resume')
+    if resume_from is not None:
+        ctx.new['load_from'] = resume_from
+        ctx.new['resume'] = True
+    elif auto_resume:
+        ctx.new['resume'] = True
+        ctx.find('auto-resume', 'warning', 'auto_resume',
+                 'MMEngine resumes from work_dir/last_checkpoint, which MMCV never wrote: '
+                 'an MMCV work_dir is not found and training restarts from scratch')
+
+
+# -- data ------------------------------------------------------------------
+
+def _translate_data(ctx: _Context) -> None:
+    data = ctx.take('data')
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        ctx.find('data-opaque', 'error', 'data',
+                 'data is not a dict literal; write the *_dataloader keys by hand')
+        ctx.removed.remove('data')
+        return
+    data = dict(data)
+    batch = data.pop('samples_per_gpu', None)
+    workers = data.pop('workers_per_gpu', None)
+    persistent = data.pop('persistent_workers', None)
+    overrides = {split: data.pop(f'{split}_dataloader', None) or {}
+                 for split in ('train', 'val', 'test')}
+    for split in ('train', 'val', 'test'):
+        if split not in data:
+            continue
+        loader = {}
+        if split == 'train':
+            loader['batch_size'] = batch
+            loader['num_workers'] = workers
+        else:
+            loader['batch_size'] = 1  # mmdet 2.x's val/test default
+            loader['num_workers'] = workers
+        if persistent is not None:
+            loader['persistent_workers'] = persistent
+        if split != 'train':
+            loader['drop_last'] = False
+        override = dict(overrides[split]) if isinstance(overrides[split], dict) else {}
+        if 'samples_per_gpu' in override:
+            loader['batch_size'] = override.pop('samples_per_gpu')
+        if 'workers_per_gpu' in override:
+            loader['num_workers'] = override.pop('workers_per_gpu')
+        shuffle = override.pop('shuffle', split == 'train')
+        loader.update(override)
+        loader = {k: v for k, v in loader.items() if v is not None}
+        loader['sampler'] = dict(type='DefaultSampler', shuffle=shuffle)
+        loader['dataset'] = data.pop(split)
+        ctx.new[f'{split}_dataloader'] = loader
+    if data:
+        ctx.find('data-unknown-args', 'warning', 'data',
+                 f'{", ".join(sorted(map(str, data)))} not carried over')
+    ctx.find('data-pipelines', 'info', 'data',
+             'dataset configs and pipelines are copied as they are; MMEngine-era datasets '
+             'and transforms (Pack*Inputs, data_preprocessor) come from your library')
+    if batch is not None:
+        ctx.find('data-batch-per-process', 'info', 'data.samples_per_gpu',
+                 'batch_size is per process in MMEngine; MMCV non-distributed DataParallel '
+                 'used samples_per_gpu times the number of GPUs')
+
+
+def minimal_override(base, child):
+    """What a child file must assign so that MMEngine's merge of ``base``
+    with it gives ``child``: for dicts only the keys that changed (with
+    ``_delete_=True`` when a key must disappear), otherwise the value."""
+    if not (isinstance(base, dict) and isinstance(child, dict)):
+        return child
+    if any(key not in child for key in base):
+        return dict(_delete_=True, **child)
+    out = {}
+    for key, value in child.items():
+        if key not in base:
+            out[key] = value
+        elif base[key] != value:
+            out[key] = minimal_override(base[key], value)
+    return out
+
+
+__all__ = ['translate_config', 'is_legacy', 'minimal_override', 'LEGACY_KEYS']
