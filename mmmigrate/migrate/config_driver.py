@@ -48,7 +48,10 @@ def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1) -> Li
     """Convert every file (bases once per process) and return the outcomes,
     in the order of ``paths``; nothing is written."""
     if jobs <= 1 or len(paths) < 2 * jobs:
-        return _convert_chunk([str(p) for p in paths], flatten)
+        return _convert_chunk([str(p) for p in paths], flatten, None)
+    # Which keys bases leave to their children depends on the whole run.
+    planner = ConfigConverter()
+    planner.prepare(paths)
     # Files of one tree share their bases: keep folders together per job.
     chunks = [[] for _ in range(jobs)]
     by_folder: dict = {}
@@ -58,13 +61,15 @@ def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1) -> Li
         min(chunks, key=len).extend(folder_paths)
     with ProcessPoolExecutor(jobs) as pool:
         results = {}
-        for chunk_result in pool.map(_convert_chunk, chunks, [flatten] * jobs):
+        for chunk_result in pool.map(_convert_chunk, chunks, [flatten] * jobs,
+                                     [planner.suppressed] * jobs):
             results.update((o.path, o) for o in chunk_result)
     return [results[str(p)] for p in paths]
 
 
-def _convert_chunk(paths: List[str], flatten: bool) -> List[Outcome]:
+def _convert_chunk(paths: List[str], flatten: bool, suppressed) -> List[Outcome]:
     converter = ConfigConverter()
+    converter.prepare(paths, suppressed)
     return [_convert_one(converter, Path(p), flatten) for p in paths]
 
 

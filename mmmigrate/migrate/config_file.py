@@ -13,13 +13,14 @@ legacy key was.
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from .reader import ConfigTree, merge, merge_values
+from .reader import ConfigReadError, ConfigTree, merge_values
+from .translate.values import merge
 from .render import render_assignment
-from .translate.config import is_legacy, minimal_override, translate_config
+from .translate.config import LEGACY_KEYS, NEW_KEY_SOURCES, is_legacy, minimal_override, translate_config
 from .translate.values import Finding
 
 # Which new key a finding about a legacy key is written next to.
@@ -34,22 +35,6 @@ _FINDING_NEW_KEY = {
     'train_dataloader',
 }
 TODO = '# TODO(mmmigrate): '
-# The legacy keys each new key replaces: it is written where the first was.
-_SOURCES = {
-    'optim_wrapper': ('optimizer', 'optimizer_config', 'fp16'),
-    'param_scheduler': ('lr_config', 'momentum_config'),
-    'train_cfg': ('runner', 'total_epochs', 'evaluation'),
-    'val_cfg': ('evaluation', ), 'test_cfg': ('evaluation', ),
-    'val_evaluator': ('evaluation', ), 'test_evaluator': ('evaluation', ),
-    'default_hooks': ('checkpoint_config', 'log_config', 'evaluation'),
-    'log_processor': ('log_config', ), 'visualizer': ('log_config', ),
-    'env_cfg': ('dist_params', 'cudnn_benchmark', 'mp_start_method', 'opencv_num_threads'),
-    'randomness': ('seed', 'deterministic'),
-    'load_from': ('resume_from', 'load_from'), 'resume': ('resume_from', 'auto_resume'),
-    'train_dataloader': ('data', ), 'val_dataloader': ('data', ),
-    'test_dataloader': ('data', ), 'model': ('model', 'train_cfg', 'test_cfg'),
-    'runner_type': ('runner', ), 'model_wrapper_cfg': ('optimizer_config', ),
-}
 
 
 @dataclass
@@ -77,10 +62,86 @@ class ConfigConverter:
         self.tree = tree or ConfigTree()
         self._converted: Dict[Path, dict] = {}
         self._results: Dict[Path, FileResult] = {}
+        self._suppressed: Dict[Path, Set[str]] = {}
+        self._prepared: Optional[Set[Path]] = set()
+        self._provides: Dict[Tuple[Path, str], bool] = {}
+
+    @property
+    def suppressed(self) -> Dict[Path, Set[str]]:
+        """{base file: new keys it leaves to the configs combining it}."""
+        return self._suppressed
+
+    def prepare(self, paths, suppressed: Optional[Dict[Path, Set[str]]] = None) -> None:
+        """Look at every file of the run (and its bases) before converting.
+
+        MMEngine, like MMCV, refuses a key defined by two ``_base_`` files of
+        one config. Keys made from several legacy keys (``default_hooks``
+        from ``checkpoint_config`` and ``log_config``, ``train_cfg`` from
+        ``runner`` and ``evaluation``) would be, when those legacy keys live
+        in sibling bases. Such a key is then written where the bases meet,
+        and the bases keep the legacy keys it is made from."""
+        if suppressed is not None:  # computed over the whole run by the caller
+            self._suppressed = suppressed
+            self._prepared = None
+            return
+        if self._prepared is None:
+            return
+        pending = [Path(p).resolve() for p in paths]
+        files = set()
+        while pending:
+            path = pending.pop()
+            if path in files:
+                continue
+            files.add(path)
+            try:
+                pending.extend(self.tree.file(path).bases)
+            except ConfigReadError:
+                continue  # reported when the file itself is converted
+        for path in sorted(files - self._prepared):
+            try:
+                bases = self.tree.file(path).bases
+            except ConfigReadError:
+                continue
+            if len(bases) < 2:
+                continue
+            for key in NEW_KEY_SOURCES:
+                providers = [b for b in bases if self._base_provides(b, key)]
+                if len(providers) > 1:
+                    for provider in providers:
+                        for ancestor in self._chain(provider):
+                            if self._own_sources(ancestor, key):
+                                self._suppressed.setdefault(ancestor, set()).add(key)
+        self._prepared |= files
+
+    def _own_sources(self, path: Path, key: str) -> bool:
+        values = self.tree.file(path).values
+        return any(source in values for source in NEW_KEY_SOURCES[key]
+                   if source in LEGACY_KEYS)
+
+    def _base_provides(self, path: Path, key: str) -> bool:
+        if (path, key) not in self._provides:
+            try:
+                bases = self.tree.file(path).bases
+                result = self._own_sources(path, key) or any(
+                    self._base_provides(b, key) for b in bases)
+            except ConfigReadError:
+                result = False
+            self._provides[(path, key)] = result
+        return self._provides[(path, key)]
+
+    def _chain(self, path: Path) -> List[Path]:
+        out, pending = [], [path]
+        while pending:
+            current = pending.pop()
+            if current not in out:
+                out.append(current)
+                pending.extend(self.tree.file(current).bases)
+        return out
 
     def convert(self, path: Path) -> FileResult:
         path = Path(path).resolve()
         if path not in self._results:
+            self.prepare([path])
             self._results[path] = self._convert(path)
         return self._results[path]
 
@@ -108,20 +169,48 @@ class ConfigConverter:
                 not config_file.bases:
             return {}, set(), []
         translation = translate_config(merged)
-        own_removed = {k for k in translation.removed if k in config_file.values}
+        suppressed = self._suppressed.get(config_file.path, set())
+        own_removed = {k for k in translation.removed if k in config_file.values
+                       and not any(k in NEW_KEY_SOURCES.get(new, ()) for new in suppressed)}
+        kept_for_bases = {k for k in translation.removed if k in config_file.values} \
+            - own_removed
+        kept_for_reads = _still_read(config_file, own_removed)
+        own_removed -= kept_for_reads
+        findings_extra = [Finding(
+            'legacy-key-kept', 'info', key,
+            f'{key} stays in this file: its MMEngine keys are written in the configs that '
+            'combine this file with the other _base_ files they are also made from '
+            '(MMEngine refuses a key defined by two bases)') for key in sorted(kept_for_bases)]
+        findings_extra += [Finding(
+            'legacy-key-kept', 'info', key,
+            f'{key} stays in this file because other statements here read it')
+            for key in sorted(kept_for_reads)]
         emitted = {}
         for key, value in translation.new.items():
+            if key in suppressed:
+                continue
             if key in base_new and base_new[key] == value and key not in config_file.values:
                 continue
             override = minimal_override(base_new[key], value) if key in base_new else value
             if override == {} and key not in own_removed:
                 continue
+            if key in config_file.values and _written_value(
+                    config_file.values[key], override) == config_file.values[key]:
+                continue  # the file already says this (a second run)
             emitted[key] = override
+        for key in sorted(set(config_file.values) & set(LEGACY_KEYS) - own_removed):
+            # A legacy key that stays (not convertible, or left for the
+            # children) is written out whole when it completes a base's
+            # value: the base's part may be converted away.
+            if key in merged and merged[key] != config_file.values[key] and \
+                    _written_value(config_file.values[key], merged[key]) != \
+                    config_file.values[key]:
+                emitted[key] = merged[key]
         if not own_removed and not emitted:
             return {}, set(), []
         findings = [f for f in translation.findings
                     if f.key.split('.')[0] in config_file.values
-                    or _FINDING_NEW_KEY.get(f.key) in emitted]
+                    or _FINDING_NEW_KEY.get(f.key) in emitted] + findings_extra
         return emitted, own_removed, findings
 
     def _convert(self, path: Path) -> FileResult:
@@ -182,9 +271,7 @@ def rewrite_source(source: str, removed: set, emitted: dict, findings: List[Find
     for key, value in emitted.items():
         if key in own_values and key not in removed:
             # The file assigns this key itself: its assignment is replaced.
-            if isinstance(value, dict) and isinstance(own_values[key], dict) \
-                    and not value.get('_delete_'):
-                value = merge(own_values[key], value)
+            value = _written_value(own_values[key], value)
             removed.add(key)
         rendered[key] = value
     variables = frozenset(k for k in own_values if k not in removed)
@@ -193,7 +280,7 @@ def rewrite_source(source: str, removed: set, emitted: dict, findings: List[Find
     first_removed = min((position[k] for k in removed if k in position), default=None)
     anchors: Dict[Optional[int], List[str]] = {}
     for key in rendered:
-        sources = [position[k] for k in _SOURCES.get(key, (key, )) if k in position
+        sources = [position[k] for k in NEW_KEY_SOURCES.get(key, (key, )) if k in position
                    and k in removed]
         anchors.setdefault(min(sources) if sources else first_removed, []).append(key)
     kept_legacy = {f.key.split('.')[0] for f in findings} - removed
@@ -238,6 +325,24 @@ def rewrite_source(source: str, removed: set, emitted: dict, findings: List[Find
     return new_source
 
 
+def _written_value(own, override):
+    """What the file's own assignment of a key becomes once ``override`` is
+    written over it (see rewrite_source)."""
+    if isinstance(own, dict) and isinstance(override, dict) and not override.get('_delete_'):
+        return merge(own, override)
+    return override
+
+
+def _still_read(config_file, removed: Set[str]) -> Set[str]:
+    """The keys of ``removed`` that a statement staying in the file reads
+    (``work_dir = f'...{total_epochs}'``): removing them would break it."""
+    staying_reads = set()
+    for assigned, reads in config_file.statements:
+        if assigned not in removed:
+            staying_reads |= reads
+    return removed & staying_reads
+
+
 def _parse_statements(text: str) -> list:
     """The statements of ``text``; comment lines before the first one stay
     attached to it (libcst would make them the module's header)."""
@@ -255,10 +360,13 @@ def _comment_lines(text: str) -> List[cst.EmptyLine]:
 
 
 def _assigned_name(statement) -> Optional[str]:
+    """The name a top-level ``x = ...`` or ``x['k'] = ...`` statement sets."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     assign = statement.body[0]
-    if isinstance(assign, cst.Assign) and len(assign.targets) == 1 and \
-            isinstance(assign.targets[0].target, cst.Name):
-        return assign.targets[0].target.value
-    return None
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return None
+    target = assign.targets[0].target
+    while isinstance(target, cst.Subscript):
+        target = target.value
+    return target.value if isinstance(target, cst.Name) else None

@@ -9,12 +9,13 @@ same way and merged as MMCV merges them (dicts recursively, ``_delete_``
 replacing, anything else overriding).
 """
 import ast
+import copy
 import operator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
-from .translate.values import Opaque, named
+from .translate.values import Opaque, merge, named, strip_delete
 
 
 class ConfigReadError(Exception):
@@ -28,6 +29,9 @@ class ConfigFile:
     values: Dict[str, object]  # top-level names, in file order
     lines: Dict[str, int]  # name -> line of its (last) assignment
     bases: List[Path] = field(default_factory=list)
+    # per top-level statement: the name it assigns (``x = ...`` or
+    # ``x['k'] = ...``; None for anything else) and the names it reads
+    statements: List[Tuple[Optional[str], FrozenSet[str]]] = field(default_factory=list)
 
 
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -48,12 +52,21 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
                               'the file is left untouched') from None
     values: Dict[str, object] = {}
     lines: Dict[str, int] = {}
+    statements = []
     for node in tree.body:
+        assigned = None
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], ast.Name):
-            name = node.targets[0].id
-            values[name] = _value(node.value, text, values)
-            lines[name] = node.lineno
+            assigned = node.targets[0].id
+            values[assigned] = _value(node.value, text, values)
+            lines[assigned] = node.lineno
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], ast.Subscript):
+            # data['test'] = data['val']: applied to the value it changes
+            assigned = _apply_subscript(node.targets[0], node.value, text, values)
+        reads = frozenset(n.id for n in ast.walk(node)
+                          if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+        statements.append((assigned, reads))
     bases = []
     if '_base_' in values:
         raw = values['_base_']
@@ -62,7 +75,37 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
             raise ConfigReadError(f'{path}:{lines["_base_"]}: _base_ must be a string or a '
                                   'list of strings')
         bases = [(path.parent / b).resolve() for b in raw]
-    return ConfigFile(path, source, values, lines, bases)
+    return ConfigFile(path, source, values, lines, bases, statements)
+
+
+def _apply_subscript(target: ast.Subscript, value_node, text: str, values: dict):
+    """Apply ``NAME[k1][k2] = value`` to ``values``; returns NAME (or None
+    when the target is not rooted at a name). Keys that are not literals
+    make the whole value opaque."""
+    keys, node = [], target
+    while isinstance(node, ast.Subscript):
+        keys.append(node.slice)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    name = node.id
+    keys.reverse()
+    container = values.get(name)
+    literal_keys = [k.value if isinstance(k, ast.Constant) else None for k in keys]
+    if not isinstance(container, dict) or None in literal_keys:
+        if name in values:
+            values[name] = Opaque(f'{name} (changed at line {target.lineno})', target.lineno)
+        return name
+    container = copy.deepcopy(container)
+    cursor = container
+    for key in literal_keys[:-1]:
+        if not isinstance(cursor.get(key), dict):
+            values[name] = Opaque(f'{name} (changed at line {target.lineno})', target.lineno)
+            return name
+        cursor = cursor[key]
+    cursor[literal_keys[-1]] = _value(value_node, text, values)
+    values[name] = container
+    return name
 
 
 def _value(node, source: str, names: dict):
@@ -85,6 +128,10 @@ def _value(node, source: str, names: dict):
             return named(names[node.id], node.id)
         if node.id in ('True', 'False', 'None'):
             return {'True': True, 'False': False, 'None': None}[node.id]
+    elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        container = _value(node.value, source, names)
+        if isinstance(container, dict) and node.slice.value in container:
+            return copy.deepcopy(container[node.slice.value])
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         operand = _value(node.operand, source, names)
         if _is_number(operand):
@@ -103,24 +150,6 @@ def _value(node, source: str, names: dict):
 
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def merge(base, child):
-    """MMCV's Config merge of a child value over a base value."""
-    if isinstance(base, dict) and isinstance(child, dict):
-        if child.get('_delete_'):
-            return {k: v for k, v in child.items() if k != '_delete_'}
-        out = dict(base)
-        for key, value in child.items():
-            out[key] = merge(base.get(key), value) if key in base else _strip_delete(value)
-        return out
-    return _strip_delete(child)
-
-
-def _strip_delete(value):
-    if isinstance(value, dict):
-        return {k: _strip_delete(v) for k, v in value.items() if k != '_delete_'}
-    return value
 
 
 class ConfigTree:
@@ -164,5 +193,5 @@ def merge_values(merged: dict, values: dict) -> dict:
     for name, value in values.items():
         if name == '_base_':
             continue
-        out[name] = merge(merged[name], value) if name in merged else _strip_delete(value)
+        out[name] = merge(merged[name], value) if name in merged else strip_delete(value)
     return out

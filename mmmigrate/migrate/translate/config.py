@@ -16,7 +16,7 @@ from typing import List
 
 from ...rules import load_pack
 from .schedules import TrainingShape, translate_schedules
-from .values import Finding, Opaque, Translation, is_opaque
+from .values import Finding, Opaque, Translation, is_opaque, merge
 
 # Keys only MMCV-era configs have; a file holding one of them is legacy.
 LEGACY_KEYS = ('optimizer', 'optimizer_config', 'fp16', 'lr_config', 'momentum_config',
@@ -30,6 +30,24 @@ NEW_KEY_ORDER = ('model', 'train_dataloader', 'val_dataloader', 'test_dataloader
                  'train_cfg', 'val_cfg', 'test_cfg', 'default_hooks', 'custom_hooks',
                  'log_processor', 'visualizer', 'env_cfg', 'randomness', 'load_from',
                  'resume', 'runner_type', 'model_wrapper_cfg')
+
+# The legacy keys each new key is made from (the writer puts a new key where
+# the first of them was; the converter keeps fan-in keys apart).
+NEW_KEY_SOURCES = {
+    'optim_wrapper': ('optimizer', 'optimizer_config', 'fp16'),
+    'param_scheduler': ('lr_config', 'momentum_config'),
+    'train_cfg': ('runner', 'total_epochs', 'evaluation'),
+    'val_cfg': ('evaluation', ), 'test_cfg': ('evaluation', ),
+    'val_evaluator': ('evaluation', ), 'test_evaluator': ('evaluation', ),
+    'default_hooks': ('checkpoint_config', 'log_config', 'evaluation'),
+    'log_processor': ('log_config', ), 'visualizer': ('log_config', ),
+    'env_cfg': ('dist_params', 'cudnn_benchmark', 'mp_start_method', 'opencv_num_threads'),
+    'randomness': ('seed', 'deterministic'),
+    'load_from': ('resume_from', 'load_from'), 'resume': ('resume_from', 'auto_resume'),
+    'train_dataloader': ('data', ), 'val_dataloader': ('data', ),
+    'test_dataloader': ('data', ), 'model': ('model', 'train_cfg', 'test_cfg'),
+    'runner_type': ('runner', ), 'model_wrapper_cfg': ('optimizer_config', ),
+}
 
 
 def is_legacy(config: dict) -> bool:
@@ -108,6 +126,12 @@ def translate_config(config: dict) -> Translation:
                      f'{key} is not read by MMEngine; removed' +
                      (' (validation cadence now comes from train_cfg.val_interval)'
                       if key == 'workflow' else ''))
+    for key, value in ctx.new.items():
+        # Keys already in MMEngine form (written by an earlier conversion of a
+        # child file) override what the remaining legacy keys give.
+        existing = ctx.config.get(key)
+        if isinstance(value, dict) and isinstance(existing, dict) and key not in ctx.removed:
+            ctx.new[key] = merge(value, existing)
     ordered = {key: ctx.new[key] for key in NEW_KEY_ORDER if key in ctx.new}
     ordered.update((k, v) for k, v in ctx.new.items() if k not in ordered)
     return Translation(ordered, ctx.removed, ctx.findings)
@@ -527,8 +551,8 @@ def _translate_data(ctx: _Context) -> None:
         ctx.removed.remove('data')
         return
     data = dict(data)
-    batch = data.pop('samples_per_gpu', None)
-    workers = data.pop('workers_per_gpu', None)
+    batch = _pop_first(data, ctx.rules['data_batch_keys'])
+    workers = _pop_first(data, ctx.rules['data_worker_keys'])
     persistent = data.pop('persistent_workers', None)
     overrides = {split: data.pop(f'{split}_dataloader', None) or {}
                  for split in ('train', 'val', 'test')}
@@ -547,10 +571,12 @@ def _translate_data(ctx: _Context) -> None:
         if split != 'train':
             loader['drop_last'] = False
         override = dict(overrides[split]) if isinstance(overrides[split], dict) else {}
-        if 'samples_per_gpu' in override:
-            loader['batch_size'] = override.pop('samples_per_gpu')
-        if 'workers_per_gpu' in override:
-            loader['num_workers'] = override.pop('workers_per_gpu')
+        override_batch = _pop_first(override, ctx.rules['data_batch_keys'])
+        if override_batch is not None:
+            loader['batch_size'] = override_batch
+        override_workers = _pop_first(override, ctx.rules['data_worker_keys'])
+        if override_workers is not None:
+            loader['num_workers'] = override_workers
         shuffle = override.pop('shuffle', split == 'train')
         loader.update(override)
         loader = {k: v for k, v in loader.items() if v is not None}
@@ -564,9 +590,19 @@ def _translate_data(ctx: _Context) -> None:
              'dataset configs and pipelines are copied as they are; MMEngine-era datasets '
              'and transforms (Pack*Inputs, data_preprocessor) come from your library')
     if batch is not None:
-        ctx.find('data-batch-per-process', 'info', 'data.samples_per_gpu',
+        ctx.find('data-batch-per-process', 'info', 'data',
                  'batch_size is per process in MMEngine; MMCV non-distributed DataParallel '
                  'used samples_per_gpu times the number of GPUs')
+
+
+def _pop_first(config: dict, keys):
+    """The value of the first of ``keys`` in ``config``; all are removed."""
+    found = None
+    for key in keys:
+        value = config.pop(key, None)
+        if found is None:
+            found = value
+    return found
 
 
 def minimal_override(base, child):

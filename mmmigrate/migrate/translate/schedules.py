@@ -169,8 +169,10 @@ def _translate_one(param: _Param, config, shape: TrainingShape,
 def _reject_leftovers(param: _Param, policy: str, config: dict) -> None:
     if config:
         raise ScheduleError('schedule-unknown-argument',
-                            f'{param.key}: {", ".join(sorted(map(str, config)))} not understood '
-                            f'for policy {policy!r}; remove it or convert by hand')
+                            f'{param.key}: {", ".join(sorted(map(str, config)))} not accepted '
+                            f'by policy {policy!r}; MMCV raises a TypeError here too. When it '
+                            'comes from a _base_ file (dicts merge), add _delete_=True to '
+                            f'this {param.key}')
 
 
 def _fixed(param, config, by_epoch, shape, findings) -> _Main:

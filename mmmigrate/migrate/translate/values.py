@@ -13,7 +13,7 @@ from typing import Any, List, Optional
 class Opaque:
     """An expression the translator cannot evaluate statically."""
     source: str
-    line: Optional[int] = None
+    line: Optional[int] = field(default=None, compare=False)
 
     def __repr__(self) -> str:
         return self.source
@@ -65,6 +65,24 @@ def named(value, variable: str):
 
 def variable_of(value) -> str:
     return value.variable if isinstance(value, _Named) else ''
+
+
+def merge(base, child):
+    """MMCV's Config merge of a child value over a base value."""
+    if isinstance(base, dict) and isinstance(child, dict):
+        if child.get('_delete_'):
+            return {k: v for k, v in child.items() if k != '_delete_'}
+        out = dict(base)
+        for key, value in child.items():
+            out[key] = merge(base.get(key), value) if key in base else strip_delete(value)
+        return out
+    return strip_delete(child)
+
+
+def strip_delete(value):
+    if isinstance(value, dict):
+        return {k: strip_delete(v) for k, v in value.items() if k != '_delete_'}
+    return value
 
 
 SEVERITIES = ('info', 'warning', 'error')
