@@ -20,7 +20,7 @@ import libcst as cst
 from .reader import ConfigReadError, ConfigTree, merge_values
 from .translate.values import merge
 from .render import render_assignment
-from .translate.config import LEGACY_KEYS, NEW_KEY_SOURCES, is_legacy, minimal_override, translate_config
+from .translate.config import LEGACY_KEYS, NEW_KEY_SOURCES, contributes, is_legacy, minimal_override, translate_config
 from .translate.values import Finding
 
 # Which new key a finding about a legacy key is written next to.
@@ -35,6 +35,7 @@ _FINDING_NEW_KEY = {
     'train_dataloader',
 }
 TODO = '# TODO(mmmigrate): '
+NOTE = '# NOTE(mmmigrate): '
 
 
 @dataclass
@@ -115,8 +116,8 @@ class ConfigConverter:
 
     def _own_sources(self, path: Path, key: str) -> bool:
         values = self.tree.file(path).values
-        return any(source in values for source in NEW_KEY_SOURCES[key]
-                   if source in LEGACY_KEYS)
+        return any(source in values and contributes(source, values[source], key)
+                   for source in NEW_KEY_SOURCES[key] if source in LEGACY_KEYS)
 
     def _base_provides(self, path: Path, key: str) -> bool:
         if (path, key) not in self._provides:
@@ -171,7 +172,7 @@ class ConfigConverter:
         translation = translate_config(merged)
         suppressed = self._suppressed.get(config_file.path, set())
         own_removed = {k for k in translation.removed if k in config_file.values
-                       and not any(k in NEW_KEY_SOURCES.get(new, ()) for new in suppressed)}
+                       and not any(contributes(k, merged.get(k), new) for new in suppressed)}
         kept_for_bases = {k for k in translation.removed if k in config_file.values} \
             - own_removed
         kept_for_reads = _still_read(config_file, own_removed)
@@ -301,7 +302,11 @@ def rewrite_source(source: str, removed: set, emitted: dict, findings: List[Find
         new_statements = statements_for(anchors.pop(index, []))
         if name is not None and name in kept_legacy:
             own = [f for f in legacy_findings if f.key.split('.')[0] == name]
-            todo = _todo_lines(own, None, {f.key: None for f in own})
+            todo = _todo_lines(own, None, {f.key: None for f in own}) + ''.join(
+                line + '\n' for f in own if f.rule == 'legacy-key-kept'
+                for line in textwrap.wrap(f.message, width=79, initial_indent=NOTE,
+                                          subsequent_indent='#   ',
+                                          break_on_hyphens=False))
             statement = statement.with_changes(leading_lines=[
                 *statement.leading_lines, *_comment_lines(todo)])
         if name is not None and name in removed:

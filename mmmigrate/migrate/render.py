@@ -46,6 +46,8 @@ def _flat(value, variables=frozenset()):
         return value.source
     if isinstance(value, bool) or value is None:
         return repr(value)
+    if value is Ellipsis:
+        return '...'
     if isinstance(value, float):
         return _float(float(value))
     if isinstance(value, int):

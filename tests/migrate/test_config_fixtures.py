@@ -75,9 +75,24 @@ def test_output_loads_with_the_bundled_config(converted):
     from mmmigrate.engine.config import Config
     for path in sorted(tree.rglob('*.py')):
         config = Config.fromfile(str(path))
-        for key in ('optimizer', 'optimizer_config', 'runner', 'log_config',
-                    'checkpoint_config', 'data'):
-            assert key not in config or case.name.endswith('_kept'), (path, key)
+        assert isinstance(config.to_dict(), dict)
+
+
+def test_every_legacy_key_left_says_why(converted):
+    """A legacy key the tool leaves in a file has a TODO (it could not be
+    converted) or a NOTE (it is converted elsewhere) right above it, or is
+    read by another statement of the file."""
+    from mmmigrate.migrate.reader import parse_config
+    from mmmigrate.migrate.translate.config import LEGACY_KEYS
+    _, tree, _ = converted
+    for path in sorted(tree.rglob('*.py')):
+        parsed = parse_config(path)
+        lines = parsed.source.replace('\r\n', '\n').splitlines()
+        read_elsewhere = set().union(*(reads for name, reads in parsed.statements
+                                       if name not in LEGACY_KEYS))
+        for key in set(parsed.values) & set(LEGACY_KEYS) - read_elsewhere:
+            above = lines[parsed.lines[key] - 2] if parsed.lines[key] > 1 else ''
+            assert above.startswith('#   ') or '(mmmigrate)' in above, (path, key)
 
 
 def test_conversion_never_executes_the_config(tmp_path):

@@ -50,6 +50,16 @@ NEW_KEY_SOURCES = {
 }
 
 
+def contributes(legacy_key: str, value, new_key: str) -> bool:
+    """Whether the legacy ``value`` of ``legacy_key`` feeds ``new_key``."""
+    if legacy_key not in NEW_KEY_SOURCES.get(new_key, ()):
+        return False
+    if (legacy_key, new_key) == ('evaluation', 'default_hooks'):
+        return isinstance(value, dict) and any(
+            k in value for k in ('save_best', 'rule', 'greater_keys', 'less_keys'))
+    return True
+
+
 def is_legacy(config: dict) -> bool:
     return any(key in config for key in LEGACY_KEYS) or _has_model_loop_collision(config)
 
@@ -57,13 +67,17 @@ def is_legacy(config: dict) -> bool:
 def _has_model_loop_collision(config: dict) -> bool:
     """Old mmdet configs put the *model's* train_cfg/test_cfg at top level;
     MMEngine reads those names as loop configs."""
-    for key in ('train_cfg', 'test_cfg'):
-        value = config.get(key)
-        if isinstance(value, dict) and not {'type', 'by_epoch', 'max_epochs', 'max_iters',
-                                            'val_interval', 'fp16'} & set(value):
-            if any(k in config for k in LEGACY_KEYS):
-                return True
-    return False
+    if not any(k in config for k in LEGACY_KEYS):
+        return False
+    return any(_is_model_setting(config, key) for key in ('train_cfg', 'test_cfg'))
+
+
+def _is_model_setting(config: dict, key: str) -> bool:
+    if key not in config:
+        return False
+    value = config[key]
+    return value is None or isinstance(value, dict) and not {
+        'type', 'by_epoch', 'max_epochs', 'max_iters', 'val_interval', 'fp16'} & set(value)
 
 
 class _Context:
@@ -144,8 +158,7 @@ def _translate_model_collision(ctx: _Context) -> None:
         return
     moved = {}
     for key in ('train_cfg', 'test_cfg'):
-        value = ctx.config.get(key)
-        if isinstance(value, dict):
+        if _is_model_setting(ctx.config, key):
             moved[key] = ctx.take(key)
     ctx.new['model'] = moved
     ctx.find('model-cfg-moved', 'info', ', '.join(moved),
@@ -266,8 +279,8 @@ def _shape(ctx: _Context) -> TrainingShape:
                     lrs.append(lr * options['lr_mult'])
             if isinstance(paramwise.get('bias_lr_mult'), (int, float)):
                 lrs.append(lr * paramwise['bias_lr_mult'])
-        base_lrs = tuple(sorted(set(lrs), key=lambda v: v != lr)) if len(set(lrs)) > 1 \
-            else (lr, )
+        # the optimizer's own lr last: where one base must be chosen, it is
+        base_lrs = tuple(sorted(set(lrs), key=lambda v: v == lr))
     momentum = optimizer.get('momentum')
     betas = optimizer.get('betas')
     if momentum is None and isinstance(betas, (list, tuple)) and betas:
@@ -289,9 +302,15 @@ def _translate_schedules(ctx: _Context) -> None:
     ctx.findings.extend(findings)
     if schedulers is None:
         # Keep the legacy keys: the user converts them with the finding's help.
+        failed = {f.key for f in findings if f.severity == 'error'}
         for key, value in (('lr_config', lr_config), ('momentum_config', momentum_config)):
-            if value is not None:
-                ctx.removed.remove(key)
+            if value is None:
+                continue
+            ctx.removed.remove(key)
+            if key not in failed:
+                ctx.find('schedule-kept-with-other', 'warning', key,
+                         f'{key} is kept as it is: it and {" and ".join(sorted(failed))} make '
+                         'one param_scheduler list, which is written once both convert')
         return
     ctx.new['param_scheduler'] = schedulers
 
@@ -388,6 +407,15 @@ def _translate_evaluation(ctx: _Context) -> None:
 def _translate_checkpoint(ctx: _Context) -> None:
     config = ctx.take('checkpoint_config')
     hooks = ctx.default_hooks()
+    if config is None and ctx.complete and hooks.get('checkpoint'):
+        # evaluation.save_best without checkpoint_config: MMCV's EvalHook kept
+        # the best checkpoints and nothing else.
+        best = dict(type='CheckpointHook', interval=-1, save_last=False)
+        if ctx.runner_kind == 'iter':
+            best['by_epoch'] = False
+        best.update(hooks['checkpoint'])
+        hooks['checkpoint'] = best
+        return
     if config is None:
         if ctx.complete and 'checkpoint' not in hooks:
             hooks['checkpoint'] = None

@@ -226,8 +226,8 @@ def _step(param, config, by_epoch, shape, findings) -> _Main:
             f'{param.min_key}={minimum} clips each param group at a different step because '
             f'the groups start from different {param.name}s '
             f'({", ".join(f"{b:g}" for b in distinct)}); '
-            f'MMEngine cannot express that: the clipping of the group at {reference} is used '
-            f'for all, largest {param.name} difference {deviation:.3g}',
+            f'MMEngine cannot express that: the clipping of the group at {reference:g} is '
+            f'used for all, largest {param.name} difference {deviation:.3g}',
             deviation=deviation))
     return _Main(schedulers, by_epoch, True)
 
@@ -391,7 +391,7 @@ def _cyclic(param, config, by_epoch, shape, findings) -> _Main:
         schedulers += ramp(param, peak, down_ratio, start + up, period - up)
         if cycle + 1 < cycles:
             schedulers.append(_scale_at(param, start + period, 1 / down_ratio, False))
-    return _Main(schedulers, False, multiplicative=strategy == 'linear')
+    return _Main(_skip_identity(schedulers), False, multiplicative=strategy == 'linear')
 
 
 def _cosine_ramp(param, start_ratio, end_ratio, begin, length) -> List[dict]:
