@@ -232,19 +232,10 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs):
         raise click.UsageError(str(e))
     if output is not None and (len(files) != 1 or paths[0].is_dir()):
         raise click.UsageError('-o/--output takes one input file; use --out-dir for folders')
-    outcomes = driver.convert_paths(files, flatten, jobs or os.cpu_count() or 1)
-    root = _common_root(files)
-    for outcome in outcomes:
-        if outcome.error or not (outcome.changed or output or out_dir):
-            continue
-        if show_diff:
-            sys.stdout.write(outcome.diff)
-            continue
-        if check:
-            continue
-        source = Path(outcome.path)
-        target = output or (out_dir / source.resolve().relative_to(root) if out_dir else source)
-        driver.write_atomically(target, outcome.new_source)
+    plan = None if show_diff or check else driver.WritePlan(output, out_dir, files)
+    outcomes = driver.convert_paths(files, flatten, jobs or os.cpu_count() or 1, plan)
+    if show_diff:
+        sys.stdout.write(''.join(o.diff for o in outcomes))
     _config_report(driver, outcomes, report, report_stream)
     if any(o.error for o in outcomes):
         sys.exit(2)
@@ -257,11 +248,6 @@ def _config_report(driver, outcomes, report, stream):
         driver.report_json(outcomes, stream)
     else:
         driver.report_text(outcomes, stream)
-
-
-def _common_root(files):
-    resolved = [f.resolve() for f in files]
-    return Path(os.path.commonpath([str(f.parent) for f in resolved])) if resolved else Path.cwd()
 
 
 if __name__ == '__main__':

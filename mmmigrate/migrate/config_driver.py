@@ -5,7 +5,9 @@ rename), keep their newline style, and are never written when the new
 text does not parse. Nothing here imports torch or executes a config.
 """
 import difflib
+import functools
 import json
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from .config_file import ConfigConverter, FileResult
-from .reader import ConfigReadError
+from .reader import ConfigReadError, absolute
 from .translate.values import Finding
 
 
@@ -44,33 +46,79 @@ def collect_configs(paths: List[Path]) -> List[Path]:
     return found
 
 
-def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1) -> List[Outcome]:
-    """Convert every file (bases once per process) and return the outcomes,
-    in the order of ``paths``; nothing is written."""
+class WritePlan:
+    """Where converted files go: in place (the default), to ``output`` (one
+    input file), or under ``out_dir`` mirroring the inputs' common folder
+    (every file is written there, changed or not)."""
+
+    def __init__(self, output: Optional[Path] = None, out_dir: Optional[Path] = None,
+                 inputs: List[Path] = ()):
+        self.output = output
+        self.out_dir = out_dir
+        folders = [str(absolute(p).parent) for p in inputs]
+        self.root = Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+    def target(self, outcome: 'Outcome') -> Optional[Path]:
+        if outcome.error:
+            return None
+        if self.output is not None:
+            return self.output
+        if self.out_dir is not None:
+            return self.out_dir / absolute(outcome.path).relative_to(self.root)
+        return Path(outcome.path) if outcome.changed else None
+
+
+def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1,
+                  plan: Optional[WritePlan] = None) -> List[Outcome]:
+    """Convert every file and return the outcomes, in the order of
+    ``paths``; each converted file is written as ``plan`` says (nothing is
+    written without one).
+
+    The whole run is read first (which keys bases leave to their children
+    depends on all of it). With ``jobs > 1`` the files are then converted
+    by forked workers that share what was read; where fork is not
+    available they read the tree again themselves."""
+    converter = ConfigConverter()
+    converter.prepare(paths)
     if jobs <= 1 or len(paths) < 2 * jobs:
-        return _convert_chunk([str(p) for p in paths], flatten, None)
-    # Which keys bases leave to their children depends on the whole run.
-    planner = ConfigConverter()
-    planner.prepare(paths)
-    # Files of one tree share their bases: keep folders together per job.
+        return [_convert_one(converter, Path(p), flatten, plan) for p in paths]
+    # Files of one folder share most of their bases: keep them together.
     chunks = [[] for _ in range(jobs)]
     by_folder: dict = {}
     for path in paths:
         by_folder.setdefault(str(path.parent), []).append(str(path))
     for folder_paths in sorted(by_folder.values(), key=len, reverse=True):
         min(chunks, key=len).extend(folder_paths)
-    with ProcessPoolExecutor(jobs) as pool:
-        results = {}
-        for chunk_result in pool.map(_convert_chunk, chunks, [flatten] * jobs,
-                                     [planner.suppressed] * jobs):
-            results.update((o.path, o) for o in chunk_result)
+    global _SHARED
+    _SHARED = (converter, flatten, plan)
+    try:
+        context = multiprocessing.get_context('fork')
+    except ValueError:
+        context = None  # no fork (Windows): workers rebuild from the suppression map
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            worker = _convert_shared if context else functools.partial(
+                _convert_chunk, flatten=flatten, suppressed=converter.suppressed, plan=plan)
+            results = {}
+            for chunk_result in pool.map(worker, chunks):
+                results.update((o.path, o) for o in chunk_result)
+    finally:
+        _SHARED = None
     return [results[str(p)] for p in paths]
 
 
-def _convert_chunk(paths: List[str], flatten: bool, suppressed) -> List[Outcome]:
+_SHARED = None  # (converter, flatten, plan), inherited by forked workers
+
+
+def _convert_shared(paths: List[str]) -> List[Outcome]:
+    converter, flatten, plan = _SHARED
+    return [_convert_one(converter, Path(p), flatten, plan) for p in paths]
+
+
+def _convert_chunk(paths: List[str], flatten: bool, suppressed, plan) -> List[Outcome]:
     converter = ConfigConverter()
     converter.prepare(paths, suppressed)
-    return [_convert_one(converter, Path(p), flatten) for p in paths]
+    return [_convert_one(converter, Path(p), flatten, plan) for p in paths]
 
 
 def convert_stdin(source: str, flatten: bool = False) -> Outcome:
@@ -87,7 +135,19 @@ def convert_stdin(source: str, flatten: bool = False) -> Outcome:
     return outcome
 
 
-def _convert_one(converter: ConfigConverter, path: Path, flatten: bool) -> Outcome:
+def _convert_one(converter: ConfigConverter, path: Path, flatten: bool,
+                 plan: Optional[WritePlan] = None) -> Outcome:
+    outcome = _translate_one(converter, path, flatten)
+    target = plan.target(outcome) if plan is not None else None
+    if target is not None:
+        try:
+            write_atomically(target, outcome.new_source)
+        except OSError as e:
+            outcome.error = f'{target}: cannot write ({e.strerror or e})'
+    return outcome
+
+
+def _translate_one(converter: ConfigConverter, path: Path, flatten: bool) -> Outcome:
     try:
         result: FileResult = converter.flatten(path) if flatten else converter.convert(path)
     except (ConfigReadError, OSError, UnicodeDecodeError) as e:

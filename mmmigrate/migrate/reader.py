@@ -11,6 +11,7 @@ replacing, anything else overriding).
 import ast
 import copy
 import operator
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Tuple
@@ -22,6 +23,19 @@ class ConfigReadError(Exception):
     """A config cannot be read; the message names the file and line."""
 
 
+@dataclass(frozen=True)
+class Statement:
+    """A top-level statement: the name it assigns (``x = ...`` or
+    ``x['k'] = ...``; None for anything else), the names it reads, and the
+    lines it spans (1-based, inclusive) with the columns it starts and ends at."""
+    assigned: Optional[str]
+    reads: FrozenSet[str]
+    first_line: int
+    last_line: int
+    first_column: int
+    end_column: int
+
+
 @dataclass
 class ConfigFile:
     path: Path
@@ -29,9 +43,9 @@ class ConfigFile:
     values: Dict[str, object]  # top-level names, in file order
     lines: Dict[str, int]  # name -> line of its (last) assignment
     bases: List[Path] = field(default_factory=list)
-    # per top-level statement: the name it assigns (``x = ...`` or
-    # ``x['k'] = ...``; None for anything else) and the names it reads
-    statements: List[Tuple[Optional[str], FrozenSet[str]]] = field(default_factory=list)
+    statements: List['Statement'] = field(default_factory=list)
+    has_delete: bool = True  # whether any of its values may hold _delete_
+    import_lines: List[int] = field(default_factory=list)  # top-level import statements
 
 
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -39,12 +53,18 @@ _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Mod: operator.mod}
 
 
+def absolute(path) -> Path:
+    """``path`` made absolute and normalised (``a/../b`` -> ``b``) without
+    touching the disk: a file reached through two spellings is read once."""
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
 def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
     path = Path(path)
     if source is None:
         with open(path, encoding='utf-8', newline='') as f:  # keep \r\n as it is
             source = f.read()
-    text = source.replace('\r\n', '\n')
+    text = _Source(source.replace('\r\n', '\n'))
     try:
         tree = ast.parse(text, filename=str(path))
     except SyntaxError as e:
@@ -66,7 +86,10 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
             assigned = _apply_subscript(node.targets[0], node.value, text, values)
         reads = frozenset(n.id for n in ast.walk(node)
                           if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
-        statements.append((assigned, reads))
+        first_line = min([node.lineno] + [d.lineno for d in
+                                          getattr(node, 'decorator_list', [])])
+        statements.append(Statement(assigned, reads, first_line, node.end_lineno,
+                                    node.col_offset, node.end_col_offset))
     bases = []
     if '_base_' in values:
         raw = values['_base_']
@@ -74,8 +97,11 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
         if not isinstance(raw, (list, tuple)) or not all(isinstance(b, str) for b in raw):
             raise ConfigReadError(f'{path}:{lines["_base_"]}: _base_ must be a string or a '
                                   'list of strings')
-        bases = [(path.parent / b).resolve() for b in raw]
-    return ConfigFile(path, source, values, lines, bases, statements)
+        bases = [absolute(path.parent / b) for b in raw]
+    imports = [node.lineno for node in tree.body
+               if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return ConfigFile(path, source, values, lines, bases, statements,
+                      has_delete='_delete_' in text, import_lines=imports)
 
 
 def _apply_subscript(target: ast.Subscript, value_node, text: str, values: dict):
@@ -145,7 +171,30 @@ def _value(node, source: str, names: dict):
                 pass
         if isinstance(node.op, ast.Add) and isinstance(left, list) and isinstance(right, list):
             return left + right
-    return Opaque(ast.get_source_segment(source, node) or '...', node.lineno)
+    return Opaque(_segment(source, node), node.lineno)
+
+
+class _Source(str):
+    """A file's text with its lines split once (for source segments)."""
+
+    @property
+    def lines(self):
+        cached = self.__dict__.get('_lines')
+        if cached is None:
+            cached = self.__dict__['_lines'] = [line.encode('utf-8')
+                                                for line in self.splitlines(True)]
+        return cached
+
+
+def _segment(source: '_Source', node) -> str:
+    """The source text of ``node`` (ast columns count UTF-8 bytes)."""
+    lines = source.lines[node.lineno - 1:node.end_lineno]
+    if not lines:
+        return '...'
+    if len(lines) == 1:
+        return lines[0][node.col_offset:node.end_col_offset].decode('utf-8')
+    parts = [lines[0][node.col_offset:], *lines[1:-1], lines[-1][:node.end_col_offset]]
+    return b''.join(parts).decode('utf-8')
 
 
 def _is_number(value) -> bool:
@@ -157,27 +206,36 @@ class ConfigTree:
 
     def __init__(self):
         self._files: Dict[Path, ConfigFile] = {}
+        self._merged: Dict[Path, dict] = {}
 
     def file(self, path: Path) -> ConfigFile:
-        path = Path(path).resolve()
-        if path not in self._files:
-            if not path.exists():
-                raise ConfigReadError(f'{path}: no such config file')
-            self._files[path] = parse_config(path)
-        return self._files[path]
+        found = self._files.get(path)  # also keyed by the path as given
+        if found is None:
+            resolved = absolute(path)
+            found = self._files.get(resolved)
+            if found is None:
+                if not resolved.exists():
+                    raise ConfigReadError(f'{resolved}: no such config file')
+                found = self._files[resolved] = parse_config(resolved)
+            self._files[path] = found
+        return found
 
     def add_source(self, path: Path, source: str) -> None:
         """Read ``source`` as if it were the file ``path`` (standard input)."""
-        path = Path(path).resolve()
+        path = absolute(path)
         self._files[path] = parse_config(path, source)
 
     def merged(self, path: Path, _seen=()) -> dict:
-        """The config ``path`` defines, its ``_base_`` chain applied."""
+        """The config ``path`` defines, its ``_base_`` chain applied (shared:
+        do not modify it)."""
         config_file = self.file(path)
         if config_file.path in _seen:
             raise ConfigReadError(f'{config_file.path}: _base_ files include each other')
-        merged = self.merged_bases(path, _seen)
-        return merge_values(merged, config_file.values)
+        if config_file.path not in self._merged:
+            merged = self.merged_bases(path, _seen)
+            self._merged[config_file.path] = merge_values(merged, config_file.values,
+                                                          config_file.has_delete)
+        return self._merged[config_file.path]
 
     def merged_bases(self, path: Path, _seen=()) -> dict:
         config_file = self.file(path)
@@ -187,11 +245,15 @@ class ConfigTree:
         return merged
 
 
-def merge_values(merged: dict, values: dict) -> dict:
-    """``merged`` with a file's top-level ``values`` applied over it."""
+def merge_values(merged: dict, values: dict, has_delete: bool = True) -> dict:
+    """``merged`` with a file's top-level ``values`` applied over it
+    (``has_delete=False``: the values hold no ``_delete_``, skip looking)."""
     out = dict(merged)
     for name, value in values.items():
         if name == '_base_':
             continue
-        out[name] = merge(merged[name], value) if name in merged else strip_delete(value)
+        if name in merged:
+            out[name] = merge(merged[name], value, has_delete)
+        else:
+            out[name] = strip_delete(value) if has_delete else value
     return out

@@ -88,8 +88,8 @@ def test_every_legacy_key_left_says_why(converted):
     for path in sorted(tree.rglob('*.py')):
         parsed = parse_config(path)
         lines = parsed.source.replace('\r\n', '\n').splitlines()
-        read_elsewhere = set().union(*(reads for name, reads in parsed.statements
-                                       if name not in LEGACY_KEYS))
+        read_elsewhere = set().union(*(s.reads for s in parsed.statements
+                                       if s.assigned not in LEGACY_KEYS))
         for key in set(parsed.values) & set(LEGACY_KEYS) - read_elsewhere:
             above = lines[parsed.lines[key] - 2] if parsed.lines[key] > 1 else ''
             assert above.startswith('#   ') or '(mmmigrate)' in above, (path, key)

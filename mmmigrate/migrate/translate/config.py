@@ -11,7 +11,6 @@ MMEngine default hook is switched off explicitly — but only for a config
 that can train on its own (it has a model and an optimizer), never for a
 partial ``_base_`` file.
 """
-import copy
 from typing import List
 
 from ...rules import load_pack
@@ -115,8 +114,9 @@ class _Context:
 
 
 def translate_config(config: dict) -> Translation:
-    """The MMEngine keys replacing the legacy ones in the merged ``config``."""
-    ctx = _Context(copy.deepcopy(config))
+    """The MMEngine keys replacing the legacy ones in the merged ``config``
+    (which is not modified: every translator copies what it changes)."""
+    ctx = _Context(dict(config))
     _translate_model_collision(ctx)
     _translate_data(ctx)
     _translate_optimizer(ctx)

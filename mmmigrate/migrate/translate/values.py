@@ -67,16 +67,20 @@ def variable_of(value) -> str:
     return value.variable if isinstance(value, _Named) else ''
 
 
-def merge(base, child):
-    """MMCV's Config merge of a child value over a base value."""
+def merge(base, child, has_delete: bool = True):
+    """MMCV's Config merge of a child value over a base value
+    (``has_delete=False``: the child holds no ``_delete_``, skip looking)."""
     if isinstance(base, dict) and isinstance(child, dict):
         if child.get('_delete_'):
             return {k: v for k, v in child.items() if k != '_delete_'}
         out = dict(base)
         for key, value in child.items():
-            out[key] = merge(base.get(key), value) if key in base else strip_delete(value)
+            if key in base:
+                out[key] = merge(base[key], value, has_delete)
+            else:
+                out[key] = strip_delete(value) if has_delete else value
         return out
-    return strip_delete(child)
+    return strip_delete(child) if has_delete else child
 
 
 def strip_delete(value):
