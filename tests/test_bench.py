@@ -17,3 +17,13 @@ def test_train_overhead_benchmark_prints_every_variant():
     assert {'plain', 'ours'} <= rows
     if 'no MMEngine oracle venv' not in out.stdout:
         assert 'mmengine' in rows and 'our overhead / MMEngine overhead' in out.stdout
+
+
+def test_config_conversion_benchmark_prints_both_rates():
+    bench = BENCH.with_name('config_convert.py')
+    out = subprocess.run([sys.executable, str(bench), '--families', '2', '--leaves', '6',
+                          '--repeats', '1', '--jobs', '1,2'],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert 'bare libcst parse+print' in out.stdout
+    assert 'mmmigrate config -j 1' in out.stdout and 'mmmigrate config -j 2' in out.stdout

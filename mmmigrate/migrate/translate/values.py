@@ -96,7 +96,7 @@ SEVERITIES = ('info', 'warning', 'error')
 class Finding:
     """One change the tool made, or one thing it could not carry over.
 
-    ``rule`` is a stable id (documented in docs/rules.md) that users can
+    ``rule`` is a stable id (documented in docs/config.md) that users can
     grep for and suppress; ``key`` is the legacy config key concerned;
     ``deviation`` is the largest difference the output leaves in a
     trained quantity, where one was measured (e.g. absolute lr)."""
