@@ -145,7 +145,8 @@ class ConfigConverter:
     def convert(self, path: Path) -> FileResult:
         path = absolute(path)
         if path not in self._results:
-            self.prepare([path])
+            if self._prepared is not None and path not in self._prepared:
+                self.prepare([path])
             self._results[path] = self._convert(path)
         return self._results[path]
 
@@ -156,10 +157,11 @@ class ConfigConverter:
             config_file = self.tree.file(path)
             base_new: dict = {}
             for base in config_file.bases:
-                base_new = merge(base_new, self.converted_config(base))
+                # converted configs are merged results: no _delete_ left in them
+                base_new = merge(base_new, self.converted_config(base), has_delete=False)
             emitted, removed, _ = self._plan(path, base_new)
             own = {k: v for k, v in config_file.values.items() if k not in removed}
-            config = merge_values(base_new, own)
+            config = merge_values(base_new, own, config_file.has_delete)
             for key, value in emitted.items():
                 config[key] = merge(config.get(key), value) if key in config else value
             self._converted[path] = config
@@ -228,7 +230,7 @@ class ConfigConverter:
         config_file = self.tree.file(path)
         base_new: dict = {}
         for base in config_file.bases:
-            base_new = merge(base_new, self.converted_config(base))
+            base_new = merge(base_new, self.converted_config(base), has_delete=False)
         emitted, removed, findings = self._plan(path, base_new)
         for finding in findings:
             finding.file = str(path)
