@@ -171,7 +171,7 @@ def main():
     parser.add_argument('--families', type=int, default=40)
     parser.add_argument('--leaves', type=int, default=24)
     parser.add_argument('--jobs', default='1,2', help='comma-separated process counts')
-    parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--repeats', type=int, default=5)
     args = parser.parse_args()
     jobs = [int(j) for j in args.jobs.split(',')]
     with tempfile.TemporaryDirectory() as tmp:

@@ -193,7 +193,9 @@ def run(script, args, bundled):
               show_default=True, help='Report format (on stderr; stdout for json).')
 @click.option('-j', '--jobs', type=int, default=1, show_default=True,
               help='Convert with this many processes (0: one per core).')
-def config(paths, output, out_dir, flatten, show_diff, check, report, jobs):
+@click.option('-v', '--verbose', is_flag=True,
+              help='List every finding in the text report, notes (info) included.')
+def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verbose):
     """Convert MMCV 1.x configs to MMEngine configs, statically.
 
     PATHS are config files or folders (every .py file under them), or `-`
@@ -222,7 +224,7 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs):
         outcome = driver.convert_stdin(sys.stdin.read(), flatten)
         if outcome.error is None:
             sys.stdout.write(outcome.diff if show_diff else outcome.new_source)
-        _config_report(driver, [outcome], report, sys.stderr)
+        _config_report(driver, [outcome], report, sys.stderr, verbose)
         sys.exit(2 if outcome.error else (1 if check and outcome.changed else 0))
     if output is not None and len(paths) != 1:
         raise click.UsageError('-o/--output takes exactly one input file')
@@ -236,18 +238,18 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs):
     outcomes = driver.convert_paths(files, flatten, jobs or os.cpu_count() or 1, plan)
     if show_diff:
         sys.stdout.write(''.join(o.diff for o in outcomes))
-    _config_report(driver, outcomes, report, report_stream)
+    _config_report(driver, outcomes, report, report_stream, verbose)
     if any(o.error for o in outcomes):
         sys.exit(2)
     if check and any(o.changed for o in outcomes):
         sys.exit(1)
 
 
-def _config_report(driver, outcomes, report, stream):
+def _config_report(driver, outcomes, report, stream, verbose=False):
     if report == 'json':
         driver.report_json(outcomes, stream)
     else:
-        driver.report_text(outcomes, stream)
+        driver.report_text(outcomes, stream, verbose)
 
 
 if __name__ == '__main__':

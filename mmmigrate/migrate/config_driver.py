@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
@@ -81,7 +81,7 @@ def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1,
     converter = ConfigConverter()
     converter.prepare(paths)
     if jobs <= 1 or len(paths) < 2 * jobs:
-        return [_convert_one(converter, Path(p), flatten, plan) for p in paths]
+        return _convert_list(converter, paths, flatten, plan)
     # Files of one folder share most of their bases: keep them together.
     chunks = [[] for _ in range(jobs)]
     by_folder: dict = {}
@@ -112,13 +112,36 @@ _SHARED = None  # (converter, flatten, plan), inherited by forked workers
 
 def _convert_shared(paths: List[str]) -> List[Outcome]:
     converter, flatten, plan = _SHARED
-    return [_convert_one(converter, Path(p), flatten, plan) for p in paths]
+    return _convert_list(converter, paths, flatten, plan)
 
 
 def _convert_chunk(paths: List[str], flatten: bool, suppressed, plan) -> List[Outcome]:
     converter = ConfigConverter()
     converter.prepare(paths, suppressed)
-    return [_convert_one(converter, Path(p), flatten, plan) for p in paths]
+    return _convert_list(converter, paths, flatten, plan)
+
+
+def _convert_list(converter: ConfigConverter, paths, flatten: bool,
+                  plan: Optional[WritePlan]) -> List[Outcome]:
+    """Convert ``paths`` in order; files are written by a few threads while
+    the next ones are converted (writing is mostly waiting for the disk)."""
+    if plan is None:
+        return [_translate_one(converter, Path(p), flatten) for p in paths]
+    outcomes, pending = [], []
+    with ThreadPoolExecutor(max_workers=4) as writers:
+        for path in paths:
+            outcome = _translate_one(converter, Path(path), flatten)
+            target = plan.target(outcome)
+            if target is not None:
+                pending.append((outcome, target, writers.submit(
+                    write_atomically, target, outcome.new_source)))
+            outcomes.append(outcome)
+    for outcome, target, written in pending:
+        try:
+            written.result()
+        except OSError as e:
+            outcome.error = f'{target}: cannot write ({e.strerror or e})'
+    return outcomes
 
 
 def convert_stdin(source: str, flatten: bool = False) -> Outcome:
@@ -130,20 +153,8 @@ def convert_stdin(source: str, flatten: bool = False) -> Outcome:
         converter.tree.add_source(path, source)
     except ConfigReadError as e:
         return Outcome('<stdin>', error=str(e))
-    outcome = _convert_one(converter, path, flatten)
-    outcome.path = '<stdin>'
-    return outcome
-
-
-def _convert_one(converter: ConfigConverter, path: Path, flatten: bool,
-                 plan: Optional[WritePlan] = None) -> Outcome:
     outcome = _translate_one(converter, path, flatten)
-    target = plan.target(outcome) if plan is not None else None
-    if target is not None:
-        try:
-            write_atomically(target, outcome.new_source)
-        except OSError as e:
-            outcome.error = f'{target}: cannot write ({e.strerror or e})'
+    outcome.path = '<stdin>'
     return outcome
 
 
@@ -187,8 +198,11 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def report_text(outcomes: List[Outcome], stream=sys.stdout) -> None:
+def report_text(outcomes: List[Outcome], stream=sys.stdout, verbose: bool = False) -> None:
+    """Per file: keys converted, warnings and errors (infos too when
+    ``verbose``); then the infos counted by rule, and a summary line."""
     totals = dict(files=len(outcomes), changed=0, keys=0, flagged=0, errors=0)
+    infos: dict = {}
     for outcome in outcomes:
         if outcome.error:
             totals['errors'] += 1
@@ -202,9 +216,15 @@ def report_text(outcomes: List[Outcome], stream=sys.stdout) -> None:
             print(f'{outcome.path}: {len(outcome.converted_keys)} keys converted, '
                   f'{len(flagged)} flagged', file=stream)
         for finding in outcome.findings:
+            if finding.severity == 'info' and not verbose:
+                infos[finding.rule] = infos.get(finding.rule, 0) + 1
+                continue
             where = f'{outcome.path}:{finding.line}' if finding.line else outcome.path
             print(f'  {where}: {finding.severity} [{finding.rule}] {finding.message}',
                   file=stream)
+    if infos:
+        print('notes (see docs/config.md; -v lists them): ' + ', '.join(
+            f'{rule} x{count}' for rule, count in sorted(infos.items())), file=stream)
     print(f'{totals["files"]} files, {totals["changed"]} converted, {totals["keys"]} keys '
           f'converted, {totals["flagged"]} flagged, {totals["errors"]} not readable',
           file=stream)

@@ -21,10 +21,10 @@ from typing import Dict, List, Optional, Set, Tuple
 import ast
 
 from .reader import ConfigReadError, ConfigTree, absolute, merge_values
-from .translate.values import merge
 from .render import render_assignment
-from .translate.config import LEGACY_KEYS, NEW_KEY_SOURCES, contributes, is_legacy, minimal_override, translate_config
-from .translate.values import Finding
+from .translate.config import (LEGACY_KEYS, NEW_KEY_SOURCES, contributes, is_legacy,
+                               minimal_override, translate_config)
+from .translate.values import Finding, merge
 
 # Which new key a finding about a legacy key is written next to.
 _FINDING_NEW_KEY = {

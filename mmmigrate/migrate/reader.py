@@ -23,17 +23,26 @@ class ConfigReadError(Exception):
     """A config cannot be read; the message names the file and line."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Statement:
     """A top-level statement: the name it assigns (``x = ...`` or
-    ``x['k'] = ...``; None for anything else), the names it reads, and the
-    lines it spans (1-based, inclusive) with the columns it starts and ends at."""
+    ``x['k'] = ...``; None for anything else), the lines it spans (1-based,
+    inclusive) with the columns it starts and ends at, and (``reads``,
+    worked out when first asked) the names it reads."""
     assigned: Optional[str]
-    reads: FrozenSet[str]
+    node: ast.stmt = field(repr=False)
     first_line: int
     last_line: int
     first_column: int
     end_column: int
+    _reads: Optional[FrozenSet[str]] = field(default=None, repr=False)
+
+    @property
+    def reads(self) -> FrozenSet[str]:
+        if self._reads is None:
+            self._reads = frozenset(n.id for n in ast.walk(self.node)
+                                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+        return self._reads
 
 
 @dataclass
@@ -84,11 +93,9 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
                 isinstance(node.targets[0], ast.Subscript):
             # data['test'] = data['val']: applied to the value it changes
             assigned = _apply_subscript(node.targets[0], node.value, text, values)
-        reads = frozenset(n.id for n in ast.walk(node)
-                          if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
         first_line = min([node.lineno] + [d.lineno for d in
                                           getattr(node, 'decorator_list', [])])
-        statements.append(Statement(assigned, reads, first_line, node.end_lineno,
+        statements.append(Statement(assigned, node, first_line, node.end_lineno,
                                     node.col_offset, node.end_col_offset))
     bases = []
     if '_base_' in values:

@@ -12,23 +12,30 @@ def render_assignment(name: str, value, variables=frozenset()) -> str:
     return f'{name} = {render(value, len(name) + 3, 0, variables)}'
 
 
-def render(value, column: int = 0, indent: int = 0, variables=frozenset()) -> str:
-    flat = _flat(value, variables)
+def render(value, column: int = 0, indent: int = 0, variables=frozenset(),
+           _memo=None) -> str:
+    if _memo is None:
+        _memo = {}
+    flat = _memo.get(id(value))
+    if flat is None:
+        flat = _memo[id(value)] = _flat(value, variables)
     if flat is not None and column + len(flat) <= LINE_WIDTH and '\n' not in flat:
         return flat
     inner = ' ' * (indent + 4)
     if isinstance(value, dict) and _identifier_keys(value):
-        parts = [f'{inner}{k}={render(v, len(inner) + len(k) + 1, indent + 4, variables)}'
+        parts = [f'{inner}{k}='
+                 f'{render(v, len(inner) + len(k) + 1, indent + 4, variables, _memo)}'
                  for k, v in value.items()]
         return 'dict(\n' + ',\n'.join(parts) + ')'
     if isinstance(value, dict):
         parts = [f'{inner}{render(k)}: '
-                 f'{render(v, len(inner) + len(repr(k)) + 2, indent + 4, variables)}'
+                 f'{render(v, len(inner) + len(repr(k)) + 2, indent + 4, variables, _memo)}'
                  for k, v in value.items()]
         return '{\n' + ',\n'.join(parts) + '\n' + ' ' * indent + '}'
     if isinstance(value, (list, tuple)):
         open_, close = ('[', ']') if isinstance(value, list) else ('(', ')')
-        parts = [f'{inner}{render(v, len(inner), indent + 4, variables)}' for v in value]
+        parts = [f'{inner}{render(v, len(inner), indent + 4, variables, _memo)}'
+                 for v in value]
         trailing = ',' if isinstance(value, tuple) and len(value) == 1 else ''
         return open_ + '\n' + ',\n'.join(parts) + trailing + '\n' + ' ' * indent + close
     return flat if flat is not None else repr(value)
