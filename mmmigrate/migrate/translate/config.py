@@ -161,7 +161,7 @@ def _translate_model_collision(ctx: _Context) -> None:
         if _is_model_setting(ctx.config, key):
             moved[key] = ctx.take(key)
     ctx.new['model'] = moved
-    ctx.find('model-cfg-moved', 'info', ', '.join(moved),
+    ctx.find('model-cfg-moved', 'info', next(iter(moved)),
              f'top-level {" and ".join(moved)} were model settings in MMCV-era configs; '
              'they move into model (MMEngine reads the top-level names as loop configs)')
 
