@@ -13,12 +13,11 @@ they replace was. (Top-level statements are whole lines, so no syntax tree
 needs to be printed back; this keeps the command several times faster
 than a libcst round trip, see bench/config_convert.py.)
 """
+import ast
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
-
-import ast
 
 from .reader import ConfigReadError, ConfigTree, absolute, merge_values
 from .render import render_assignment
@@ -212,9 +211,7 @@ class ConfigConverter:
                     _written_value(config_file.values[key], merged[key]) != \
                     config_file.values[key]:
                 emitted[key] = merged[key]
-        if not own_removed and not emitted:
-            return {}, set(), []
-        if config_file.import_lines:
+        if config_file.import_lines and (own_removed or emitted):
             findings_extra.append(Finding(
                 'config-import-statement', 'warning', 'import',
                 f'line {config_file.import_lines[0]}: MMEngine 0.10 reads a config with '
@@ -224,6 +221,11 @@ class ConfigConverter:
         findings = [f for f in translation.findings
                     if f.key.split('.')[0] in config_file.values
                     or _FINDING_NEW_KEY.get(f.key) in emitted] + findings_extra
+        if not own_removed and not emitted:
+            # Nothing to rewrite (or already rewritten): what still needs a
+            # hand is reported, the file stays as it is.
+            return {}, set(), [f for f in findings if f.severity != 'info'
+                               and f.rule != 'legacy-key-kept']
         return emitted, own_removed, findings
 
     def _convert(self, path: Path) -> FileResult:
@@ -237,7 +239,7 @@ class ConfigConverter:
             legacy = finding.key.split('.')[0]
             finding.line = finding.line or config_file.lines.get(legacy)
         if not emitted and not removed:
-            return FileResult(path, config_file.source, config_file.source)
+            return FileResult(path, config_file.source, config_file.source, findings)
         try:
             new_source = rewrite_source(config_file, removed, emitted, findings)
         except RewriteError as e:

@@ -1,0 +1,57 @@
+"""The pure translator, as the compat layer will call it at run time."""
+import copy
+
+from mmmigrate.migrate.translate import Opaque, TrainingShape, translate_config, \
+    translate_schedules
+
+LEGACY = dict(
+    model=dict(type='Classifier'),
+    optimizer=dict(type='SGD', lr=0.1, momentum=0.9,
+                   paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=10.0)})),
+    optimizer_config=dict(grad_clip=dict(max_norm=5)),
+    lr_config=dict(policy='CosineAnnealing', min_lr=1e-4, by_epoch=False, warmup='linear',
+                   warmup_iters=2),
+    runner=dict(type='IterBasedRunner', max_iters=100),
+    checkpoint_config=dict(interval=50),
+    log_config=dict(interval=10, hooks=[dict(type='TextLoggerHook')]),
+    data=dict(samples_per_gpu=4, workers_per_gpu=0, train=dict(type='Toy')))
+
+
+def test_the_input_is_not_modified():
+    config = copy.deepcopy(LEGACY)
+    translate_config(config)
+    assert config == LEGACY
+
+
+def test_concrete_values_translate_to_every_new_key():
+    translation = translate_config(LEGACY)
+    assert set(translation.removed) == set(LEGACY) - {'model'}
+    new = translation.new
+    assert new['optim_wrapper']['clip_grad'] == dict(max_norm=5)
+    assert new['train_cfg'] == dict(type='IterBasedTrainLoop', max_iters=100)
+    assert new['default_hooks']['checkpoint'] == dict(type='CheckpointHook', interval=50,
+                                                      by_epoch=False)
+    assert new['log_processor']['by_epoch'] is False
+    assert new['train_dataloader']['batch_size'] == 4
+    # warmup over an iteration-based cosine with a floor: the exact sandwich
+    types = [s['type'] for s in new['param_scheduler']]
+    assert 'CosineAnnealingLR' in types and types.count('ExponentialLR') == 3
+
+
+def test_an_opaque_value_becomes_a_finding_not_a_guess():
+    config = dict(LEGACY, lr_config=dict(policy='step', step=Opaque('compute_steps()')))
+    translation = translate_config(config)
+    assert 'lr_config' not in translation.removed
+    assert 'param_scheduler' not in translation.new
+    [finding] = [f for f in translation.findings if f.rule == 'schedule-opaque']
+    assert finding.severity == 'error' and 'step' in finding.message
+
+
+def test_iter_runner_resolves_by_epoch_like_mmcv():
+    shape = TrainingShape(runner='iter', max_iters=100)
+    lr_schedule, _ = translate_schedules(dict(policy='step', step=[50]), None, shape)
+    assert lr_schedule == [dict(type='MultiStepLR', milestones=[50], gamma=0.1,
+                                by_epoch=False)]
+    momentum, findings = translate_schedules(
+        None, dict(policy='step', step=[50]), shape)
+    assert momentum == [] and [f.rule for f in findings] == ['momentum-frozen']
