@@ -218,7 +218,7 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verb
     Exit status: 0 done, 1 with --check when something would change,
     2 when a file could not be read (it is reported and left untouched).
     """
-    from .migrate import config_driver as driver
+    from .migrate import driver
     report_stream = sys.stdout if report == 'json' else sys.stderr
     if list(paths) == [Path('-')]:
         outcome = driver.convert_stdin(sys.stdin.read(), flatten)
@@ -236,6 +236,62 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verb
         raise click.UsageError('-o/--output takes one input file; use --out-dir for folders')
     plan = None if show_diff or check else driver.WritePlan(output, out_dir, files)
     outcomes = driver.convert_paths(files, flatten, jobs or os.cpu_count() or 1, plan)
+    if show_diff:
+        sys.stdout.write(''.join(o.diff for o in outcomes))
+    _config_report(driver, outcomes, report, report_stream, verbose)
+    if any(o.error for o in outcomes):
+        sys.exit(2)
+    if check and any(o.changed for o in outcomes):
+        sys.exit(1)
+
+
+@main.command('convert')
+@click.argument('paths', nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option('--out-dir', type=click.Path(file_okay=False, path_type=Path),
+              help='Write converted files under DIR, mirroring the input tree.')
+@click.option('--diff', 'show_diff', is_flag=True,
+              help='Print a unified diff of what would change; write nothing.')
+@click.option('--check', is_flag=True,
+              help='Write nothing; exit 1 when a file would change (for CI / pre-commit).')
+@click.option('--report', type=click.Choice(['text', 'json']), default='text',
+              show_default=True, help='Report format (on stderr; stdout for json).')
+@click.option('-j', '--jobs', type=int, default=1, show_default=True,
+              help='Convert with this many processes (0: one per core).')
+@click.option('-v', '--verbose', is_flag=True,
+              help='List every finding in the text report, notes (info) included.')
+def convert(paths, out_dir, show_diff, check, report, jobs, verbose):
+    """Convert MMCV 1.x Python sources (and the configs among them) to the
+    MMEngine API.
+
+    PATHS are .py files or folders. Files that never mention mmcv are
+    skipped after one read. Config files found in the tree (under a
+    `configs` folder, with `_base_`, or assigning legacy keys) go through
+    `mmmigrate config`. In sources, imports move to where each name lives
+    now (`from mmcv.runner import get_dist_info` becomes `from mmengine.dist
+    import get_dist_info`, `mmcv.Config` becomes `mmengine.config.Config`);
+    names MMCV 2.x still has stay; names without a drop-in replacement are
+    reported and marked `# TODO(mmmigrate): ...` with what to use instead.
+    A file that is not UTF-8 or not valid Python 3 is reported and left
+    byte for byte. Running it twice changes nothing.
+
+    \b
+    Examples:
+      mmmigrate convert my_project/            # in place
+      mmmigrate convert my_project/ --diff     # show, write nothing
+      mmmigrate convert my_project/ --check    # CI: exit 1 if anything changes
+
+    Exit status: 0 done (or nothing to do), 1 with --check when something
+    would change, 2 when a file could not be read or converted (it is
+    reported and left untouched).
+    """
+    from .migrate import driver
+    report_stream = sys.stdout if report == 'json' else sys.stderr
+    try:
+        files = driver.collect_configs(list(paths))
+    except FileNotFoundError as e:
+        raise click.UsageError(str(e))
+    plan = None if show_diff or check else driver.WritePlan(None, out_dir, files)
+    outcomes = driver.convert_sources(files, jobs or os.cpu_count() or 1, plan)
     if show_diff:
         sys.stdout.write(''.join(o.diff for o in outcomes))
     _config_report(driver, outcomes, report, report_stream, verbose)

@@ -31,6 +31,9 @@ class Outcome:
     error: Optional[str] = None
     diff: str = ''
     new_source: str = ''
+    new_data: Optional[bytes] = None  # sources: the exact bytes to write
+    kind: str = 'config'  # or 'source'
+    skipped: bool = False  # a source that never mentions mmcv
 
 
 def collect_configs(paths: List[Path]) -> List[Path]:
@@ -134,7 +137,7 @@ def _convert_list(converter: ConfigConverter, paths, flatten: bool,
             target = plan.target(outcome)
             if target is not None:
                 pending.append((outcome, target, writers.submit(
-                    write_atomically, target, outcome.new_source)))
+                    write_atomically, target, _content(outcome))))
             outcomes.append(outcome)
     for outcome, target, written in pending:
         try:
@@ -174,19 +177,88 @@ def _translate_one(converter: ConfigConverter, path: Path, flatten: bool) -> Out
                    diff=diff, new_source=new_source)
 
 
+def _content(outcome: Outcome):
+    return outcome.new_data if outcome.new_data is not None else outcome.new_source
+
+
+def convert_sources(paths: List[Path], jobs: int = 1,
+                    plan: Optional[WritePlan] = None) -> List[Outcome]:
+    """``mmmigrate convert``: Python sources through the codemods, config
+    files found among them through the config converter, files that never
+    mention mmcv skipped after one read."""
+    from .source_file import looks_like_config, mentions_mmcv
+    configs, sources, outcomes = [], [], {}
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            outcomes[str(path)] = Outcome(str(path), error=f'{path}: cannot read ({e})')
+            continue
+        if not data.strip():
+            outcomes[str(path)] = Outcome(str(path), skipped=True, findings=[Finding(
+                'empty-file', 'info', 'file', 'empty file: nothing to convert', file=str(path))])
+        elif looks_like_config(path, data):
+            configs.append(path)
+        elif mentions_mmcv(data):
+            sources.append(str(path))
+        else:
+            outcomes[str(path)] = Outcome(str(path), skipped=True)
+    for outcome in convert_paths(configs, False, jobs, plan) if configs else []:
+        outcomes[outcome.path] = outcome
+    if jobs > 1 and len(sources) >= 2 * jobs:
+        try:
+            context = multiprocessing.get_context('fork')
+        except ValueError:
+            context = None
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            chunk = max(1, len(sources) // (jobs * 8))
+            converted = list(pool.map(functools.partial(_convert_source_one, plan=plan),
+                                      sources, chunksize=chunk))
+    else:
+        converted = [_convert_source_one(p, plan) for p in sources]
+    outcomes.update((o.path, o) for o in converted)
+    return [outcomes[str(p)] for p in paths]
+
+
+def _convert_source_one(path: str, plan: Optional[WritePlan]) -> Outcome:
+    from .source_file import convert_source
+    try:
+        result = convert_source(Path(path))
+    except Exception as e:  # a bug of ours: report it with the file, keep going
+        return Outcome(path, error=f'{path}: internal error ({type(e).__name__}: {e}); '
+                       'please report it with this file')
+    if result.error:
+        return Outcome(path, error=result.error)
+    old, new = (d.decode('utf-8', errors='replace') for d in (result.data, result.new_data))
+    diff = ''.join(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
+                                        f'a/{path}', f'b/{path}')) if result.changed else ''
+    outcome = Outcome(path, result.changed, result.moved, result.findings, diff=diff,
+                      new_source=new, new_data=result.new_data, kind='source')
+    target = plan.target(outcome) if plan is not None else None
+    if target is not None:
+        try:
+            write_atomically(target, result.new_data)
+        except OSError as e:
+            outcome.error = f'{target}: cannot write ({e.strerror or e})'
+    return outcome
+
+
 def _keep_newlines(original: str, new: str) -> str:
     if '\r\n' in original:  # new lines written by us get the file's style too
         return new.replace('\r\n', '\n').replace('\n', '\r\n')
     return new
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text) -> None:
+    """Write ``text`` (str, UTF-8; or bytes, as they are) to ``path``
+    through a temporary file and a rename: a crash never leaves a truncated
+    file where the old one was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.',
                                          suffix='.tmp')
     try:
-        with os.fdopen(handle, 'w', encoding='utf-8', newline='') as f:
-            f.write(text)
+        with os.fdopen(handle, 'wb') as f:
+            f.write(text if isinstance(text, bytes) else text.encode('utf-8'))
             f.flush()
             os.fsync(f.fileno())
         if path.exists():
@@ -213,7 +285,8 @@ def report_text(outcomes: List[Outcome], stream=sys.stdout, verbose: bool = Fals
         totals['keys'] += len(outcome.converted_keys)
         totals['flagged'] += len(flagged)
         if outcome.changed or flagged:
-            print(f'{outcome.path}: {len(outcome.converted_keys)} keys converted, '
+            what = 'names moved' if outcome.kind == 'source' else 'keys converted'
+            print(f'{outcome.path}: {len(outcome.converted_keys)} {what}, '
                   f'{len(flagged)} flagged', file=stream)
         for finding in outcome.findings:
             if finding.severity == 'info' and not verbose:
@@ -223,7 +296,7 @@ def report_text(outcomes: List[Outcome], stream=sys.stdout, verbose: bool = Fals
             print(f'  {where}: {finding.severity} [{finding.rule}] {finding.message}',
                   file=stream)
     if infos:
-        print('notes (see docs/config.md; -v lists them): ' + ', '.join(
+        print('notes (see docs/; -v lists them): ' + ', '.join(
             f'{rule} x{count}' for rule, count in sorted(infos.items())), file=stream)
     print(f'{totals["files"]} files, {totals["changed"]} converted, {totals["keys"]} keys '
           f'converted, {totals["flagged"]} flagged, {totals["errors"]} not readable',

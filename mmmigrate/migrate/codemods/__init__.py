@@ -1,0 +1,1 @@
+"""libcst transforms for MMCV 1.x Python sources (`mmmigrate convert`)."""

@@ -1,0 +1,248 @@
+"""Import moves: ``from mmcv.runner import X`` and ``mmcv.X`` to where each
+name lives in the MMEngine stack (``rules/imports.yaml``).
+
+A moved name keeps its local name (``from mmengine.model import
+is_model_wrapper as is_module_wrapper``), so the code using it is not
+touched. A name that has no drop-in replacement stays imported from its
+old place, with a finding and a ``# TODO(mmmigrate)`` saying what to use
+instead; names that still exist in MMCV 2.x are left alone.
+"""
+import functools
+import textwrap
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from ...rules import load_pack
+from ..translate.values import Finding
+
+TODO = 'TODO(mmmigrate): '
+
+
+@functools.lru_cache(maxsize=None)
+def _tables() -> Dict[str, dict]:
+    return load_pack('imports')['modules']
+
+
+def lookup(module: str, name: str) -> Tuple[str, dict]:
+    """(kind, entry) for ``name`` imported from ``module``: kind is 'keep',
+    'move' or 'removed'; modules outside MMCV's tables are kept."""
+    tables = _tables()
+    table_name = max((key for key in tables if module == key or module.startswith(key + '.')),
+                     key=len, default=None)
+    if table_name is None:
+        return 'keep', {}
+    table = tables[table_name]
+    entry = table['names'].get(name)
+    if entry is None:
+        if table['unlisted'] == 'keep':
+            return 'keep', {}
+        return 'removed', {'removed': f'{module} is gone in MMCV 2.x and {name} has no known '
+                                      'equivalent'}
+    if entry.get('keep'):
+        return 'keep', entry
+    if 'removed' in entry:
+        return 'removed', entry
+    return 'move', entry
+
+
+def _dotted(node) -> Optional[str]:
+    """'a.b.c' for a Name/Attribute chain, None for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = _dotted(node.value)
+        return None if head is None else f'{head}.{node.attr.value}'
+    return None
+
+
+def _attribute_chain(dotted: str):
+    parts = dotted.split('.')
+    node = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+class ImportMoves(cst.CSTTransformer):
+    """Rewrites the imports of one module; ``findings`` lists what needs a
+    human (with the line of the statement)."""
+    METADATA_DEPENDENCIES = (PositionProvider, )
+
+    def __init__(self):
+        super().__init__()
+        self.findings: List[Finding] = []
+        self.moved: List[str] = []  # the names imported from their new homes
+        self.changed = False
+        self._mmcv_bound = False  # `import mmcv` seen
+        self._needed_modules: List[str] = []  # `import x.y` to add for mmcv.X rewrites
+
+    def visit_Module(self, node) -> bool:
+        # TODO lines already written by an earlier run (the first statement's
+        # comments are the module's header in libcst)
+        self._existing = {line.comment.value for line in node.header if line.comment}
+        return True
+
+    # -- from mmcv.X import ... ---------------------------------------------
+
+    def leave_SimpleStatementLine(self, original, updated):
+        if len(updated.body) != 1:
+            return updated
+        statement = updated.body[0]
+        line = self.get_metadata(PositionProvider, original).start.line
+        if isinstance(statement, cst.ImportFrom) and not statement.relative:
+            return self._rewrite_import_from(updated, statement, line)
+        if isinstance(statement, cst.Import):
+            return self._check_import(updated, statement, line)
+        return updated
+
+    def _rewrite_import_from(self, line_node, statement: cst.ImportFrom, line: int):
+        module = _dotted(statement.module) if statement.module else None
+        if module is None or module != 'mmcv' and not module.startswith('mmcv.'):
+            return line_node
+        if isinstance(statement.names, cst.ImportStar):
+            self._find('import-star', 'warning', module, line,
+                       f'from {module} import *: name the imports so mmmigrate can move them')
+            return line_node
+        kept: List[cst.ImportAlias] = []
+        moved: Dict[str, List[cst.ImportAlias]] = {}
+        todos: List[str] = []
+        for alias in statement.names:
+            name = _dotted(alias.name)
+            kind, entry = lookup(module, name)
+            if kind == 'move':
+                new_name = entry.get('name', name)
+                local = alias.asname.name.value if alias.asname else name
+                asname = None if local == new_name else cst.AsName(name=cst.Name(local))
+                moved.setdefault(entry['to'], []).append(
+                    cst.ImportAlias(name=_attribute_chain(new_name), asname=asname))
+                self.moved.append(name)
+                if entry.get('note'):
+                    message = f'{name} moved to {entry["to"]} but changed: {entry["note"]}'
+                    self._find('import-moved-changed', 'warning', name, line, message)
+                    todos.append(f'[import-moved-changed] {message}')
+            else:
+                kept.append(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+                if kind == 'removed':
+                    message = f'{name} ({module}) has no drop-in replacement: {entry["removed"]}'
+                    self._find('import-removed', 'warning', name, line, message)
+                    todos.append(f'[import-removed] {message}')
+        if not moved:
+            return self._with_todos(line_node, todos)
+        self.changed = True
+        statements = []
+        if kept:
+            statements.append(line_node.with_changes(body=[statement.with_changes(names=kept)]))
+        for target, aliases in moved.items():
+            statements.append(cst.SimpleStatementLine(body=[cst.ImportFrom(
+                module=_attribute_chain(target), names=aliases)]))
+        first = statements[0].with_changes(leading_lines=line_node.leading_lines)
+        statements[0] = self._with_todos(first, todos)
+        if not kept:  # the original line's trailing comment goes with the first new one
+            statements[0] = statements[0].with_changes(
+                trailing_whitespace=line_node.trailing_whitespace)
+        return cst.FlattenSentinel(statements)
+
+    def _check_import(self, line_node, statement: cst.Import, line: int):
+        for alias in statement.names:
+            name = _dotted(alias.name)
+            if name == 'mmcv' and alias.asname is None:
+                self._mmcv_bound = True
+            elif name and name.startswith('mmcv.'):
+                if lookup(name, '__any_name__')[0] == 'removed':  # the package is gone
+                    self._find('import-module-removed', 'warning', name, line,
+                               f'import {name}: the package is gone in MMCV 2.x; import the '
+                               'names you use with `from ... import` so mmmigrate can move them')
+        return line_node
+
+    # -- mmcv.X attribute uses ------------------------------------------------
+
+    def leave_Attribute(self, original, updated):
+        if not self._mmcv_bound:
+            return updated
+        dotted = _dotted(updated)
+        if dotted is None or not dotted.startswith('mmcv.'):
+            return updated
+        module, name = dotted.rsplit('.', 1)
+        kind, entry = lookup(module, name)
+        if kind != 'move':
+            return updated
+        self.changed = True
+        self.moved.append(dotted)
+        if entry['to'] not in self._needed_modules:
+            self._needed_modules.append(entry['to'])
+        return _attribute_chain(f'{entry["to"]}.{entry.get("name", name)}')
+
+    def leave_Module(self, original, updated):
+        if not self._needed_modules:
+            return updated
+        imports = [cst.SimpleStatementLine(body=[cst.Import(names=[
+            cst.ImportAlias(name=_attribute_chain(module))])]) for module in self._needed_modules]
+        body = list(updated.body)
+        index = next((i for i, s in enumerate(body) if _imports_mmcv(s)), 0)
+        still_used = _uses_name(updated, 'mmcv')
+        if not still_used and _imports_mmcv(body[index]) and len(body[index].body) == 1 \
+                and len(body[index].body[0].names) == 1:
+            # `import mmcv` served only names that moved: MMCV 2.x may not be installed
+            first = imports[0].with_changes(leading_lines=body[index].leading_lines)
+            return updated.with_changes(body=body[:index] + [first] + imports[1:]
+                                        + body[index + 1:])
+        return updated.with_changes(body=body[:index + 1] + imports + body[index + 1:])
+
+    # -- helpers --------------------------------------------------------------
+
+    def _find(self, rule: str, severity: str, key: str, line: int, message: str) -> None:
+        self.findings.append(Finding(rule, severity, key, message, line=line))
+
+    def _with_todos(self, line_node, todos: Sequence[str]):
+        """``# TODO(mmmigrate)`` lines above the statement, each once (a
+        second run finds them already there)."""
+        existing = self._existing | {line.comment.value for line in line_node.leading_lines
+                                     if line.comment}
+        new = []
+        for todo in todos:
+            lines = textwrap.wrap(todo, width=79, initial_indent=f'# {TODO}',
+                                  subsequent_indent='#   ', break_on_hyphens=False)
+            if lines[0] not in existing:
+                new.extend(cst.EmptyLine(comment=cst.Comment(line)) for line in lines)
+        if not new:
+            return line_node
+        return line_node.with_changes(leading_lines=[*line_node.leading_lines, *new])
+
+
+class _NameUse(cst.CSTVisitor):
+    def __init__(self, name: str):
+        self.name, self.found = name, False
+
+    def visit_Import(self, node) -> bool:
+        return False  # `import mmcv` itself is not a use
+
+    def visit_ImportFrom(self, node) -> bool:
+        return False
+
+    def visit_Name(self, node) -> None:
+        if node.value == self.name:
+            self.found = True
+
+
+def _uses_name(module, name: str) -> bool:
+    visitor = _NameUse(name)
+    module.visit(visitor)
+    return visitor.found
+
+
+def _imports_mmcv(statement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(s, cst.Import) and any(_dotted(a.name) == 'mmcv' for a in s.names)
+        for s in statement.body)
+
+
+def move_imports(source: str) -> Tuple[str, List[Finding], List[str]]:
+    """``source`` with its MMCV imports moved, the findings, and the names
+    that moved."""
+    module = cst.parse_module(source)
+    wrapper = cst.MetadataWrapper(module)
+    transformer = ImportMoves()
+    new_module = wrapper.visit(transformer)
+    return new_module.code, transformer.findings, transformer.moved

@@ -1,0 +1,91 @@
+"""Converts one Python source file (``mmmigrate convert``).
+
+The bytes are read as they are: a UTF-8 byte-order mark and the newline
+style survive, files that never mention ``mmcv`` are skipped without
+parsing, and a file the tool cannot read safely (not UTF-8, not valid
+Python 3, mixed tabs and spaces) is reported and left byte for byte.
+"""
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional
+
+from .translate.config import LEGACY_KEYS
+from .translate.values import Finding
+
+BOM = b'\xef\xbb\xbf'
+_TOP_LEVEL_KEY = re.compile(rb'^(\w+)\s*=\s*dict\(', re.M)
+
+
+@dataclass
+class SourceResult:
+    path: Path
+    data: bytes
+    new_data: bytes
+    findings: List[Finding] = field(default_factory=list)
+    error: Optional[str] = None
+    skipped: bool = False
+    moved: List[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.new_data != self.data
+
+
+def mentions_mmcv(data: bytes) -> bool:
+    """The fast pre-filter: only files that say ``mmcv`` can need a change."""
+    return b'mmcv' in data
+
+
+def looks_like_config(path: Path, data: bytes) -> bool:
+    """A config file found in a source tree: under a ``configs`` folder,
+    with ``_base_``, or assigning two legacy keys at top level."""
+    if 'configs' in path.parts or data.startswith(b'_base_') or b'\n_base_ =' in data:
+        return True
+    keys = {m.decode() for m in _TOP_LEVEL_KEY.findall(data)}
+    return len(keys & set(LEGACY_KEYS)) >= 2
+
+
+def convert_source(path: Path, data: Optional[bytes] = None) -> SourceResult:
+    path = Path(path)
+    if data is None:
+        data = path.read_bytes()
+    if not mentions_mmcv(data):
+        return SourceResult(path, data, data, skipped=True)
+    bom = data.startswith(BOM)
+    try:
+        text = data[len(BOM) if bom else 0:].decode('utf-8')
+    except UnicodeDecodeError as e:
+        return SourceResult(path, data, data, error=f'{path}: not UTF-8 (byte {e.start}); '
+                            'convert it to UTF-8 first; left untouched')
+    problem = _unreadable(path, text)
+    if problem:
+        return SourceResult(path, data, data, error=problem)
+    from .codemods.imports import move_imports  # libcst only for files that need it
+    new_text, findings, moved = move_imports(text)
+    for finding in findings:
+        finding.file = str(path)
+    if new_text == text:
+        return SourceResult(path, data, data, findings)
+    try:
+        ast.parse(new_text)
+    except SyntaxError as e:
+        return SourceResult(path, data, data, error=f'{path}: the converted text would not '
+                            f'parse (line {e.lineno}: {e.msg}); left untouched, please report it')
+    new_data = (BOM if bom else b'') + new_text.encode('utf-8')
+    return SourceResult(path, data, new_data, findings, moved=moved)
+
+
+def _unreadable(path: Path, text: str) -> Optional[str]:
+    """Why Python 3 would not read ``text``, or None."""
+    try:
+        compile(text, str(path), 'exec', flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except TabError as e:
+        return f'{path}:{e.lineno}: tabs and spaces are mixed in the indentation; left untouched'
+    except SyntaxError as e:
+        hint = ' (Python 2 code?)' if re.search(r'^\s*print [^(=]', text, re.M) else ''
+        return f'{path}:{e.lineno}: not valid Python 3{hint} ({e.msg}); left untouched'
+    except ValueError as e:  # null bytes
+        return f'{path}: cannot be parsed ({e}); left untouched'
+    return None

@@ -1,0 +1,88 @@
+"""`mmmigrate convert`, import moves: fixture pairs in
+tests/fixtures/convert/imports (``X.in.py`` -> ``X.out.py``, findings in
+``X.findings.txt`` as ``line severity [rule]``), reviewed by hand."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mmmigrate.cli import main
+from mmmigrate.migrate.source_file import convert_source
+
+FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures' / 'convert' / 'imports'
+CASES = sorted(p.name[:-len('.in.py')] for p in FIXTURES.glob('*.in.py'))
+
+
+@pytest.mark.parametrize('case', CASES)
+def test_output_is_the_reviewed_one(case):
+    result = convert_source(FIXTURES / f'{case}.in.py')
+    assert result.error is None
+    assert result.new_data == (FIXTURES / f'{case}.out.py').read_bytes()
+    findings = [f'{f.line} {f.severity} [{f.rule}]' for f in result.findings]
+    assert findings == (FIXTURES / f'{case}.findings.txt').read_text().splitlines()
+
+
+@pytest.mark.parametrize('case', CASES)
+def test_second_run_changes_nothing(case, tmp_path):
+    converted = tmp_path / 'x.py'
+    converted.write_bytes((FIXTURES / f'{case}.out.py').read_bytes())
+    assert not convert_source(converted).changed
+
+
+@pytest.mark.parametrize('case', [c for c in CASES if b'mmcv' not in
+                                  (FIXTURES / f'{c}.out.py').read_bytes()])
+def test_output_runs_on_the_bundled_engine(case):
+    """Outputs that no longer need MMCV import what they name from the
+    bundled engine (served as `mmengine`)."""
+    code = ('from mmmigrate.engine.alias import install_mmengine_alias\n'
+            'install_mmengine_alias(prefer_bundled=True)\n'
+            f'source = open({str(FIXTURES / (case + ".out.py"))!r}, encoding="utf-8-sig").read()\n'
+            'exec(compile(source, "fixture", "exec"), {"__name__": "fixture"})\n')
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+BAD_FILES = {
+    'syntax_error.py': b'from mmcv.runner import get_dist_info\ndef broken(:\n',
+    'python2.py': b"from mmcv.runner import get_dist_info\nprint 'rank', get_dist_info()\n",
+    'mixed_tabs.py': b'import mmcv\nif True:\n\tx = 1\n        y = 2\n',
+    'latin1.py': b'from mmcv.runner import get_dist_info\n# caf\xe9\n',
+    'empty.py': b'',
+}
+
+
+def test_unreadable_files_are_reported_and_left_byte_identical(tmp_path):
+    for name, data in BAD_FILES.items():
+        (tmp_path / name).write_bytes(data)
+    good = tmp_path / 'good.py'
+    good.write_text('from mmcv.runner import get_dist_info\n')
+    result = CliRunner().invoke(main, ['convert', str(tmp_path), '-v'], catch_exceptions=False)
+    assert result.exit_code == 2
+    for name, data in BAD_FILES.items():
+        assert (tmp_path / name).read_bytes() == data, name
+        assert name in result.stderr, name
+    assert 'Python 2' in result.stderr and 'tabs and spaces' in result.stderr
+    assert 'not UTF-8' in result.stderr and 'empty file' in result.stderr
+    assert good.read_text() == 'from mmengine.dist import get_dist_info\n'
+
+
+def test_configs_in_a_source_tree_go_to_the_config_converter(tmp_path):
+    (tmp_path / 'configs').mkdir()
+    config = tmp_path / 'configs' / 'cfg.py'
+    config.write_text("optimizer = dict(type='SGD', lr=0.1)\n"
+                      "optimizer_config = dict(grad_clip=None)\n")
+    result = CliRunner().invoke(main, ['convert', str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert config.read_text() == (
+        "optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.1))\n")
+
+
+def test_check_and_diff_write_nothing(tmp_path):
+    source = tmp_path / 'a.py'
+    source.write_text('from mmcv.runner import get_dist_info\n')
+    assert CliRunner().invoke(main, ['convert', str(tmp_path), '--check']).exit_code == 1
+    diff = CliRunner().invoke(main, ['convert', str(tmp_path), '--diff'])
+    assert '+from mmengine.dist import get_dist_info' in diff.stdout
+    assert source.read_text() == 'from mmcv.runner import get_dist_info\n'
