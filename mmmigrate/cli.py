@@ -229,7 +229,7 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verb
     if output is not None and len(paths) != 1:
         raise click.UsageError('-o/--output takes exactly one input file')
     try:
-        files = driver.collect_configs(list(paths))
+        files = driver.collect_python_files(list(paths))
     except FileNotFoundError as e:
         raise click.UsageError(str(e))
     if output is not None and (len(files) != 1 or paths[0].is_dir()):
@@ -287,7 +287,7 @@ def convert(paths, out_dir, show_diff, check, report, jobs, verbose):
     from .migrate import driver
     report_stream = sys.stdout if report == 'json' else sys.stderr
     try:
-        files = driver.collect_configs(list(paths))
+        files = driver.collect_python_files(list(paths))
     except FileNotFoundError as e:
         raise click.UsageError(str(e))
     plan = None if show_diff or check else driver.WritePlan(None, out_dir, files)

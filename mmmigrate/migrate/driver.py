@@ -1,8 +1,10 @@
-"""``mmmigrate config``: which files, where the output goes, the report.
+"""The file driver of ``mmmigrate config`` and ``mmmigrate convert``: which
+files, in how many processes, where the output goes, and the report.
 
-Files are written atomically (temporary file in the same folder, then
-rename), keep their newline style, and are never written when the new
-text does not parse. Nothing here imports torch or executes a config.
+Files are written atomically (temporary file in the same folder, fsync,
+rename), keep their newline style (and a source's BOM), and are never
+written when the new text does not parse. Nothing here imports torch or
+executes a config.
 """
 import difflib
 import functools
@@ -36,7 +38,7 @@ class Outcome:
     skipped: bool = False  # a source that never mentions mmcv
 
 
-def collect_configs(paths: List[Path]) -> List[Path]:
+def collect_python_files(paths: List[Path]) -> List[Path]:
     """The .py files named, and every .py file under the folders named."""
     found = []
     for path in paths:
