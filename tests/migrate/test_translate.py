@@ -55,3 +55,16 @@ def test_iter_runner_resolves_by_epoch_like_mmcv():
     momentum, findings = translate_schedules(
         None, dict(policy='step', step=[50]), shape)
     assert momentum == [] and [f.rule for f in findings] == ['momentum-frozen']
+
+
+def test_step_with_a_floor_that_never_clips_is_a_plain_step_schedule():
+    shape = TrainingShape(max_epochs=10, base_lrs=(0.1, ))
+    for floor in (0.0, -1.0):
+        schedule, findings = translate_schedules(
+            dict(policy='step', step=2, gamma=0.5, min_lr=floor), None, shape)
+        assert schedule == [dict(type='StepLR', step_size=2, gamma=0.5, by_epoch=True)]
+    # an integer step that does clip: one multiplier per milestone until the floor
+    schedule, _ = translate_schedules(dict(policy='step', step=2, gamma=0.5, min_lr=0.02),
+                                      None, TrainingShape(base_lrs=(0.1, )))
+    assert [s['milestones'] for s in schedule] == [[2], [4], [6]]
+    assert schedule[-1]['gamma'] == 0.02 / 0.025

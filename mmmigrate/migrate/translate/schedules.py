@@ -183,13 +183,13 @@ def _step(param, config, by_epoch, shape, findings) -> _Main:
     step = config.pop('step')
     gamma = config.pop('gamma', param.default_step_gamma)
     minimum = config.pop(param.min_key, None)
-    if minimum is None:
+    if minimum is None or minimum <= 0 or gamma >= 1:
+        # max(b * gamma**k, min_lr) never clips: a plain step schedule
         if isinstance(step, int):
             return _Main([param.sched('Step', by_epoch, step_size=step, gamma=gamma)],
                          by_epoch, True)
         return _Main([param.sched('MultiStep', by_epoch, milestones=list(step), gamma=gamma)],
                      by_epoch, True)
-    milestones = _step_milestones(param, step, gamma, minimum, shape, by_epoch)
     bases = _bases(param, shape)
     reference = bases[-1] if bases else None
     if reference is None:
@@ -201,6 +201,8 @@ def _step(param, config, by_epoch, shape, findings) -> _Main:
                             f'{param.key}: {param.min_key}={minimum} is above the base '
                             f'{param.name} {reference}; MMCV starts at the minimum, which no '
                             'MMEngine scheduler can express')
+    milestones = list(step) if not isinstance(step, int) else \
+        _milestones_until_clipped(param, step, gamma, minimum, reference)
     schedulers, gammas = [], []
     previous = reference
     for k, milestone in enumerate(milestones, start=1):
@@ -232,23 +234,18 @@ def _step(param, config, by_epoch, shape, findings) -> _Main:
     return _Main(schedulers, by_epoch, True)
 
 
-def _step_milestones(param, step, gamma, minimum, shape, by_epoch) -> List[int]:
-    if not isinstance(step, int):
-        return list(step)
+def _milestones_until_clipped(param, step: int, gamma: float, minimum: float,
+                              base: float) -> List[int]:
+    """``step, 2*step, ...`` up to the first one where ``base * gamma**k``
+    falls to ``minimum`` (0 < gamma < 1 and minimum > 0, so it does)."""
     if step <= 0:
         raise ScheduleError('schedule-bad-argument', f'{param.key}: step must be positive')
-    length = shape.progress_length(by_epoch)
-    if gamma >= 1 or minimum <= 0:
-        limit = length if length is not None else step
-    else:
-        limit = None  # until clipped
     milestones, k = [], 1
-    while limit is None or k * step < limit:
+    while True:
         milestones.append(k * step)
-        if limit is None and (_bases(param, shape) or [1.0])[-1] * gamma ** k <= minimum:
-            break
+        if base * gamma ** k <= minimum:
+            return milestones
         k += 1
-    return milestones
 
 
 def _exp(param, config, by_epoch, shape, findings) -> _Main:
