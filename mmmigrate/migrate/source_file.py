@@ -62,8 +62,7 @@ def convert_source(path: Path, data: Optional[bytes] = None) -> SourceResult:
     problem = _unreadable(path, text)
     if problem:
         return SourceResult(path, data, data, error=problem)
-    from .codemods.imports import move_imports  # libcst only for files that need it
-    new_text, findings, moved = move_imports(text)
+    new_text, findings, moved = _transform(text)
     for finding in findings:
         finding.file = str(path)
     if new_text == text:
@@ -75,6 +74,24 @@ def convert_source(path: Path, data: Optional[bytes] = None) -> SourceResult:
                             f'parse (line {e.lineno}: {e.msg}); left untouched, please report it')
     new_data = (BOM if bom else b'') + new_text.encode('utf-8')
     return SourceResult(path, data, new_data, findings, moved=moved)
+
+
+def _transform(text: str):
+    """The codemods in order: hooks first (they recognise MMCV's Hook by its
+    old import), then the import moves. (new text, findings, what changed)."""
+    import libcst as cst  # only for files that need it
+
+    from .codemods.hooks import adapt_hooks
+    from .codemods.imports import move_imports
+    module = cst.parse_module(text)
+    findings, changes = [], []
+    if b'Hook' in text.encode('utf-8'):
+        result = adapt_hooks(module)
+        module = result['module']
+        findings += result['findings']
+        changes += result['changes']
+    module, import_findings, moved = move_imports(module)
+    return module.code, findings + import_findings, changes + moved
 
 
 def _unreadable(path: Path, text: str) -> Optional[str]:

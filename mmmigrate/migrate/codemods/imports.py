@@ -238,11 +238,10 @@ def _imports_mmcv(statement) -> bool:
         for s in statement.body)
 
 
-def move_imports(source: str) -> Tuple[str, List[Finding], List[str]]:
-    """``source`` with its MMCV imports moved, the findings, and the names
+def move_imports(module: cst.Module) -> Tuple[cst.Module, List[Finding], List[str]]:
+    """``module`` with its MMCV imports moved, the findings, and the names
     that moved."""
-    module = cst.parse_module(source)
     wrapper = cst.MetadataWrapper(module)
     transformer = ImportMoves()
     new_module = wrapper.visit(transformer)
-    return new_module.code, transformer.findings, transformer.moved
+    return new_module, transformer.findings, transformer.moved
