@@ -27,3 +27,13 @@ def test_config_conversion_benchmark_prints_both_rates():
     assert out.returncode == 0, out.stderr[-3000:]
     assert 'bare libcst parse+print' in out.stdout
     assert 'mmmigrate config -j 1' in out.stdout and 'mmmigrate config -j 2' in out.stdout
+
+
+def test_convert_benchmark_prints_every_figure():
+    bench = BENCH.with_name('convert_tree.py')
+    out = subprocess.run([sys.executable, str(bench), '--files', '60', '--repeats', '1',
+                          '--jobs', '1,2'], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    for label in ('bare libcst parse+print', 'skipping the other files',
+                  'mmmigrate convert -j 1', 'mmmigrate convert -j 2'):
+        assert label in out.stdout

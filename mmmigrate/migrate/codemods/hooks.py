@@ -20,9 +20,9 @@ log buffer's output, ``runner.meta``) is left as it is with a finding.
 from typing import Dict, List, Optional, Set
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from ..translate.values import Finding
+from .positions import LineResolver
 
 # MMEngine's extra parameters per hook point, as (name, default) pairs.
 _ITER = (('batch_idx', None), ('data_batch', 'None'))
@@ -62,10 +62,10 @@ def _parameter_names(function: cst.FunctionDef) -> List[str]:
 
 
 class HookInterface(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider, )
 
-    def __init__(self):
+    def __init__(self, lines: LineResolver):
         super().__init__()
+        self._lines = lines
         self.findings: List[Finding] = []
         self.changes: List[str] = []
         self._classes: List[bool] = []  # inside a hook class?
@@ -78,6 +78,11 @@ class HookInterface(cst.CSTTransformer):
         self._classes.append(_is_hook_class(node))
         return True
 
+    # Outside hook classes there is nothing to do: skip those subtrees (most
+    # of a file), which keeps the transform cheap.
+    def visit_SimpleStatementLine(self, node) -> bool:
+        return self._in_hook()
+
     def leave_ClassDef(self, original, updated):
         is_hook = self._classes.pop()
         if not is_hook:
@@ -85,6 +90,10 @@ class HookInterface(cst.CSTTransformer):
         return self._add_specific_points(updated)
 
     def visit_FunctionDef(self, node) -> bool:
+        if not (self._classes and self._classes[-1]):
+            self._method.append('')
+            self._scope.append(set())
+            return False  # a function outside hook classes
         in_hook_method = bool(self._classes) and self._classes[-1] and not self._method
         name = node.name.value if in_hook_method else ''
         params = set(_parameter_names(node))
@@ -252,8 +261,7 @@ class HookInterface(cst.CSTTransformer):
         return bool(self._classes) and self._classes[-1] and bool(self._method)
 
     def _find(self, node, rule: str, key: str, message: str) -> None:
-        line = self.get_metadata(PositionProvider, node).start.line
-        self.findings.append(Finding(rule, 'warning', key, message, line=line))
+        self.findings.append(self._lines.finding(node, rule, 'warning', key, message))
 
 
 def _dotted(node) -> Optional[str]:
@@ -267,7 +275,8 @@ def _dotted(node) -> Optional[str]:
 
 def adapt_hooks(module: cst.Module) -> Dict[str, object]:
     """Apply the transform to a parsed module: {'module', 'findings', 'changes'}."""
-    wrapper = cst.MetadataWrapper(module)
-    transformer = HookInterface()
-    new_module = wrapper.visit(transformer)
+    lines = LineResolver(module)
+    transformer = HookInterface(lines)
+    new_module = module.visit(transformer)
+    lines.resolve()
     return dict(module=new_module, findings=transformer.findings, changes=transformer.changes)

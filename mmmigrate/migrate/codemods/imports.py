@@ -12,10 +12,10 @@ import textwrap
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from ...rules import load_pack
 from ..translate.values import Finding
+from .positions import LineResolver
 
 TODO = 'TODO(mmmigrate): '
 
@@ -68,15 +68,21 @@ def _attribute_chain(dotted: str):
 class ImportMoves(cst.CSTTransformer):
     """Rewrites the imports of one module; ``findings`` lists what needs a
     human (with the line of the statement)."""
-    METADATA_DEPENDENCIES = (PositionProvider, )
 
-    def __init__(self):
+    def __init__(self, lines: LineResolver):
         super().__init__()
+        self._lines = lines
         self.findings: List[Finding] = []
         self.moved: List[str] = []  # the names imported from their new homes
         self.changed = False
         self._mmcv_bound = False  # `import mmcv` seen
         self._needed_modules: List[str] = []  # `import x.y` to add for mmcv.X rewrites
+
+    def visit_SimpleStatementLine(self, node) -> bool:
+        # Only imports matter until `import mmcv` binds the name: skip the
+        # expressions of every other line (most of a file).
+        return self._mmcv_bound or any(isinstance(s, (cst.Import, cst.ImportFrom))
+                                       for s in node.body)
 
     def visit_Module(self, node) -> bool:
         # TODO lines already written by an earlier run (the first statement's
@@ -90,7 +96,7 @@ class ImportMoves(cst.CSTTransformer):
         if len(updated.body) != 1:
             return updated
         statement = updated.body[0]
-        line = self.get_metadata(PositionProvider, original).start.line
+        line = original  # resolved to a line number at the end, if a finding needs it
         if isinstance(statement, cst.ImportFrom) and not statement.relative:
             return self._rewrite_import_from(updated, statement, line)
         if isinstance(statement, cst.Import):
@@ -192,8 +198,8 @@ class ImportMoves(cst.CSTTransformer):
 
     # -- helpers --------------------------------------------------------------
 
-    def _find(self, rule: str, severity: str, key: str, line: int, message: str) -> None:
-        self.findings.append(Finding(rule, severity, key, message, line=line))
+    def _find(self, rule: str, severity: str, key: str, node, message: str) -> None:
+        self.findings.append(self._lines.finding(node, rule, severity, key, message))
 
     def _with_todos(self, line_node, todos: Sequence[str]):
         """``# TODO(mmmigrate)`` lines above the statement, each once (a
@@ -241,7 +247,8 @@ def _imports_mmcv(statement) -> bool:
 def move_imports(module: cst.Module) -> Tuple[cst.Module, List[Finding], List[str]]:
     """``module`` with its MMCV imports moved, the findings, and the names
     that moved."""
-    wrapper = cst.MetadataWrapper(module)
-    transformer = ImportMoves()
-    new_module = wrapper.visit(transformer)
+    lines = LineResolver(module)
+    transformer = ImportMoves(lines)
+    new_module = module.visit(transformer)
+    lines.resolve()
     return new_module, transformer.findings, transformer.moved
