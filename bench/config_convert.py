@@ -16,11 +16,10 @@ one core). ``--jobs`` lists the process counts to time the tool with.
 import argparse
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from conversion_timing import bare_libcst, time_command
 
 MODEL = '''# model settings
 model = dict(
@@ -147,25 +146,6 @@ def generate(root: Path, families: int, leaves: int) -> int:
     return sum(1 for _ in root.rglob('*.py'))
 
 
-def bare_libcst(files) -> float:
-    import libcst
-    start = time.perf_counter()
-    for path in files:
-        source = path.read_text(encoding='utf-8')
-        assert libcst.parse_module(source).code == source
-    return time.perf_counter() - start
-
-
-def tool(tree: Path, jobs: int) -> float:
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'config', str(tree),
-                             '-j', str(jobs)], capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f'mmmigrate config failed:\n{result.stderr[-2000:]}')
-    return elapsed
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--families', type=int, default=40)
@@ -186,7 +166,7 @@ def main():
             for round_index in range(args.repeats):
                 tree = Path(tmp) / f'run_{job_count}_{round_index}'
                 shutil.copytree(source, tree)
-                times.append(tool(tree, job_count))
+                times.append(time_command('config', tree, job_count))
             best = min(times)
             print(f'{f"mmmigrate config -j {job_count}":28s} {count / best:8.0f} files/s   '
                   f'ratio to bare (one core): {bare / best:.2f}')

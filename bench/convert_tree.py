@@ -14,11 +14,11 @@ faster than -j 1.
 """
 import argparse
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from conversion_timing import bare_libcst, time_command
 
 PLAIN = '''"""A plain PyTorch module, number {i}."""
 import math
@@ -111,15 +111,6 @@ def generate(root: Path, count: int) -> tuple:
     return sorted(root.rglob('*.py')), legacy
 
 
-def bare_libcst(files) -> float:
-    import libcst
-    start = time.perf_counter()
-    for path in files:
-        source = path.read_text(encoding='utf-8')
-        assert libcst.parse_module(source).code == source
-    return time.perf_counter() - start
-
-
 def skip_rate(files) -> float:
     """MB/s at which the pre-filter reads and rejects the other files."""
     from mmmigrate.migrate.source_file import looks_like_config, mentions_mmcv
@@ -130,16 +121,6 @@ def skip_rate(files) -> float:
         size += len(data)
         assert not mentions_mmcv(data) and not looks_like_config(path, data)
     return size / (time.perf_counter() - start) / 1e6
-
-
-def tool(tree: Path, jobs: int) -> float:
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'convert', str(tree),
-                             '-j', str(jobs)], capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f'mmmigrate convert failed:\n{result.stderr[-2000:]}')
-    return elapsed
 
 
 def main():
@@ -162,7 +143,7 @@ def main():
             for round_index in range(args.repeats):
                 tree = Path(tmp) / f'run_{job_count}_{round_index}'
                 shutil.copytree(source, tree)
-                times.append(tool(tree, job_count))
+                times.append(time_command('convert', tree, job_count))
             best = min(times)
             print(f'{f"mmmigrate convert -j {job_count} (total)":40s} {best:7.3f} s   '
                   f'{best / bare:.2f}x the bare round trip')

@@ -177,24 +177,34 @@ def run(script, args, bundled):
     runpy.run_path(script, run_name='__main__')
 
 
+def conversion_options(func):
+    """The options `config` and `convert` share."""
+    options = [
+        click.option('--out-dir', type=click.Path(file_okay=False, path_type=Path),
+                     help='Write converted files under DIR, mirroring the input tree.'),
+        click.option('--diff', 'show_diff', is_flag=True,
+                     help='Print a unified diff of what would change; write nothing.'),
+        click.option('--check', is_flag=True, help='Write nothing; exit 1 when a file would '
+                     'change (for CI / pre-commit).'),
+        click.option('--report', type=click.Choice(['text', 'json']), default='text',
+                     show_default=True, help='Report format (on stderr; stdout for json).'),
+        click.option('-j', '--jobs', type=int, default=1, show_default=True,
+                     help='Convert with this many processes (0: one per core).'),
+        click.option('-v', '--verbose', is_flag=True,
+                     help='List every finding in the text report, notes (info) included.'),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @main.command('config')
 @click.argument('paths', nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option('-o', '--output', type=click.Path(dir_okay=False, path_type=Path),
               help='Write the converted config here (one input file only).')
-@click.option('--out-dir', type=click.Path(file_okay=False, path_type=Path),
-              help='Write converted files under DIR, mirroring the input tree.')
 @click.option('--flatten', is_flag=True,
               help='Write one self-contained config per file instead of keeping _base_.')
-@click.option('--diff', 'show_diff', is_flag=True,
-              help='Print a unified diff of what would change; write nothing.')
-@click.option('--check', is_flag=True,
-              help='Write nothing; exit 1 when a file would change (for CI / pre-commit).')
-@click.option('--report', type=click.Choice(['text', 'json']), default='text',
-              show_default=True, help='Report format (on stderr; stdout for json).')
-@click.option('-j', '--jobs', type=int, default=1, show_default=True,
-              help='Convert with this many processes (0: one per core).')
-@click.option('-v', '--verbose', is_flag=True,
-              help='List every finding in the text report, notes (info) included.')
+@conversion_options
 def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verbose):
     """Convert MMCV 1.x configs to MMEngine configs, statically.
 
@@ -219,7 +229,6 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verb
     2 when a file could not be read (it is reported and left untouched).
     """
     from .migrate import driver
-    report_stream = sys.stdout if report == 'json' else sys.stderr
     if list(paths) == [Path('-')]:
         outcome = driver.convert_stdin(sys.stdin.read(), flatten)
         if outcome.error is None:
@@ -236,29 +245,12 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verb
         raise click.UsageError('-o/--output takes one input file; use --out-dir for folders')
     plan = None if show_diff or check else driver.WritePlan(output, out_dir, files)
     outcomes = driver.convert_paths(files, flatten, jobs or os.cpu_count() or 1, plan)
-    if show_diff:
-        sys.stdout.write(''.join(o.diff for o in outcomes))
-    _config_report(driver, outcomes, report, report_stream, verbose)
-    if any(o.error for o in outcomes):
-        sys.exit(2)
-    if check and any(o.changed for o in outcomes):
-        sys.exit(1)
+    _finish(driver, outcomes, show_diff, check, report, verbose)
 
 
 @main.command('convert')
 @click.argument('paths', nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option('--out-dir', type=click.Path(file_okay=False, path_type=Path),
-              help='Write converted files under DIR, mirroring the input tree.')
-@click.option('--diff', 'show_diff', is_flag=True,
-              help='Print a unified diff of what would change; write nothing.')
-@click.option('--check', is_flag=True,
-              help='Write nothing; exit 1 when a file would change (for CI / pre-commit).')
-@click.option('--report', type=click.Choice(['text', 'json']), default='text',
-              show_default=True, help='Report format (on stderr; stdout for json).')
-@click.option('-j', '--jobs', type=int, default=1, show_default=True,
-              help='Convert with this many processes (0: one per core).')
-@click.option('-v', '--verbose', is_flag=True,
-              help='List every finding in the text report, notes (info) included.')
+@conversion_options
 def convert(paths, out_dir, show_diff, check, report, jobs, verbose):
     """Convert MMCV 1.x Python sources (and the configs among them) to the
     MMEngine API.
@@ -285,16 +277,21 @@ def convert(paths, out_dir, show_diff, check, report, jobs, verbose):
     reported and left untouched).
     """
     from .migrate import driver
-    report_stream = sys.stdout if report == 'json' else sys.stderr
     try:
         files = driver.collect_python_files(list(paths))
     except FileNotFoundError as e:
         raise click.UsageError(str(e))
     plan = None if show_diff or check else driver.WritePlan(None, out_dir, files)
     outcomes = driver.convert_sources(files, jobs or os.cpu_count() or 1, plan)
+    _finish(driver, outcomes, show_diff, check, report, verbose)
+
+
+def _finish(driver, outcomes, show_diff, check, report, verbose):
+    """Diff, report and exit status, as both commands' --help describe."""
     if show_diff:
         sys.stdout.write(''.join(o.diff for o in outcomes))
-    _config_report(driver, outcomes, report, report_stream, verbose)
+    _config_report(driver, outcomes, report, sys.stdout if report == 'json' else sys.stderr,
+                   verbose)
     if any(o.error for o in outcomes):
         sys.exit(2)
     if check and any(o.changed for o in outcomes):

@@ -52,10 +52,6 @@ class FileResult:
     def changed(self) -> bool:
         return self.new_source != self.source
 
-    @property
-    def flagged(self) -> int:
-        return sum(f.severity != 'info' for f in self.findings)
-
 
 class ConfigConverter:
     """Converts files of one tree consistently: each base is translated

@@ -275,7 +275,8 @@ def write_atomically(path: Path, text) -> None:
 def report_text(outcomes: List[Outcome], stream=sys.stdout, verbose: bool = False) -> None:
     """Per file: keys converted, warnings and errors (infos too when
     ``verbose``); then the infos counted by rule, and a summary line."""
-    totals = dict(files=len(outcomes), changed=0, keys=0, flagged=0, errors=0)
+    totals = dict(files=len(outcomes), changed=0, keys=0, flagged=0, errors=0,
+                  skipped=sum(o.skipped for o in outcomes))
     infos: dict = {}
     for outcome in outcomes:
         if outcome.error:
@@ -300,8 +301,9 @@ def report_text(outcomes: List[Outcome], stream=sys.stdout, verbose: bool = Fals
     if infos:
         print('notes (see docs/; -v lists them): ' + ', '.join(
             f'{rule} x{count}' for rule, count in sorted(infos.items())), file=stream)
-    print(f'{totals["files"]} files, {totals["changed"]} converted, {totals["keys"]} keys '
-          f'converted, {totals["flagged"]} flagged, {totals["errors"]} not readable',
+    skipped = f' ({totals["skipped"]} skipped: no mmcv)' if totals['skipped'] else ''
+    print(f'{totals["files"]} files{skipped}, {totals["changed"]} converted, {totals["keys"]} '
+          f'keys converted, {totals["flagged"]} flagged, {totals["errors"]} not readable',
           file=stream)
 
 
@@ -312,7 +314,8 @@ def report_json(outcomes: List[Outcome], stream=sys.stdout) -> None:
                           converted_keys=outcome.converted_keys,
                           flagged=sum(f.severity != 'info' for f in outcome.findings),
                           findings=[f.as_dict() for f in outcome.findings]))
-    summary = dict(files=len(files), changed=sum(f['changed'] for f in files),
+    summary = dict(files=len(files), skipped=sum(o.skipped for o in outcomes),
+                   changed=sum(f['changed'] for f in files),
                    keys_converted=sum(len(f['converted_keys']) for f in files),
                    flagged=sum(f['flagged'] for f in files),
                    errors=sum(f['error'] is not None for f in files))

@@ -25,7 +25,6 @@ class SourceResult:
     new_data: bytes
     findings: List[Finding] = field(default_factory=list)
     error: Optional[str] = None
-    skipped: bool = False
     moved: List[str] = field(default_factory=list)
 
     @property
@@ -52,7 +51,7 @@ def convert_source(path: Path, data: Optional[bytes] = None) -> SourceResult:
     if data is None:
         data = path.read_bytes()
     if not mentions_mmcv(data):
-        return SourceResult(path, data, data, skipped=True)
+        return SourceResult(path, data, data)
     bom = data.startswith(BOM)
     try:
         text = data[len(BOM) if bom else 0:].decode('utf-8')

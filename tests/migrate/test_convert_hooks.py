@@ -8,28 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from mmmigrate.migrate.source_file import convert_source
+from .source_fixtures import cases, check_reviewed_output, \
+    check_second_run_changes_nothing
 
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures' / 'convert' / 'hooks'
-CASES = sorted(p.name[:-len('.in.py')] for p in FIXTURES.glob('*.in.py'))
+CASES = cases(FIXTURES)
 # cases whose output keeps what needs a human (their findings say what)
 NOT_RUNNABLE = {'what_cannot_be_rewritten_is_reported', 'not_a_hook_is_left_alone'}
 
 
 @pytest.mark.parametrize('case', CASES)
 def test_output_is_the_reviewed_one(case):
-    result = convert_source(FIXTURES / f'{case}.in.py')
-    assert result.error is None
-    assert result.new_data == (FIXTURES / f'{case}.out.py').read_bytes()
-    findings = [f'{f.line} {f.severity} [{f.rule}]' for f in result.findings]
-    assert findings == (FIXTURES / f'{case}.findings.txt').read_text().splitlines()
+    check_reviewed_output(FIXTURES, case)
 
 
 @pytest.mark.parametrize('case', CASES)
 def test_second_run_changes_nothing(case, tmp_path):
-    converted = tmp_path / 'x.py'
-    converted.write_bytes((FIXTURES / f'{case}.out.py').read_bytes())
-    assert not convert_source(converted).changed
+    check_second_run_changes_nothing(FIXTURES, case, tmp_path)
 
 
 RUN_HOOKS = '''

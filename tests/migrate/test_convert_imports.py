@@ -9,26 +9,21 @@ import pytest
 from click.testing import CliRunner
 
 from mmmigrate.cli import main
-from mmmigrate.migrate.source_file import convert_source
+from .source_fixtures import cases, check_reviewed_output, \
+    check_second_run_changes_nothing
 
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures' / 'convert' / 'imports'
-CASES = sorted(p.name[:-len('.in.py')] for p in FIXTURES.glob('*.in.py'))
+CASES = cases(FIXTURES)
 
 
 @pytest.mark.parametrize('case', CASES)
 def test_output_is_the_reviewed_one(case):
-    result = convert_source(FIXTURES / f'{case}.in.py')
-    assert result.error is None
-    assert result.new_data == (FIXTURES / f'{case}.out.py').read_bytes()
-    findings = [f'{f.line} {f.severity} [{f.rule}]' for f in result.findings]
-    assert findings == (FIXTURES / f'{case}.findings.txt').read_text().splitlines()
+    check_reviewed_output(FIXTURES, case)
 
 
 @pytest.mark.parametrize('case', CASES)
 def test_second_run_changes_nothing(case, tmp_path):
-    converted = tmp_path / 'x.py'
-    converted.write_bytes((FIXTURES / f'{case}.out.py').read_bytes())
-    assert not convert_source(converted).changed
+    check_second_run_changes_nothing(FIXTURES, case, tmp_path)
 
 
 @pytest.mark.parametrize('case', [c for c in CASES if b'mmcv' not in
@@ -86,3 +81,11 @@ def test_check_and_diff_write_nothing(tmp_path):
     diff = CliRunner().invoke(main, ['convert', str(tmp_path), '--diff'])
     assert '+from mmengine.dist import get_dist_info' in diff.stdout
     assert source.read_text() == 'from mmcv.runner import get_dist_info\n'
+
+
+def test_the_report_counts_the_files_skipped_without_parsing(tmp_path):
+    (tmp_path / 'plain.py').write_text('import torch\n')
+    (tmp_path / 'legacy.py').write_text('from mmcv.runner import get_dist_info\n')
+    result = CliRunner().invoke(main, ['convert', str(tmp_path)], catch_exceptions=False)
+    assert result.stderr.rstrip().splitlines()[-1].startswith(
+        '2 files (1 skipped: no mmcv), 1 converted')
