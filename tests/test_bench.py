@@ -16,7 +16,11 @@ def test_train_overhead_benchmark_prints_every_variant():
     rows = {line.split()[0] for line in out.stdout.splitlines() if line.strip()}
     assert {'plain', 'ours'} <= rows
     if 'no MMEngine oracle venv' not in out.stdout:
-        assert 'mmengine' in rows and 'our overhead / MMEngine overhead' in out.stdout
+        # With one repeat MMEngine's own overhead can fall inside the noise; the bench
+        # then says so instead of printing a ratio of two noise figures.
+        assert 'mmengine' in rows
+        assert ('our overhead / MMEngine overhead' in out.stdout
+                or 'MMEngine shows no overhead above the noise' in out.stdout)
 
 
 def test_config_conversion_benchmark_prints_both_rates():
