@@ -205,6 +205,10 @@ def convert_sources(paths: List[Path], jobs: int = 1,
             sources.append(str(path))
         else:
             outcomes[str(path)] = Outcome(str(path), skipped=True)
+        skipped = outcomes.get(str(path))
+        if skipped is not None and not skipped.error and plan is not None and \
+                plan.out_dir is not None:
+            _copy_unchanged(skipped, data, plan)
     for outcome in convert_paths(configs, False, jobs, plan) if configs else []:
         outcomes[outcome.path] = outcome
     if jobs > 1 and len(sources) >= 2 * jobs:
@@ -220,6 +224,15 @@ def convert_sources(paths: List[Path], jobs: int = 1,
         converted = [_convert_source_one(p, plan) for p in sources]
     outcomes.update((o.path, o) for o in converted)
     return [outcomes[str(p)] for p in paths]
+
+
+def _copy_unchanged(outcome: Outcome, data: bytes, plan: WritePlan) -> None:
+    """A file with nothing to convert still belongs to the mirrored tree."""
+    target = plan.target(outcome)
+    try:
+        write_atomically(target, data)
+    except OSError as e:
+        outcome.error = f'{target}: cannot write ({e.strerror or e})'
 
 
 def _convert_source_one(path: str, plan: Optional[WritePlan]) -> Outcome:

@@ -264,3 +264,15 @@ def merge_values(merged: dict, values: dict, has_delete: bool = True) -> dict:
         else:
             out[name] = strip_delete(value) if has_delete else value
     return out
+
+
+def evaluate(expression: str, names: dict):
+    """The value of one expression's source text, with ``names`` holding
+    values bound earlier (as the config reader evaluates): literals and
+    dicts come back as values, anything else as an :class:`Opaque` leaf."""
+    text = _Source(expression)
+    try:
+        node = ast.parse(text, mode='eval').body
+    except SyntaxError:
+        return Opaque(expression)
+    return _value(node, text, names)

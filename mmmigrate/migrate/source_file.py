@@ -33,8 +33,10 @@ class SourceResult:
 
 
 def mentions_mmcv(data: bytes) -> bool:
-    """The fast pre-filter: only files that say ``mmcv`` can need a change."""
-    return b'mmcv' in data
+    """The fast pre-filter: only files that say ``mmcv``, or use MMCV's model
+    contract without importing anything from it (``return_loss``, a
+    ``train_step`` taking the optimizer), can need a change."""
+    return b'mmcv' in data or b'return_loss' in data or b'def train_step' in data
 
 
 def looks_like_config(path: Path, data: bytes) -> bool:
@@ -76,21 +78,34 @@ def convert_source(path: Path, data: Optional[bytes] = None) -> SourceResult:
 
 
 def _transform(text: str):
-    """The codemods in order: hooks first (they recognise MMCV's Hook by its
-    old import), then the import moves. (new text, findings, what changed)."""
+    """The codemods in order: hooks and models first (they recognise MMCV's
+    classes by their old imports), then the import moves, which drop imports
+    the earlier transforms made unused. (new text, findings, what changed)."""
     import libcst as cst  # only for files that need it
 
     from .codemods.hooks import adapt_hooks
     from .codemods.imports import move_imports
+    from .codemods.models import adapt_models
+    from .codemods.runner import convert_runners
     module = cst.parse_module(text)
-    findings, changes = [], []
-    if b'Hook' in text.encode('utf-8'):
-        result = adapt_hooks(module)
+    findings, changes, consumed = [], [], set()
+    for needed, transform in ((_RUNNER_WORDS, convert_runners), (_HOOK_WORDS, adapt_hooks),
+                              (_MODEL_WORDS, adapt_models)):
+        if not any(word in text for word in needed):
+            continue
+        result = transform(module)
         module = result['module']
         findings += result['findings']
         changes += result['changes']
-    module, import_findings, moved = move_imports(module)
+        consumed |= result.get('consumed', set())
+    module, import_findings, moved = move_imports(module, consumed)
     return module.code, findings + import_findings, changes + moved
+
+
+# words a file must contain for each transform to have anything to do
+_RUNNER_WORDS = ('Runner', 'build_runner')
+_HOOK_WORDS = ('Hook',)
+_MODEL_WORDS = ('train_step', 'return_loss', 'auto_fp16', 'force_fp32', 'wrap_fp16_model')
 
 
 def _unreadable(path: Path, text: str) -> Optional[str]:

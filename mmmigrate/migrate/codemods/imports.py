@@ -15,6 +15,7 @@ import libcst as cst
 
 from ...rules import load_pack
 from ..translate.values import Finding
+from .edits import used_names
 from .positions import LineResolver
 
 TODO = 'TODO(mmmigrate): '
@@ -69,9 +70,10 @@ class ImportMoves(cst.CSTTransformer):
     """Rewrites the imports of one module; ``findings`` lists what needs a
     human (with the line of the statement)."""
 
-    def __init__(self, lines: LineResolver):
+    def __init__(self, lines: LineResolver, droppable=frozenset()):
         super().__init__()
         self._lines = lines
+        self._droppable = droppable  # names an earlier transform made unused
         self.findings: List[Finding] = []
         self.moved: List[str] = []  # the names imported from their new homes
         self.changed = False
@@ -114,9 +116,14 @@ class ImportMoves(cst.CSTTransformer):
         kept: List[cst.ImportAlias] = []
         moved: Dict[str, List[cst.ImportAlias]] = {}
         todos: List[str] = []
+        dropped = False
         for alias in statement.names:
             name = _dotted(alias.name)
             kind, entry = lookup(module, name)
+            local = alias.asname.name.value if alias.asname else name
+            if local in self._droppable:
+                dropped = True  # replaced by an earlier transform, which reported it
+                continue
             if kind == 'move':
                 new_name = entry.get('name', name)
                 local = alias.asname.name.value if alias.asname else name
@@ -134,7 +141,13 @@ class ImportMoves(cst.CSTTransformer):
                     message = f'{name} ({module}) has no drop-in replacement: {entry["removed"]}'
                     self._find('import-removed', 'warning', name, line, message)
                     todos.append(f'[import-removed] {message}')
+        if not moved and not kept and dropped:
+            self.changed = True
+            return cst.RemoveFromParent()
         if not moved:
+            if dropped:
+                self.changed = True
+                line_node = line_node.with_changes(body=[statement.with_changes(names=kept)])
             return self._with_todos(line_node, todos)
         self.changed = True
         statements = []
@@ -244,11 +257,14 @@ def _imports_mmcv(statement) -> bool:
         for s in statement.body)
 
 
-def move_imports(module: cst.Module) -> Tuple[cst.Module, List[Finding], List[str]]:
+def move_imports(module: cst.Module, consumed=frozenset()
+                 ) -> Tuple[cst.Module, List[Finding], List[str]]:
     """``module`` with its MMCV imports moved, the findings, and the names
-    that moved."""
+    that moved. Names in ``consumed`` (replaced by an earlier transform) are
+    dropped from their MMCV import when nothing uses them any more."""
     lines = LineResolver(module)
-    transformer = ImportMoves(lines)
+    droppable = frozenset(consumed) - used_names(module) if consumed else frozenset()
+    transformer = ImportMoves(lines, droppable)
     new_module = module.visit(transformer)
     lines.resolve()
     return new_module, transformer.findings, transformer.moved

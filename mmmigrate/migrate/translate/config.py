@@ -15,7 +15,7 @@ from typing import List
 
 from ...rules import load_pack
 from .schedules import TrainingShape, translate_schedules
-from .values import Finding, Opaque, Translation, is_opaque, merge
+from .values import BuiltOptimizer, Finding, Opaque, Translation, is_opaque, merge
 
 # Keys only MMCV-era configs have; a file holding one of them is legacy.
 LEGACY_KEYS = ('optimizer', 'optimizer_config', 'fp16', 'lr_config', 'momentum_config',
@@ -183,12 +183,16 @@ def _translate_optimizer(ctx: _Context) -> None:
                      'optimizer_config/fp16 without an optimizer in this config chain: '
                      'they are converted where the optimizer is defined')
         return
-    if isinstance(optimizer, Opaque) or not isinstance(optimizer, dict):
+    if isinstance(optimizer, BuiltOptimizer):
+        # a training script's optimizer object: MMEngine takes it as it is
+        optimizer, wrapper = {}, dict(type='OptimWrapper', optimizer=optimizer)
+    elif isinstance(optimizer, Opaque) or not isinstance(optimizer, dict):
         ctx.find('optimizer-opaque', 'error', 'optimizer',
                  'optimizer is not a dict literal; write optim_wrapper by hand')
         return
-    optimizer = dict(optimizer)
-    wrapper = dict(type='OptimWrapper')
+    else:
+        optimizer = dict(optimizer)
+        wrapper = dict(type='OptimWrapper', optimizer=optimizer)
     if 'type' not in optimizer and optimizer and all(isinstance(v, dict) for v in
                                                      optimizer.values()):
         ctx.new['optim_wrapper'] = {name: dict(type='OptimWrapper', optimizer=value)
@@ -198,7 +202,6 @@ def _translate_optimizer(ctx: _Context) -> None:
                  'OptimWrapperDict (e.g. your library\'s MultiOptimWrapperConstructor); '
                  'add optim_wrapper.constructor')
         return
-    wrapper['optimizer'] = optimizer
     paramwise = optimizer.pop('paramwise_cfg', None)
     constructor = optimizer.pop('constructor', None)
     hook = dict(hook) if isinstance(hook, dict) else ({} if hook is None else hook)

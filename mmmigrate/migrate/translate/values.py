@@ -19,6 +19,11 @@ class Opaque:
         return self.source
 
 
+class BuiltOptimizer(Opaque):
+    """An optimizer object a training script built itself (``optimizer=``
+    of an MMCV runner): MMEngine accepts it as ``optim_wrapper.optimizer``."""
+
+
 def is_opaque(value: Any) -> bool:
     """True when ``value`` or anything inside it is an :class:`Opaque` leaf."""
     if isinstance(value, Opaque):

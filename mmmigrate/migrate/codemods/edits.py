@@ -1,0 +1,74 @@
+"""Small tree edits the source transforms share: dotted names, adding an
+import, and the names a module still uses."""
+from typing import Optional, Set
+
+import libcst as cst
+
+
+def dotted(node) -> Optional[str]:
+    """'a.b.c' for a Name/Attribute chain, None for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted(node.value)
+        return None if head is None else f'{head}.{node.attr.value}'
+    return None
+
+
+def root_name(node) -> Optional[str]:
+    """The name an expression like ``a['x'].b`` starts from."""
+    while isinstance(node, (cst.Attribute, cst.Subscript, cst.Call)):
+        node = node.func if isinstance(node, cst.Call) else node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+class _Names(cst.CSTVisitor):
+    def __init__(self):
+        self.names: Set[str] = set()
+
+    def visit_Import(self, node) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node) -> bool:
+        return False
+
+    def visit_Name(self, node) -> None:
+        self.names.add(node.value)
+
+
+def used_names(module: cst.Module) -> Set[str]:
+    """Every name the module reads or binds outside its import statements."""
+    visitor = _Names()
+    module.visit(visitor)
+    return visitor.names
+
+
+def _imports(statement, module_name: str, name: str) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(s, cst.ImportFrom) and s.module is not None
+        and dotted(s.module) == module_name and not isinstance(s.names, cst.ImportStar)
+        and any(dotted(a.name) == name and a.asname is None for a in s.names)
+        for s in statement.body)
+
+
+def add_import(module: cst.Module, module_name: str, name: str) -> cst.Module:
+    """``from module_name import name`` at the end of the module's first
+    block of imports (after a docstring), unless it is there already."""
+    body = list(module.body)
+    if any(_imports(s, module_name, name) for s in body):
+        return module
+    last = 0 if body and _is_docstring(body[0]) else -1
+    for index in range(last + 1, len(body)):
+        statement = body[index]
+        if not (isinstance(statement, cst.SimpleStatementLine) and all(
+                isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)):
+            break
+        last = index
+    line = cst.parse_statement(f'from {module_name} import {name}\n')
+    return module.with_changes(body=body[:last + 1] + [line] + body[last + 1:])
+
+
+def _is_docstring(statement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
+        isinstance(statement.body[0], cst.Expr) and \
+        isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))

@@ -1,0 +1,627 @@
+"""MMCV runner code in training scripts -> one MMEngine ``Runner(...)``
+(CATALOGUE §2, §8).
+
+In one block of statements::
+
+    runner = EpochBasedRunner(model, optimizer=optimizer, work_dir=..., max_epochs=12)
+    runner.register_training_hooks(lr_config, optimizer_config, ...)
+    runner.resume(path)                  # or runner.load_checkpoint(path)
+    runner.run(data_loaders, workflow)
+
+becomes ``runner = Runner(model=..., work_dir=..., train_dataloader=...,
+optim_wrapper=..., param_scheduler=..., train_cfg=..., default_hooks=...,
+load_from=..., resume=True)`` and ``runner.train()``. The hook configs are
+translated by the config translator (one source of truth): values written
+in the script (or bound to names earlier in the same block) are translated
+statically; configs read from a ``cfg`` object (``cfg.lr_config``) become
+the keys ``mmmigrate config`` writes (``cfg.param_scheduler``).
+
+A model wrapped in ``MMDataParallel`` before the runner is left unwrapped
+(the Runner moves it to the device); ``MMDistributedDataParallel`` becomes
+``launcher`` and ``model_wrapper_cfg``. ``register_hook`` calls stay: the
+MMEngine Runner has the same method.
+"""
+import re
+from typing import Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from ..reader import evaluate
+from ..render import render
+from ..translate.config import LEGACY_KEYS, translate_config
+from ..translate.values import BuiltOptimizer, Finding, Opaque
+from .edits import add_import, dotted
+from .positions import LineResolver
+
+RUNNER_CLASSES = {'EpochBasedRunner', 'IterBasedRunner', 'Runner'}
+WRAPPERS = {'MMDataParallel', 'MMDistributedDataParallel'}
+HOOK_ARGUMENTS = ('lr_config', 'optimizer_config', 'checkpoint_config', 'log_config',
+                  'momentum_config', 'timer_config', 'custom_hooks_config')
+# Runner arguments, in the order they are written
+RUNNER_ARGUMENTS = ('model', 'work_dir', 'train_dataloader', 'val_dataloader', 'val_cfg',
+                    'val_evaluator', 'optim_wrapper', 'param_scheduler', 'train_cfg',
+                    'default_hooks', 'custom_hooks', 'log_processor', 'visualizer',
+                    'load_from', 'resume', 'launcher', 'env_cfg', 'randomness', 'cfg')
+# the keys `mmmigrate config` writes, read from a converted config object
+FROM_CONFIG = {'optim_wrapper': '{}.optim_wrapper', 'param_scheduler': "{}.get('param_scheduler')",
+               'train_cfg': '{}.train_cfg', 'default_hooks': "{}.get('default_hooks')",
+               'custom_hooks': "{}.get('custom_hooks')", 'log_processor': "{}.get('log_processor')",
+               'visualizer': "{}.get('visualizer')"}
+_CONFIG_READ = re.compile(r"^(\w+)(?:\.(\w+)|\[['\"](\w+)['\"]\]|\.get\(['\"](\w+)['\"].*\))$",
+                          re.S)
+
+
+def _code(node) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _single(node, kind):
+    if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1 and \
+            isinstance(node.body[0], kind):
+        return node.body[0]
+    return None
+
+
+def _method_call(node, receiver: str) -> Optional[Tuple[str, cst.Call]]:
+    """(method, call) when ``node`` is the line ``receiver.method(...)``."""
+    expr = _single(node, cst.Expr)
+    if expr is None or not isinstance(expr.value, cst.Call):
+        return None
+    func = expr.value.func
+    if isinstance(func, cst.Attribute) and dotted(func.value) == receiver:
+        return func.attr.value, expr.value
+    return None
+
+
+def _config_read(source: str) -> Optional[Tuple[str, str]]:
+    """('cfg', 'lr_config') for ``cfg.lr_config`` / ``cfg['lr_config']`` /
+    ``cfg.get('lr_config', ...)`` when the key is a legacy config key."""
+    match = _CONFIG_READ.match(source.strip())
+    if match is None:
+        return None
+    key = next(g for g in match.groups()[1:] if g)
+    return (match.group(1), key) if key in LEGACY_KEYS or key == 'runner' else None
+
+
+class _Conversion:
+    """What one ``runner = ...`` / ``runner.run(...)`` pair collects."""
+
+    def __init__(self, name: str, kind: str):
+        self.name, self.kind = name, kind  # kind: 'epoch' | 'iter' | 'config'
+        self.arguments: Dict[str, str] = {}  # Runner argument -> source
+        self.legacy: Dict[str, object] = {}  # legacy config values for the translator
+        self.config_object: Optional[str] = None  # `cfg` when hook configs come from one
+        self.remove: Set[int] = set()  # statement indexes the conversion replaces
+        # `if ...: runner.resume(...) elif ...: runner.load_checkpoint(...)`
+        self.conditional_loads: List[int] = []
+        self.dropped_names: List[str] = []  # variables only the old runner read
+
+
+class RunnerScripts(cst.CSTTransformer):
+
+    def __init__(self, lines: LineResolver):
+        super().__init__()
+        self._lines = lines
+        self.findings: List[Finding] = []
+        self.changes: List[str] = []
+        self.consumed: Set[str] = set()
+        self._mmcv_names: Dict[str, str] = {}  # local name -> MMCV name
+
+    def visit_ImportFrom(self, node) -> bool:
+        module = dotted(node.module) if node.module is not None else None
+        if module and module.startswith('mmcv.') and not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                name = dotted(alias.name)
+                local = alias.asname.name.value if alias.asname else name
+                self._mmcv_names[local] = name
+        return False
+
+    def _mmcv(self, node) -> Optional[str]:
+        """The MMCV name a callee refers to (``EpochBasedRunner``,
+        ``mmcv.runner.EpochBasedRunner``), or None."""
+        name = dotted(node)
+        if name is None:
+            return None
+        if name.startswith('mmcv.'):
+            return name.rsplit('.', 1)[-1]
+        return self._mmcv_names.get(name)
+
+    def leave_IndentedBlock(self, original, updated):
+        body = self._convert_block(list(original.body), list(updated.body))
+        return updated if body is None else updated.with_changes(body=body)
+
+    def leave_Module(self, original, updated):
+        body = self._convert_block(list(original.body), list(updated.body))
+        if body is not None:
+            updated = updated.with_changes(body=body)
+        if self.changes:
+            updated = _drop_mmcv_runner_alias(updated)
+            updated = add_import(updated, 'mmengine.runner', 'Runner')
+        return updated
+
+    # -- one block ------------------------------------------------------------
+
+    def _convert_block(self, original: list, body: list) -> Optional[list]:
+        """The block with each of its runners converted (None: no change)."""
+        changed = False
+        start = 0
+        while True:
+            converted = self._convert_next(original, body, start)
+            if converted is None:
+                return body if changed else None
+            body, start = converted
+            original, changed = body, True  # lines of later findings: the new nodes
+
+    def _convert_next(self, original: list, body: list, start: int):
+        """(new body, where to look next) for the first runner from
+        ``start`` on, or None."""
+        if len(original) != len(body):  # a nested transform changed the count
+            original = body
+        for index in range(start, len(body)):
+            found = self._constructor(body[index])
+            if found is None:
+                continue
+            name, call, kind = found
+            run = next((i for i in range(index + 1, len(body))
+                        if (_method_call(body[i], name) or ('',))[0] == 'run'), None)
+            if run is None:
+                self._find(original[index], 'runner-no-run', 'warning', name,
+                           f'{name} is built here but {name}.run(...) is not in the same block: '
+                           'convert this runner by hand (mmengine.runner.Runner + train())')
+                continue
+            conversion = _Conversion(name, kind)
+            self._line = original[index]
+            self._names = _bound_names(body[:index])
+            if not self._read_constructor(conversion, call, original[index]):
+                continue
+            self._read_between(conversion, body, original, index, run)
+            self._read_run(conversion, _method_call(body[run], name)[1], original[run])
+            wrapped = self._unwrap_model(conversion, body, index)
+            body = wrapped if wrapped is not None else body
+            new = self._rewrite(conversion, body, original, index, run)
+            return new, index + 1
+        return None
+
+    def _constructor(self, statement):
+        assign = _single(statement, cst.Assign)
+        if assign is None or len(assign.targets) != 1 or \
+                not isinstance(assign.targets[0].target, cst.Name) or \
+                not isinstance(assign.value, cst.Call):
+            return None
+        callee = self._mmcv(assign.value.func)
+        if callee in RUNNER_CLASSES:
+            kind = 'iter' if callee == 'IterBasedRunner' else 'epoch'
+        elif callee == 'build_runner':
+            kind = 'config'
+        else:
+            return None
+        self.consumed.add(dotted(assign.value.func))
+        return assign.targets[0].target.value, assign.value, kind
+
+    def _read_constructor(self, conversion: _Conversion, call: cst.Call, line) -> bool:
+        args = {}
+        if conversion.kind == 'config':
+            if not call.args:
+                return False
+            runner_cfg = _code(call.args[0].value)
+            default_args = next((a.value for a in call.args[1:]
+                                 if a.keyword is None or a.keyword.value == 'default_args'),
+                                None)
+            if not (isinstance(default_args, cst.Call) and dotted(default_args.func) == 'dict'):
+                self._find(line, 'runner-build-args', 'warning', 'build_runner',
+                           'build_runner(...) default_args is not a dict(...) call: convert '
+                           'this runner by hand')
+                return False
+            args = {a.keyword.value: _code(a.value) for a in default_args.args if a.keyword}
+            config = _config_read(runner_cfg)
+            if config is not None:
+                conversion.config_object = config[0]
+            else:
+                conversion.legacy['runner'] = evaluate(runner_cfg, {})
+        else:
+            order = ('model', 'batch_processor', 'optimizer', 'work_dir', 'logger', 'meta',
+                     'max_iters', 'max_epochs')
+            for position, arg in enumerate(call.args):
+                key = arg.keyword.value if arg.keyword else order[position]
+                args[key] = _code(arg.value)
+            runner = dict(type='IterBasedRunner' if conversion.kind == 'iter'
+                          else 'EpochBasedRunner')
+            for key in ('max_epochs', 'max_iters'):
+                if key in args:
+                    runner[key] = evaluate(args[key], self._names)
+            conversion.legacy['runner'] = runner
+        if 'batch_processor' in args and args['batch_processor'] != 'None':
+            self._find(line, 'runner-batch-processor', 'error', 'batch_processor',
+                       'batch_processor has no MMEngine equivalent: move its logic into '
+                       'model.train_step; this runner is left as it is')
+            return False
+        for key in ('model', 'work_dir'):
+            if key in args:
+                conversion.arguments[key] = args[key]
+        if 'optimizer' in args:
+            conversion.legacy['optimizer'] = BuiltOptimizer(args['optimizer'])
+        dropped = [key for key in ('logger', 'meta') if key in args]
+        conversion.dropped_names = [args[key] for key in dropped if args[key].isidentifier()]
+        if dropped:
+            self._find(line, 'runner-logger-meta', 'info', ', '.join(dropped),
+                       f'{" and ".join(dropped)} dropped: the MMEngine Runner builds its own '
+                       'logger (log_level=...) and keeps run information in runner.message_hub '
+                       '(pass the config as cfg=...)')
+        return True
+
+    def _read_between(self, conversion, body, original, start: int, end: int) -> None:
+        names = self._names
+        for index in range(start + 1, end):
+            if _only_loads(body[index], conversion.name):
+                conversion.conditional_loads.append(index)
+                continue
+            found = _method_call(body[index], conversion.name)
+            if found is None:
+                if _assigns_attribute(body[index], conversion.name):
+                    self._find(original[index], 'runner-attribute-set', 'warning',
+                               conversion.name,
+                               f'{_code(body[index]).strip()}: MMEngine Runner attributes are '
+                               'read-only properties; pass the value to Runner(...) instead')
+                continue
+            method, call = found
+            if method == 'register_training_hooks':
+                conversion.remove.add(index)
+                for position, arg in enumerate(call.args):
+                    key = arg.keyword.value if arg.keyword else HOOK_ARGUMENTS[position]
+                    self._hook_argument(conversion, key, _code(arg.value), original[index])
+            elif method in ('resume', 'load_checkpoint') and call.args:
+                conversion.remove.add(index)
+                path = _code(call.args[0].value)
+                conversion.legacy['resume_from' if method == 'resume' else 'load_from'] = \
+                    evaluate(path, names)
+                if len(call.args) > 1:
+                    self._find(original[index], 'runner-resume-arguments', 'warning', method,
+                               f'the other arguments of {method}(...) are dropped: the Runner '
+                               'resumes the optimizer and schedulers itself')
+            elif method.startswith('register_') and method != 'register_hook':
+                self._find(original[index], 'runner-register-helper', 'warning', method,
+                           f'{conversion.name}.{method}(...) does not exist in MMEngine: pass '
+                           'the hook through default_hooks / custom_hooks')
+
+    def _hook_argument(self, conversion, key: str, source: str, line) -> None:
+        if source == 'None':
+            return
+        config = _config_read(source)
+        if config is not None:
+            conversion.config_object = config[0]
+            return
+        if key == 'timer_config':
+            self._find(line, 'runner-timer-config', 'info', key,
+                       'timer_config dropped: MMEngine registers IterTimerHook by default')
+            return
+        legacy_key = 'custom_hooks' if key == 'custom_hooks_config' else key
+        conversion.legacy[legacy_key] = evaluate(source, self._names)
+
+    def _read_run(self, conversion, call: cst.Call, line) -> None:
+        args = [_code(a.value) for a in call.args]
+        loaders = call.args[0].value if call.args else None
+        workflow = evaluate(args[1], self._names) if len(args) > 1 else [('train', 1)]
+        if len(args) > 1 and _config_read(args[1]):
+            conversion.config_object = _config_read(args[1])[0]
+        phases = [step[0] for step in workflow] if isinstance(workflow, (list, tuple)) and \
+            all(isinstance(s, (list, tuple)) and s for s in workflow) else None
+        if phases is None:
+            phases = ['train']
+            if not _config_read(args[1] if len(args) > 1 else ''):
+                self._find(line, 'runner-workflow', 'warning', 'workflow',
+                           f'workflow {args[1]} is not a literal: the first data loader is '
+                           'taken for training; add val_dataloader/val_cfg/val_evaluator if it '
+                           'had a val phase')
+        else:
+            conversion.legacy['workflow'] = list(workflow)
+        train = phases.index('train') if 'train' in phases else 0
+        if isinstance(loaders, cst.List):
+            items = [_code(e.value) for e in loaders.elements]
+            conversion.arguments['train_dataloader'] = items[train]
+            if 'val' in phases and phases.index('val') < len(items):
+                conversion.arguments['val_dataloader'] = items[phases.index('val')]
+                conversion.arguments['val_cfg'] = 'dict()'
+                self._find(line, 'runner-workflow-val', 'warning', 'workflow',
+                           "the ('val', n) phase ran val_step and logged its losses; MMEngine "
+                           'validates through an evaluator: set val_evaluator=...')
+        elif loaders is not None:
+            conversion.arguments['train_dataloader'] = f'{args[0]}[{train}]'
+        if len(args) > 2:
+            conversion.legacy.setdefault('runner', {})['max_epochs'] = Opaque(args[2])
+        self._run_phases = phases
+
+    def _unwrap_model(self, conversion, body: list, end: int) -> Optional[list]:
+        """Drop ``model = MMDataParallel(model, ...)`` /
+        ``MMDistributedDataParallel(...)`` before the runner (also one level
+        inside ``if``/``else``)."""
+        model = conversion.arguments.get('model')
+        changed = False
+        body = list(body)
+        for index in range(end):
+            statement = body[index]
+            if isinstance(statement, cst.If):
+                new = self._unwrap_in_if(conversion, statement, model)
+                if new is not None:
+                    body[index], changed = new, True
+                continue
+            wrapper = self._wrapper(statement, model)
+            if wrapper is not None:
+                kind, inner, kwargs = wrapper
+                body[index] = self._unwrapped(statement, inner, model)
+                self._record_wrapper(conversion, kind, kwargs, None)
+                changed = True
+        return body if changed else None
+
+    def _unwrap_in_if(self, conversion, statement: cst.If, model):
+        changed = False
+        branches = []
+        for branch, negate in ((statement, False), (statement.orelse, True)):
+            if branch is None or not isinstance(branch.body, cst.IndentedBlock):
+                branches.append(None)
+                continue
+            lines = list(branch.body.body)
+            for index, line in enumerate(lines):
+                wrapper = self._wrapper(line, model)
+                if wrapper is None:
+                    continue
+                kind, inner, kwargs = wrapper
+                lines[index] = self._unwrapped(line, inner, model)
+                self._record_wrapper(conversion, kind, kwargs, (_code(statement.test), negate))
+                changed = True
+            lines = [line for line in lines if line is not None]
+            branches.append(branch.body.with_changes(body=lines) if lines else None)
+        if not changed:
+            return None
+        if branches[0] is None and branches[1] is None:
+            return _REMOVED
+        if branches[0] is None:  # only the else branch keeps statements
+            return cst.If(test=cst.UnaryOperation(operator=cst.Not(),
+                                                  expression=_parenthesised(statement.test)),
+                          body=branches[1], leading_lines=statement.leading_lines)
+        new = statement.with_changes(body=branches[0], orelse=None)
+        if branches[1] is not None:
+            new = new.with_changes(orelse=statement.orelse.with_changes(body=branches[1]))
+        return new
+
+    def _wrapper(self, statement, model):
+        assign = _single(statement, cst.Assign)
+        if assign is None or not isinstance(assign.value, cst.Call) or \
+                len(assign.targets) != 1 or _code(assign.targets[0].target) != model:
+            return None
+        kind = self._mmcv(assign.value.func)
+        if kind not in WRAPPERS or not assign.value.args:
+            return None
+        self.consumed.add(dotted(assign.value.func))
+        kwargs = {a.keyword.value: _code(a.value) for a in assign.value.args[1:] if a.keyword}
+        return kind, _code(assign.value.args[0].value), kwargs
+
+    @staticmethod
+    def _unwrapped(statement, inner: str, model: str):
+        if inner == model:
+            return None
+        return cst.parse_statement(f'{model} = {inner}\n').with_changes(
+            leading_lines=statement.leading_lines)
+
+    def _record_wrapper(self, conversion, kind: str, kwargs: dict, condition) -> None:
+        self.changes.append(kind)
+        if kind != 'MMDistributedDataParallel':
+            return
+        options = ', '.join(f'{k}={v}' for k, v in kwargs.items() if k != 'device_ids')
+        wrapper = f"dict(type='MMDistributedDataParallel'{', ' if options else ''}{options})"
+        if condition is None:
+            conversion.arguments['launcher'] = "'pytorch'"
+            conversion.arguments['cfg'] = f'dict(model_wrapper_cfg={wrapper})'
+            return
+        test, negate = condition
+        on, off = ("'none'", "'pytorch'") if negate else ("'pytorch'", "'none'")
+        conversion.arguments['launcher'] = f'{on} if {test} else {off}'
+        conversion.arguments['cfg'] = (f'dict(model_wrapper_cfg={wrapper} if {test} else None)'
+                                       if not negate else
+                                       f'dict(model_wrapper_cfg=None if {test} else {wrapper})')
+        self._find(self._line, 'runner-launcher', 'info', 'launcher',
+                         f'launcher is set from `{test}`: any launcher other than \'none\' '
+                         'works once init_dist has run; set the one you launch with')
+
+    # -- output -----------------------------------------------------------------
+
+    def _rewrite(self, conversion, body: list, original: list, start: int, run: int) -> list:
+        arguments = dict(conversion.arguments)
+        line = original[start]
+        if conversion.config_object is not None:
+            cfg = conversion.config_object
+            for key, template in FROM_CONFIG.items():
+                arguments[key] = template.format(cfg)
+            for key in ('load_from', 'resume_from'):
+                if key in conversion.legacy:
+                    arguments['load_from'] = _render(conversion.legacy[key])
+                    if key == 'resume_from':
+                        arguments['resume'] = 'True'
+            if conversion.conditional_loads:
+                # what the converted config's load_from / resume keys say
+                arguments['load_from'] = f"{cfg}.get('load_from')"
+                arguments['resume'] = f"{cfg}.get('resume', False)"
+                conversion.remove.update(conversion.conditional_loads)
+            optimizer = conversion.legacy.get('optimizer')
+            if isinstance(optimizer, BuiltOptimizer) and optimizer.source.isidentifier():
+                conversion.dropped_names.append(optimizer.source)
+            arguments.setdefault('cfg', cfg)
+            self._find(line, 'runner-converted-config', 'info', cfg,
+                       f'the Runner reads the keys `mmmigrate config` writes from {cfg} '
+                       '(optim_wrapper, param_scheduler, train_cfg, default_hooks): convert '
+                       'the config files too')
+        else:
+            for index in conversion.conditional_loads:
+                self._find(original[index], 'runner-resume-conditional', 'warning',
+                           conversion.name,
+                           'the MMEngine Runner resumes inside train(): pass load_from=... '
+                           'and resume=True to Runner(...) instead of calling '
+                           'resume/load_checkpoint here')
+            translation = translate_config(conversion.legacy)
+            for finding in translation.findings:
+                if finding.rule == 'key-removed':
+                    continue
+                self.findings.append(self._lines.finding(line, finding.rule, finding.severity,
+                                                         finding.key, finding.message))
+            for key, value in translation.new.items():
+                if key == 'model_wrapper_cfg':
+                    arguments.setdefault('cfg', f'dict(model_wrapper_cfg={_render(value)})')
+                elif key in RUNNER_ARGUMENTS:
+                    arguments[key] = _render(value, len(key) + 5, 4)
+                else:
+                    self._find(line, 'runner-key-unused', 'warning', key,
+                               f'{key} has no Runner argument; set it in the config instead')
+            if 'custom_hooks' in conversion.legacy:
+                arguments['custom_hooks'] = _render(conversion.legacy['custom_hooks'],
+                                                    len('custom_hooks') + 5, 4)
+        self._drop_unused_assignments(conversion, body, start)
+        ordered = [(k, arguments[k]) for k in RUNNER_ARGUMENTS if k in arguments]
+        text = f'{conversion.name} = Runner(\n' + ',\n'.join(
+            f'    {k}={v}' for k, v in ordered) + ')\n'
+        runner = cst.parse_statement(text).with_changes(leading_lines=body[start].leading_lines)
+        calls = [f'{conversion.name}.train()']
+        if 'val' in getattr(self, '_run_phases', ()) and 'val_dataloader' in arguments:
+            calls.append(f'{conversion.name}.val()')
+        run_line = body[run]
+        replacement = [cst.parse_statement(c + '\n') for c in calls]
+        replacement[0] = replacement[0].with_changes(leading_lines=run_line.leading_lines)
+        out, carried = [], []  # blank lines and comments of dropped statements
+        for index, statement in enumerate(body):
+            if index == start:
+                statement = runner
+            elif index == run:
+                out.extend(replacement)
+                continue
+            elif statement is _REMOVED or index in conversion.remove or statement is None:
+                if statement is not None and statement is not _REMOVED:
+                    carried.extend(statement.leading_lines)
+                continue
+            if carried and not statement.leading_lines:
+                statement = statement.with_changes(leading_lines=carried)
+            carried = []
+            out.append(statement)
+        self.changes.append('Runner(...)')
+        return out
+
+    def _drop_unused_assignments(self, conversion, body: list, start: int) -> None:
+        """``logger = get_logger(...)`` / ``optimizer = build_optimizer(...)``
+        that only the old runner read: the MMEngine Runner builds its own
+        (and the converted config has no ``optimizer`` key to build from)."""
+        for name in conversion.dropped_names:
+            assigned = [i for i in range(start) if _assigns_name(body[i], name)]
+            if len(assigned) != 1:
+                continue
+            others = [s for i, s in enumerate(body) if i not in (assigned[0], start)
+                      and i not in conversion.remove and s is not None and s is not _REMOVED]
+            if any(_reads(s, name) for s in others):
+                continue
+            value = _single(body[assigned[0]], cst.Assign).value
+            if isinstance(value, cst.Call):
+                self.consumed.add(dotted(value.func))
+            conversion.remove.add(assigned[0])
+
+    def _find(self, node, rule: str, severity: str, key: str, message: str) -> None:
+        self.findings.append(self._lines.finding(node, rule, severity, key, message))
+
+
+_REMOVED = cst.parse_statement('pass\n')  # marks a statement the conversion dropped
+
+
+def _parenthesised(test):
+    if isinstance(test, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+        return test
+    return test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def _render(value, column: int = 0, indent: int = 0) -> str:
+    return render(value, column, indent)
+
+
+def _bound_names(statements) -> Dict[str, object]:
+    """Values of the names the statements bind (``lr_config = dict(...)``),
+    evaluated as the config reader does; the rest are opaque."""
+    names: Dict[str, object] = {}
+    for statement in statements:
+        assign = _single(statement, cst.Assign)
+        if assign is not None and len(assign.targets) == 1 and \
+                isinstance(assign.targets[0].target, cst.Name):
+            names[assign.targets[0].target.value] = evaluate(_code(assign.value), names)
+    return names
+
+
+def _assigns_name(statement, name: str) -> bool:
+    assign = _single(statement, cst.Assign)
+    return assign is not None and len(assign.targets) == 1 and \
+        isinstance(assign.targets[0].target, cst.Name) and \
+        assign.targets[0].target.value == name
+
+
+def _reads(statement, name: str) -> bool:
+    class Find(cst.CSTVisitor):
+        found = False
+
+        def visit_Name(self, node) -> None:
+            if node.value == name:
+                self.found = True
+
+        def visit_Attribute(self, node) -> bool:
+            node.value.visit(self)
+            return False
+
+    visitor = Find()
+    statement.visit(visitor)
+    return visitor.found
+
+
+def _only_loads(statement, name: str) -> bool:
+    """An ``if`` chain whose branches only call ``name.resume`` /
+    ``name.load_checkpoint``."""
+    if not isinstance(statement, cst.If):
+        return False
+    branch = statement
+    while branch is not None:
+        if not isinstance(branch.body, cst.IndentedBlock) or not all(
+                (_method_call(s, name) or ('',))[0] in ('resume', 'load_checkpoint')
+                for s in branch.body.body):
+            return False
+        branch = branch.orelse
+        if isinstance(branch, cst.Else):
+            return _only_loads(cst.If(test=cst.Name('x'), body=branch.body), name)
+    return True
+
+
+def _assigns_attribute(statement, name: str) -> bool:
+    assign = _single(statement, cst.Assign)
+    return assign is not None and any(
+        isinstance(t.target, cst.Attribute) and dotted(t.target.value) == name
+        for t in assign.targets)
+
+
+def _drop_mmcv_runner_alias(module: cst.Module) -> cst.Module:
+    """``from mmcv.runner import Runner`` named MMCV's deprecated alias of
+    EpochBasedRunner; the converted code means MMEngine's Runner."""
+    class Drop(cst.CSTTransformer):
+        def leave_ImportFrom(self, original, updated):
+            module_name = dotted(updated.module) if updated.module is not None else ''
+            if not (module_name or '').startswith('mmcv.runner') or \
+                    isinstance(updated.names, cst.ImportStar):
+                return updated
+            names = [a for a in updated.names
+                     if not (dotted(a.name) == 'Runner' and a.asname is None)]
+            if len(names) == len(updated.names):
+                return updated
+            if not names:
+                return cst.RemoveFromParent()
+            names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated.with_changes(names=names)
+
+    return module.visit(Drop())
+
+
+def convert_runners(module: cst.Module) -> Dict[str, object]:
+    """Apply the transform: {'module', 'findings', 'changes', 'consumed'}."""
+    lines = LineResolver(module)
+    transformer = RunnerScripts(lines)
+    new_module = module.visit(transformer)
+    lines.resolve()
+    return dict(module=new_module, findings=transformer.findings,
+                changes=transformer.changes, consumed=transformer.consumed)
