@@ -99,7 +99,8 @@ def _analyse(node: cst.ClassDef, depth: int) -> Optional[_ModelClass]:
     info.optimizer_methods = {name for name, f in methods.items()
                               if OPTIMIZER in _params(f) and name != 'val_step'}
     if has_return_loss:
-        default = next(p.default for p in forward.params.params if p.name.value == 'return_loss')
+        default = next(p.default for p in (*forward.params.params, *forward.params.kwonly_params)
+                       if p.name.value == 'return_loss')
         info.loss_by_default = default is None or dotted(default) == 'True'
     if has_train_step:
         # the parameter itself is one use
@@ -464,13 +465,13 @@ class ModelAPI(cst.CSTTransformer):
             right=MODE_TEST if _is_mode_test(updated.right) else updated.right)
 
     def _forward(self, original, updated, model: _ModelClass):
-        params = []
-        for param in updated.params.params:
-            if param.name.value == 'return_loss':
-                param = param.with_changes(name=cst.Name('mode'),
-                                           default=cst.SimpleString("'tensor'"))
-            params.append(param)
-        updated = updated.with_changes(params=updated.params.with_changes(params=params))
+        def renamed(params):
+            return [p.with_changes(name=cst.Name('mode'), default=cst.SimpleString("'tensor'"))
+                    if p.name.value == 'return_loss' else p for p in params]
+
+        updated = updated.with_changes(params=updated.params.with_changes(
+            params=renamed(updated.params.params),
+            kwonly_params=renamed(updated.params.kwonly_params)))
         self.changes.append('forward(mode)')
         if _uses(updated.body, 'return_loss'):
             self._find(original, 'model-return-loss-use', 'warning', 'forward',
