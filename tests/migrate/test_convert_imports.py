@@ -39,27 +39,25 @@ def test_output_runs_on_the_bundled_engine(case):
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-BAD_FILES = {
-    'syntax_error.py': b'from mmcv.runner import get_dist_info\ndef broken(:\n',
-    'python2.py': b"from mmcv.runner import get_dist_info\nprint 'rank', get_dist_info()\n",
-    'mixed_tabs.py': b'import mmcv\nif True:\n\tx = 1\n        y = 2\n',
-    'latin1.py': b'from mmcv.runner import get_dist_info\n# caf\xe9\n',
-    'empty.py': b'',
-}
+UNREADABLE = FIXTURES.parent / 'unreadable'
 
 
 def test_unreadable_files_are_reported_and_left_byte_identical(tmp_path):
-    for name, data in BAD_FILES.items():
-        (tmp_path / name).write_bytes(data)
+    """tests/fixtures/convert/unreadable: each X.in.py must come out as
+    X.out.py (the same bytes) with X.report.txt's words in the report."""
+    cases = sorted(p.name[:-len('.in.py')] for p in UNREADABLE.glob('*.in.py'))
+    assert len(cases) == 5
+    for case in cases:
+        (tmp_path / f'{case}.py').write_bytes((UNREADABLE / f'{case}.in.py').read_bytes())
     good = tmp_path / 'good.py'
     good.write_text('from mmcv.runner import get_dist_info\n')
     result = CliRunner().invoke(main, ['convert', str(tmp_path), '-v'], catch_exceptions=False)
     assert result.exit_code == 2
-    for name, data in BAD_FILES.items():
-        assert (tmp_path / name).read_bytes() == data, name
-        assert name in result.stderr, name
-    assert 'Python 2' in result.stderr and 'tabs and spaces' in result.stderr
-    assert 'not UTF-8' in result.stderr and 'empty file' in result.stderr
+    for case in cases:
+        assert (tmp_path / f'{case}.py').read_bytes() == \
+            (UNREADABLE / f'{case}.out.py').read_bytes(), case
+        assert f'{case}.py' in result.stderr, case
+        assert (UNREADABLE / f'{case}.report.txt').read_text().strip() in result.stderr, case
     assert good.read_text() == 'from mmengine.dist import get_dist_info\n'
 
 

@@ -145,6 +145,11 @@ class HookInterface(cst.CSTTransformer):
             elif attr == 'optimizer':
                 self.changes.append('runner.optimizer')
                 return updated.with_changes(attr=cst.Name('optim_wrapper'))
+            elif attr == 'mode':
+                self._find(original, 'hook-runner-mode', 'runner.mode',
+                           "runner.mode does not exist in MMEngine: the hook point says it "
+                           "(after_train_* / after_val_*), or "
+                           "runner.message_hub.get_info('loop_stage')")
             elif attr == 'meta':
                 self._find(original, 'hook-runner-meta', 'runner.meta',
                            'runner.meta does not exist in MMEngine; hook messages go through '

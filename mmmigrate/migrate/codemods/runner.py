@@ -106,6 +106,12 @@ class RunnerScripts(cst.CSTTransformer):
         self.changes: List[str] = []
         self.consumed: Set[str] = set()
         self._mmcv_names: Dict[str, str] = {}  # local name -> MMCV name
+        self._module_names: Dict[str, object] = {}  # module-level values
+        self.needs_optim_wrapper = False
+
+    def visit_Module(self, node) -> bool:
+        self._module_names = _bound_names(node.body)
+        return True
 
     def visit_ImportFrom(self, node) -> bool:
         module = dotted(node.module) if node.module is not None else None
@@ -136,7 +142,10 @@ class RunnerScripts(cst.CSTTransformer):
             updated = updated.with_changes(body=body)
         if self.changes:
             updated = _drop_mmcv_runner_alias(updated)
+            updated = _drop_unused_module_import(updated, 'mmcv.runner')
             updated = add_import(updated, 'mmengine.runner', 'Runner')
+            if self.needs_optim_wrapper:
+                updated = add_import(updated, 'mmengine.optim', 'OptimWrapper')
         return updated
 
     # -- one block ------------------------------------------------------------
@@ -171,7 +180,7 @@ class RunnerScripts(cst.CSTTransformer):
                 continue
             conversion = _Conversion(name, kind)
             self._line = original[index]
-            self._names = _bound_names(body[:index])
+            self._names = _bound_names(body[:index], dict(self._module_names))
             if not self._read_constructor(conversion, call, original[index]):
                 continue
             self._read_between(conversion, body, original, index, run)
@@ -239,7 +248,15 @@ class RunnerScripts(cst.CSTTransformer):
             if key in args:
                 conversion.arguments[key] = args[key]
         if 'optimizer' in args:
-            conversion.legacy['optimizer'] = BuiltOptimizer(args['optimizer'])
+            wrappers = _optimizer_dict(args['optimizer'], self._names)
+            if wrappers is not None:
+                # a dict of optimizers (GAN style): one wrapper each, an OptimWrapperDict
+                conversion.arguments['optim_wrapper'] = 'dict(\n' + ',\n'.join(
+                    f'        {name}=OptimWrapper(optimizer={value})'
+                    for name, value in wrappers) + ')'
+                self.needs_optim_wrapper = True
+            else:
+                conversion.legacy['optimizer'] = BuiltOptimizer(args['optimizer'])
         dropped = [key for key in ('logger', 'meta') if key in args]
         conversion.dropped_names = [args[key] for key in dropped if args[key].isidentifier()]
         if dropped:
@@ -323,12 +340,12 @@ class RunnerScripts(cst.CSTTransformer):
                 conversion.arguments['val_cfg'] = 'dict()'
                 self._find(line, 'runner-workflow-val', 'warning', 'workflow',
                            "the ('val', n) phase ran val_step and logged its losses; MMEngine "
-                           'validates through an evaluator: set val_evaluator=...')
+                           'validates inside train() through an evaluator: set '
+                           'val_evaluator=...')
         elif loaders is not None:
             conversion.arguments['train_dataloader'] = f'{args[0]}[{train}]'
         if len(args) > 2:
             conversion.legacy.setdefault('runner', {})['max_epochs'] = Opaque(args[2])
-        self._run_phases = phases
 
     def _unwrap_model(self, conversion, body: list, end: int) -> Optional[list]:
         """Drop ``model = MMDataParallel(model, ...)`` /
@@ -457,6 +474,7 @@ class RunnerScripts(cst.CSTTransformer):
                            'and resume=True to Runner(...) instead of calling '
                            'resume/load_checkpoint here')
             translation = translate_config(conversion.legacy)
+            variables = frozenset(self._names)  # still bound where the Runner is built
             for finding in translation.findings:
                 if finding.rule == 'key-removed':
                     continue
@@ -466,21 +484,32 @@ class RunnerScripts(cst.CSTTransformer):
                 if key == 'model_wrapper_cfg':
                     arguments.setdefault('cfg', f'dict(model_wrapper_cfg={_render(value)})')
                 elif key in RUNNER_ARGUMENTS:
-                    arguments[key] = _render(value, len(key) + 5, 4)
+                    arguments[key] = _render(value, len(key) + 5, 4, variables)
                 else:
                     self._find(line, 'runner-key-unused', 'warning', key,
                                f'{key} has no Runner argument; set it in the config instead')
+            if 'load_from' in conversion.legacy and 'load_from' not in arguments:
+                # a key MMEngine kept: the translator leaves it as it is
+                arguments['load_from'] = _render(conversion.legacy['load_from'],
+                                                 variables=variables)
+            phases = conversion.legacy.get('workflow') or []
+            train_cfg = translation.new.get('train_cfg')
+            if 'val_dataloader' in arguments and isinstance(train_cfg, dict) and phases and \
+                    phases[0][0] == 'train' and phases[0][1] != 1:
+                # MMCV ran n train epochs between val epochs
+                train_cfg = dict(train_cfg, val_interval=phases[0][1])
+                arguments['train_cfg'] = _render(train_cfg, len('train_cfg') + 5, 4, variables)
             if 'custom_hooks' in conversion.legacy:
                 arguments['custom_hooks'] = _render(conversion.legacy['custom_hooks'],
-                                                    len('custom_hooks') + 5, 4)
+                                                    len('custom_hooks') + 5, 4, variables)
         self._drop_unused_assignments(conversion, body, start)
         ordered = [(k, arguments[k]) for k in RUNNER_ARGUMENTS if k in arguments]
         text = f'{conversion.name} = Runner(\n' + ',\n'.join(
             f'    {k}={v}' for k, v in ordered) + ')\n'
         runner = cst.parse_statement(text).with_changes(leading_lines=body[start].leading_lines)
+        # validation runs inside train() every val_interval epochs, as the
+        # workflow's val phase did
         calls = [f'{conversion.name}.train()']
-        if 'val' in getattr(self, '_run_phases', ()) and 'val_dataloader' in arguments:
-            calls.append(f'{conversion.name}.val()')
         run_line = body[run]
         replacement = [cst.parse_statement(c + '\n') for c in calls]
         replacement[0] = replacement[0].with_changes(leading_lines=run_line.leading_lines)
@@ -532,14 +561,37 @@ def _parenthesised(test):
     return test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
 
-def _render(value, column: int = 0, indent: int = 0) -> str:
-    return render(value, column, indent)
+def _render(value, column: int = 0, indent: int = 0, variables=frozenset()) -> str:
+    return render(value, column, indent, variables)
 
 
-def _bound_names(statements) -> Dict[str, object]:
+def _optimizer_dict(source: str, names: dict) -> Optional[List[Tuple[str, str]]]:
+    """[(name, optimizer source)] for ``dict(gen=opt_g, disc=opt_d)``,
+    ``{'gen': opt_g, ...}`` or a variable bound to one, else None."""
+    bound = names.get(source.strip()) if source.strip().isidentifier() else None
+    if isinstance(bound, dict) and bound and all(
+            isinstance(k, str) and k.isidentifier() and isinstance(v, Opaque)
+            for k, v in bound.items()):
+        return [(k, f"{source.strip()}['{k}']") for k in bound]
+    try:
+        node = cst.parse_expression(source)
+    except cst.ParserSyntaxError:
+        return None
+    if isinstance(node, cst.Call) and dotted(node.func) == 'dict' and node.args and \
+            all(a.keyword is not None for a in node.args):
+        return [(a.keyword.value, _code(a.value)) for a in node.args]
+    if isinstance(node, cst.Dict) and node.elements and all(
+            isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) and
+            e.key.evaluated_value.isidentifier() for e in node.elements):
+        return [(e.key.evaluated_value, _code(e.value)) for e in node.elements]
+    return None
+
+
+def _bound_names(statements, names=None) -> Dict[str, object]:
     """Values of the names the statements bind (``lr_config = dict(...)``),
-    evaluated as the config reader does; the rest are opaque."""
-    names: Dict[str, object] = {}
+    evaluated as the config reader does, on top of ``names``; the rest are
+    opaque."""
+    names = {} if names is None else names
     for statement in statements:
         assign = _single(statement, cst.Assign)
         if assign is not None and len(assign.targets) == 1 and \
@@ -615,6 +667,36 @@ def _drop_mmcv_runner_alias(module: cst.Module) -> cst.Module:
             return updated.with_changes(names=names)
 
     return module.visit(Drop())
+
+
+def _drop_unused_module_import(module: cst.Module, name: str) -> cst.Module:
+    """``import mmcv.runner`` when the converted code no longer reads
+    ``mmcv.runner.X`` (MMCV 2.x has no such module: the import would fail)."""
+    class Uses(cst.CSTVisitor):
+        found = False
+
+        def visit_Import(self, node) -> bool:
+            return False
+
+        def visit_Attribute(self, node) -> bool:
+            if (dotted(node) or '').startswith(name + '.'):
+                self.found = True
+            return True
+
+    class Drop(cst.CSTTransformer):
+        def leave_Import(self, original, updated):
+            names = [a for a in updated.names
+                     if not (dotted(a.name) == name and a.asname is None)]
+            if len(names) == len(updated.names):
+                return updated
+            if not names:
+                return cst.RemoveFromParent()
+            names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated.with_changes(names=names)
+
+    uses = Uses()
+    module.visit(uses)
+    return module if uses.found else module.visit(Drop())
 
 
 def convert_runners(module: cst.Module) -> Dict[str, object]:
