@@ -192,6 +192,16 @@ def conversion_options(func):
                      help='Convert with this many processes (0: one per core).'),
         click.option('-v', '--verbose', is_flag=True,
                      help='List every finding in the text report, notes (info) included.'),
+        click.option('--include', multiple=True, metavar='GLOB',
+                     help='In folders, only files matching GLOB (relative path or file '
+                     'name; repeatable), e.g. --include "mmdet/**".'),
+        click.option('--exclude', multiple=True, metavar='GLOB',
+                     help='Skip files and folders matching GLOB (repeatable), e.g. '
+                     '--exclude "tests/*".'),
+        click.option('--no-gitignore', 'gitignore', is_flag=True, flag_value=False,
+                     default=True, help='Also convert files your .gitignore files ignore.'),
+        click.option('--progress/--no-progress', default=None,
+                     help='Progress bar on stderr (default: on a terminal, for 200+ files).'),
     ]
     for option in reversed(options):
         func = option(func)
@@ -205,7 +215,8 @@ def conversion_options(func):
 @click.option('--flatten', is_flag=True,
               help='Write one self-contained config per file instead of keeping _base_.')
 @conversion_options
-def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verbose):
+def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verbose, include,
+           exclude, gitignore, progress):
     """Convert MMCV 1.x configs to MMEngine configs, statically.
 
     PATHS are config files or folders (every .py file under them), or `-`
@@ -237,53 +248,78 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verb
         sys.exit(2 if outcome.error else (1 if check and outcome.changed else 0))
     if output is not None and len(paths) != 1:
         raise click.UsageError('-o/--output takes exactly one input file')
-    try:
-        files = driver.collect_python_files(list(paths))
-    except FileNotFoundError as e:
-        raise click.UsageError(str(e))
+    files = _files(driver, paths, include, exclude, gitignore)
     if output is not None and (len(files) != 1 or paths[0].is_dir()):
         raise click.UsageError('-o/--output takes one input file; use --out-dir for folders')
     plan = None if show_diff or check else driver.WritePlan(output, out_dir, files)
-    outcomes = driver.convert_paths(files, flatten, jobs or os.cpu_count() or 1, plan)
+    bar = _progress_bar(len(files), progress, report)
+    outcomes = driver.convert_paths(files, flatten, jobs or os.cpu_count() or 1, plan, bar)
+    bar.close()
     _finish(driver, outcomes, show_diff, check, report, verbose)
 
 
 @main.command('convert')
 @click.argument('paths', nargs=-1, required=True, type=click.Path(path_type=Path))
 @conversion_options
-def convert(paths, out_dir, show_diff, check, report, jobs, verbose):
+def convert(paths, out_dir, show_diff, check, report, jobs, verbose, include, exclude,
+            gitignore, progress):
     """Convert MMCV 1.x Python sources (and the configs among them) to the
     MMEngine API.
 
-    PATHS are .py files or folders. Files that never mention mmcv are
-    skipped after one read. Config files found in the tree (under a
-    `configs` folder, with `_base_`, or assigning legacy keys) go through
-    `mmmigrate config`. In sources, imports move to where each name lives
-    now (`from mmcv.runner import get_dist_info` becomes `from mmengine.dist
-    import get_dist_info`, `mmcv.Config` becomes `mmengine.config.Config`);
-    names MMCV 2.x still has stay; names without a drop-in replacement are
-    reported and marked `# TODO(mmmigrate): ...` with what to use instead.
-    A file that is not UTF-8 or not valid Python 3 is reported and left
-    byte for byte. Running it twice changes nothing.
+    PATHS are .py files or folders. In folders, .gitignore'd files, VCS and
+    virtual-environment folders are skipped (see --include / --exclude /
+    --no-gitignore); files that never mention mmcv (nor return_loss /
+    train_step) are skipped after one read. Config files found in the tree
+    (under `configs`, with `_base_`, or assigning legacy keys) go through
+    `mmmigrate config`. In sources:
+
+    \b
+    - imports move to where each name lives now (mmcv.runner.get_dist_info
+      -> mmengine.dist.get_dist_info, mmcv.Config -> mmengine.config.Config);
+    - models: train_step(data, optimizer) -> train_step(data, optim_wrapper)
+      with optim_wrapper.update_params(loss), forward(return_loss=...) ->
+      forward(mode=...), nn.Module/BaseModule -> BaseModel;
+    - hooks get MMEngine's hook points and arguments (batch_idx, outputs);
+    - EpochBasedRunner/IterBasedRunner/build_runner + register_training_hooks
+      + run(...) -> Runner(...) + runner.train(), lr/optimizer/checkpoint/log
+      configs translated as `mmmigrate config` translates them.
+
+    What has no safe rewrite is left as it is, marked `# TODO(mmmigrate): ...`
+    where it is an import, and listed in the report with file:line and a
+    rule id. A file that is not UTF-8 or not valid Python 3 is reported and
+    left byte for byte. Running it twice changes nothing.
 
     \b
     Examples:
       mmmigrate convert my_project/            # in place
+      mmmigrate convert my_project/ --out-dir converted/   # mirror the tree
       mmmigrate convert my_project/ --diff     # show, write nothing
       mmmigrate convert my_project/ --check    # CI: exit 1 if anything changes
+      mmmigrate convert . --exclude "tests/*" --report json -j 0
 
     Exit status: 0 done (or nothing to do), 1 with --check when something
     would change, 2 when a file could not be read or converted (it is
     reported and left untouched).
     """
     from .migrate import driver
+    files = _files(driver, paths, include, exclude, gitignore)
+    plan = None if show_diff or check else driver.WritePlan(None, out_dir, files)
+    bar = _progress_bar(len(files), progress, report)
+    outcomes = driver.convert_sources(files, jobs or os.cpu_count() or 1, plan, bar)
+    bar.close()
+    _finish(driver, outcomes, show_diff, check, report, verbose)
+
+
+def _files(driver, paths, include, exclude, gitignore):
     try:
-        files = driver.collect_python_files(list(paths))
+        return driver.collect_python_files(list(paths), include, exclude, gitignore)
     except FileNotFoundError as e:
         raise click.UsageError(str(e))
-    plan = None if show_diff or check else driver.WritePlan(None, out_dir, files)
-    outcomes = driver.convert_sources(files, jobs or os.cpu_count() or 1, plan)
-    _finish(driver, outcomes, show_diff, check, report, verbose)
+
+
+def _progress_bar(total: int, wanted, report: str):
+    from .migrate.progress import Progress
+    return Progress(total, enabled=wanted if wanted is not None or report == 'text' else False)
 
 
 def _finish(driver, outcomes, show_diff, check, report, verbose):

@@ -38,17 +38,12 @@ class Outcome:
     skipped: bool = False  # a source that never mentions mmcv
 
 
-def collect_python_files(paths: List[Path]) -> List[Path]:
-    """The .py files named, and every .py file under the folders named."""
-    found = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob('*.py') if p.is_file()))
-        elif path.exists():
-            found.append(path)
-        else:
-            raise FileNotFoundError(f'{path}: no such file or folder')
-    return found
+def collect_python_files(paths: List[Path], include=(), exclude=(),
+                         gitignore: bool = True) -> List[Path]:
+    """The .py files named, and the .py files under the folders named
+    (see :mod:`.selection` for what a walk skips)."""
+    from .selection import select_python_files
+    return select_python_files(paths, include, exclude, gitignore)
 
 
 class WritePlan:
@@ -74,7 +69,7 @@ class WritePlan:
 
 
 def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1,
-                  plan: Optional[WritePlan] = None) -> List[Outcome]:
+                  plan: Optional[WritePlan] = None, progress=None) -> List[Outcome]:
     """Convert every file and return the outcomes, in the order of
     ``paths``; each converted file is written as ``plan`` says (nothing is
     written without one).
@@ -86,7 +81,7 @@ def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1,
     converter = ConfigConverter()
     converter.prepare(paths)
     if jobs <= 1 or len(paths) < 2 * jobs:
-        return _convert_list(converter, paths, flatten, plan)
+        return _convert_list(converter, paths, flatten, plan, progress)
     # Files of one folder share most of their bases: keep them together.
     chunks = [[] for _ in range(jobs)]
     by_folder: dict = {}
@@ -107,6 +102,8 @@ def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1,
             results = {}
             for chunk_result in pool.map(worker, chunks):
                 results.update((o.path, o) for o in chunk_result)
+                if progress is not None:
+                    progress.advance(len(chunk_result))
     finally:
         _SHARED = None
     return [results[str(p)] for p in paths]
@@ -127,15 +124,18 @@ def _convert_chunk(paths: List[str], flatten: bool, suppressed, plan) -> List[Ou
 
 
 def _convert_list(converter: ConfigConverter, paths, flatten: bool,
-                  plan: Optional[WritePlan]) -> List[Outcome]:
+                  plan: Optional[WritePlan], progress=None) -> List[Outcome]:
     """Convert ``paths`` in order; files are written by a few threads while
     the next ones are converted (writing is mostly waiting for the disk)."""
-    if plan is None:
-        return [_translate_one(converter, Path(p), flatten) for p in paths]
     outcomes, pending = [], []
     with ThreadPoolExecutor(max_workers=4) as writers:
         for path in paths:
             outcome = _translate_one(converter, Path(path), flatten)
+            if progress is not None:
+                progress.advance()
+            if plan is None:
+                outcomes.append(outcome)
+                continue
             target = plan.target(outcome)
             if target is not None:
                 pending.append((outcome, target, writers.submit(
@@ -184,7 +184,7 @@ def _content(outcome: Outcome):
 
 
 def convert_sources(paths: List[Path], jobs: int = 1,
-                    plan: Optional[WritePlan] = None) -> List[Outcome]:
+                    plan: Optional[WritePlan] = None, progress=None) -> List[Outcome]:
     """``mmmigrate convert``: Python sources through the codemods, config
     files found among them through the config converter, files that never
     mention mmcv skipped after one read."""
@@ -206,10 +206,12 @@ def convert_sources(paths: List[Path], jobs: int = 1,
         else:
             outcomes[str(path)] = Outcome(str(path), skipped=True)
         skipped = outcomes.get(str(path))
-        if skipped is not None and not skipped.error and plan is not None and \
-                plan.out_dir is not None:
-            _copy_unchanged(skipped, data, plan)
-    for outcome in convert_paths(configs, False, jobs, plan) if configs else []:
+        if skipped is not None:
+            if progress is not None:
+                progress.advance()
+            if not skipped.error and plan is not None and plan.out_dir is not None:
+                _copy_unchanged(skipped, data, plan)
+    for outcome in convert_paths(configs, False, jobs, plan, progress) if configs else []:
         outcomes[outcome.path] = outcome
     if jobs > 1 and len(sources) >= 2 * jobs:
         try:
@@ -218,12 +220,21 @@ def convert_sources(paths: List[Path], jobs: int = 1,
             context = None
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
             chunk = max(1, len(sources) // (jobs * 8))
-            converted = list(pool.map(functools.partial(_convert_source_one, plan=plan),
-                                      sources, chunksize=chunk))
+            converted = _advancing(pool.map(functools.partial(_convert_source_one, plan=plan),
+                                            sources, chunksize=chunk), progress)
     else:
-        converted = [_convert_source_one(p, plan) for p in sources]
+        converted = _advancing((_convert_source_one(p, plan) for p in sources), progress)
     outcomes.update((o.path, o) for o in converted)
     return [outcomes[str(p)] for p in paths]
+
+
+def _advancing(outcomes, progress) -> List[Outcome]:
+    out = []
+    for outcome in outcomes:
+        out.append(outcome)
+        if progress is not None:
+            progress.advance()
+    return out
 
 
 def _copy_unchanged(outcome: Outcome, data: bytes, plan: WritePlan) -> None:
