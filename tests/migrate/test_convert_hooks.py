@@ -14,7 +14,9 @@ from .source_fixtures import cases, check_reviewed_output, \
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures' / 'convert' / 'hooks'
 CASES = cases(FIXTURES)
 # cases whose output keeps what needs a human (their findings say what)
-NOT_RUNNABLE = {'what_cannot_be_rewritten_is_reported', 'not_a_hook_is_left_alone'}
+NOT_RUNNABLE = {'what_cannot_be_rewritten_is_reported', 'not_a_hook_is_left_alone',
+                'epoch_helpers_and_meta', 'runner_mode_is_reported',
+                'logger_hook_subclass_reads_the_buffer'}
 
 
 @pytest.mark.parametrize('case', CASES)
