@@ -60,10 +60,10 @@ def convert_source(path: Path, data: Optional[bytes] = None) -> SourceResult:
     except UnicodeDecodeError as e:
         return SourceResult(path, data, data, error=f'{path}: not UTF-8 (byte {e.start}); '
                             'convert it to UTF-8 first; left untouched')
-    problem = _unreadable(path, text)
-    if problem:
-        return SourceResult(path, data, data, error=problem)
-    new_text, findings, moved = _transform(text)
+    tree = _parse(path, text)
+    if isinstance(tree, str):
+        return SourceResult(path, data, data, error=tree)
+    new_text, findings, moved = _transform(text, tree)
     for finding in findings:
         finding.file = str(path)
     if new_text == text:
@@ -77,28 +77,30 @@ def convert_source(path: Path, data: Optional[bytes] = None) -> SourceResult:
     return SourceResult(path, data, new_data, findings, moved=moved)
 
 
-def _transform(text: str):
+def _transform(text: str, tree: ast.Module):
     """The codemods in order: hooks and models first (they recognise MMCV's
     classes by their old imports), then the import moves, which drop imports
     the earlier transforms made unused. (new text, findings, what changed)."""
     import libcst as cst  # only for files that need it
 
     from .codemods.hooks import adapt_hooks
-    from .codemods.imports import move_imports
+    from .codemods.imports import move_imports, tree_still_fits
     from .codemods.models import adapt_models
     from .codemods.runner import convert_runners
-    module = cst.parse_module(text)
+    original = module = cst.parse_module(text)
     findings, changes, consumed = [], [], set()
     for needed, transform in ((_RUNNER_WORDS, convert_runners), (_HOOK_WORDS, adapt_hooks),
                               (_MODEL_WORDS, adapt_models)):
         if not any(word in text for word in needed):
             continue
-        result = transform(module)
+        result = transform(module, tree) if transform is adapt_hooks else transform(module)
         module = result['module']
         findings += result['findings']
         changes += result['changes']
         consumed |= result.get('consumed', set())
-    module, import_findings, moved = move_imports(module, consumed)
+    # lines of import findings are those of the file as it was read
+    fits = module is original or tree_still_fits(module, original, tree)
+    module, import_findings, moved = move_imports(module, consumed, tree if fits else None)
     return module.code, findings + import_findings, changes + moved
 
 
@@ -108,10 +110,10 @@ _HOOK_WORDS = ('Hook',)
 _MODEL_WORDS = ('train_step', 'return_loss', 'auto_fp16', 'force_fp32', 'wrap_fp16_model')
 
 
-def _unreadable(path: Path, text: str) -> Optional[str]:
-    """Why Python 3 would not read ``text``, or None."""
+def _parse(path: Path, text: str):
+    """The stdlib tree of ``text``, or why Python 3 would not read it."""
     try:
-        compile(text, str(path), 'exec', flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        return compile(text, str(path), 'exec', flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except TabError as e:
         return f'{path}:{e.lineno}: tabs and spaces are mixed in the indentation; left untouched'
     except SyntaxError as e:
@@ -119,4 +121,3 @@ def _unreadable(path: Path, text: str) -> Optional[str]:
         return f'{path}:{e.lineno}: not valid Python 3{hint} ({e.msg}); left untouched'
     except ValueError as e:  # null bytes
         return f'{path}: cannot be parsed ({e}); left untouched'
-    return None

@@ -278,10 +278,38 @@ def _dotted(node) -> Optional[str]:
     return None
 
 
-def adapt_hooks(module: cst.Module) -> Dict[str, object]:
-    """Apply the transform to a parsed module: {'module', 'findings', 'changes'}."""
+def adapt_hooks(module: cst.Module, tree=None) -> Dict[str, object]:
+    """Apply the transform to a parsed module: {'module', 'findings', 'changes'}.
+
+    With ``tree`` (the stdlib parse of the same text) showing that every
+    hook class is a top-level statement, only those classes are visited;
+    the rest of the file is not walked at all."""
     lines = LineResolver(module)
     transformer = HookInterface(lines)
-    new_module = module.visit(transformer)
+    if tree is not None and not _nested_hook_classes(tree):
+        body, changed = [], False
+        for statement in module.body:
+            if isinstance(statement, cst.ClassDef) and _is_hook_class(statement):
+                new = statement.visit(transformer)
+                changed = changed or new is not statement
+                body.append(new)
+            else:
+                body.append(statement)
+        new_module = module.with_changes(body=body) if changed else module
+    else:
+        new_module = module.visit(transformer)
     lines.resolve()
     return dict(module=new_module, findings=transformer.findings, changes=transformer.changes)
+
+
+def _nested_hook_classes(tree) -> bool:
+    """Whether a class that may be a hook is defined below the top level."""
+    import ast
+    top = set(map(id, tree.body))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and id(node) not in top:
+            names = [ast.unparse(b) for b in node.bases] + \
+                [ast.unparse(d) for d in node.decorator_list]
+            if any(n.endswith('Hook') or 'HOOKS' in n for n in names):
+                return True
+    return False

@@ -7,6 +7,7 @@ touched. A name that has no drop-in replacement stays imported from its
 old place, with a finding and a ``# TODO(mmmigrate)`` saying what to use
 instead; names that still exist in MMCV 2.x are left alone.
 """
+import ast
 import functools
 import textwrap
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -16,7 +17,6 @@ import libcst as cst
 from ...rules import load_pack
 from ..translate.values import Finding
 from .edits import used_names
-from .positions import LineResolver
 
 TODO = 'TODO(mmmigrate): '
 
@@ -70,9 +70,13 @@ class ImportMoves(cst.CSTTransformer):
     """Rewrites the imports of one module; ``findings`` lists what needs a
     human (with the line of the statement)."""
 
-    def __init__(self, lines: LineResolver, droppable=frozenset()):
+    def __init__(self, import_lines: List[int], droppable=frozenset()):
         super().__init__()
-        self._lines = lines
+        # line of each import statement, in the order they are visited (from
+        # the stdlib parser: libcst's positions would cost a second codegen)
+        self._import_lines = list(import_lines)
+        self._next_import = 0
+        self._line: Optional[int] = None
         self._droppable = droppable  # names an earlier transform made unused
         self.findings: List[Finding] = []
         self.moved: List[str] = []  # the names imported from their new homes
@@ -87,10 +91,26 @@ class ImportMoves(cst.CSTTransformer):
                                        for s in node.body)
 
     def visit_Module(self, node) -> bool:
-        # TODO lines already written by an earlier run (the first statement's
-        # comments are the module's header in libcst)
-        self._existing = {line.comment.value for line in node.header if line.comment}
+        self.read_header(node)
         return True
+
+    def read_header(self, module: cst.Module) -> None:
+        """TODO lines already written by an earlier run (the first
+        statement's comments are the module's header in libcst)."""
+        self._existing = {line.comment.value for line in module.header if line.comment}
+
+    def visit_Import(self, node) -> bool:
+        self._take_line()
+        return False
+
+    def visit_ImportFrom(self, node) -> bool:
+        self._take_line()
+        return False
+
+    def _take_line(self) -> None:
+        index = self._next_import
+        self._line = self._import_lines[index] if index < len(self._import_lines) else None
+        self._next_import += 1
 
     # -- from mmcv.X import ... ---------------------------------------------
 
@@ -98,7 +118,7 @@ class ImportMoves(cst.CSTTransformer):
         if len(updated.body) != 1:
             return updated
         statement = updated.body[0]
-        line = original  # resolved to a line number at the end, if a finding needs it
+        line = self._line  # of this import statement
         if isinstance(statement, cst.ImportFrom) and not statement.relative:
             return self._rewrite_import_from(updated, statement, line)
         if isinstance(statement, cst.Import):
@@ -211,8 +231,8 @@ class ImportMoves(cst.CSTTransformer):
 
     # -- helpers --------------------------------------------------------------
 
-    def _find(self, rule: str, severity: str, key: str, node, message: str) -> None:
-        self.findings.append(self._lines.finding(node, rule, severity, key, message))
+    def _find(self, rule: str, severity: str, key: str, line, message: str) -> None:
+        self.findings.append(Finding(rule, severity, key, message, line=line))
 
     def _with_todos(self, line_node, todos: Sequence[str]):
         """``# TODO(mmmigrate)`` lines above the statement, each once (a
@@ -257,14 +277,69 @@ def _imports_mmcv(statement) -> bool:
         for s in statement.body)
 
 
-def move_imports(module: cst.Module, consumed=frozenset()
+def move_imports(module: cst.Module, consumed=frozenset(), tree: Optional[ast.Module] = None
                  ) -> Tuple[cst.Module, List[Finding], List[str]]:
     """``module`` with its MMCV imports moved, the findings, and the names
     that moved. Names in ``consumed`` (replaced by an earlier transform) are
-    dropped from their MMCV import when nothing uses them any more."""
-    lines = LineResolver(module)
+    dropped from their MMCV import when nothing uses them any more.
+
+    ``tree`` is the stdlib parse of the same text (parsed from
+    ``module.code`` when not given): it gives the findings their lines and
+    says which statements hold imports, so only those are visited, unless a
+    bare ``import mmcv`` asks for ``mmcv.X`` attributes to be rewritten."""
+    if tree is None:
+        tree = ast.parse(module.code)
     droppable = frozenset(consumed) - used_names(module) if consumed else frozenset()
-    transformer = ImportMoves(lines, droppable)
-    new_module = module.visit(transformer)
-    lines.resolve()
+    imports_mmcv = any(isinstance(n, ast.Import) and any(a.name == 'mmcv' and not a.asname
+                                                         for a in n.names)
+                       for n in ast.walk(tree))
+    if imports_mmcv:
+        transformer = ImportMoves(_import_lines(tree.body), droppable)
+        new_module = module.visit(transformer)
+        return new_module, transformer.findings, transformer.moved
+    transformer = ImportMoves([], droppable)
+    transformer.read_header(module)
+    body, changed = [], False
+    for statement, ast_statements in _top_level_statements(module, tree):
+        lines = _import_lines(ast_statements)
+        if not lines:
+            body.append(statement)
+            continue
+        transformer._import_lines, transformer._next_import = lines, 0
+        new = statement.visit(transformer)
+        if isinstance(new, cst.FlattenSentinel):
+            body.extend(new.nodes)
+        elif not isinstance(new, cst.RemovalSentinel):
+            body.append(new)
+        changed = changed or new is not statement
+    new_module = module.with_changes(body=body) if changed else module
     return new_module, transformer.findings, transformer.moved
+
+
+def _top_level_statements(module: cst.Module, tree: ast.Module):
+    """(libcst statement, the stdlib statements it holds) pairs: a simple
+    line ``a; b`` holds several, a compound statement one."""
+    pairs, index = [], 0
+    for statement in module.body:
+        count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+        pairs.append((statement, tree.body[index:index + count]))
+        index += count
+    return pairs
+
+
+def _import_lines(statements) -> List[int]:
+    """Lines of the import statements in ``statements``, in source order."""
+    found = [(n.lineno, n.col_offset) for s in statements for n in ast.walk(s)
+             if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return [line for line, _ in sorted(found)]
+
+
+def tree_still_fits(module: cst.Module, original: cst.Module, tree: ast.Module) -> bool:
+    """Whether ``tree`` (the stdlib parse of ``original``) still gives the
+    import statements of ``module`` (``original`` after other transforms):
+    true when every top-level statement holding an import is untouched."""
+    if len(module.body) != len(original.body):
+        return False
+    return all(new is old or not _import_lines(statements)
+               for new, (old, statements) in zip(module.body,
+                                                  _top_level_statements(original, tree)))
