@@ -86,12 +86,15 @@ def _transform(text: str, tree: ast.Module):
     from .codemods.hooks import adapt_hooks
     from .codemods.imports import move_imports, tree_still_fits
     from .codemods.models import adapt_models
+    from .codemods.config_reads import find_legacy_config_reads
     from .codemods.runner import convert_runners
     original = module = cst.parse_module(text)
     findings, changes, consumed = [], [], set()
     for needed, transform in ((_RUNNER_WORDS, convert_runners), (_HOOK_WORDS, adapt_hooks),
-                              (_MODEL_WORDS, adapt_models)):
-        if not any(word in text for word in needed):
+                              (_MODEL_WORDS, adapt_models),
+                              (_CONFIG_READ_WORDS, find_legacy_config_reads)):
+        if not (needed.search(text) if hasattr(needed, 'search')
+                else any(word in text for word in needed)):
             continue
         result = transform(module, tree) if transform is adapt_hooks else transform(module)
         module = result['module']
@@ -107,6 +110,8 @@ def _transform(text: str, tree: ast.Module):
 # words a file must contain for each transform to have anything to do
 _RUNNER_WORDS = ('Runner', 'build_runner')
 _HOOK_WORDS = ('Hook',)
+# a config object read by attribute, subscript or get()
+_CONFIG_READ_WORDS = re.compile(r'\b(?:cfg|config)\s*[.\[]|\.fromfile\(')
 _MODEL_WORDS = ('train_step', 'return_loss', 'auto_fp16', 'force_fp32', 'wrap_fp16_model')
 
 
