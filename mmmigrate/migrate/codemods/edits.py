@@ -22,6 +22,41 @@ def root_name(node) -> Optional[str]:
     return node.value if isinstance(node, cst.Name) else None
 
 
+class _NameCount(cst.CSTVisitor):
+    """How often a name is read or bound (attribute names do not count)."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name, self.count = name, 0
+
+    def visit_Name(self, node) -> None:
+        if node.value == self.name:
+            self.count += 1
+
+    def visit_Attribute(self, node) -> bool:
+        node.value.visit(self)
+        return False
+
+
+def name_count(node: cst.CSTNode, name: str) -> int:
+    """How often ``node`` reads or binds ``name`` (``x.name`` does not count)."""
+    visitor = _NameCount(name)
+    node.visit(visitor)
+    return visitor.count
+
+
+def without_names(statement, unwanted):
+    """An import statement without the aliases ``unwanted(alias)`` picks:
+    the statement itself when none is, a removal when all are."""
+    names = [a for a in statement.names if not unwanted(a)]
+    if len(names) == len(statement.names):
+        return statement
+    if not names:
+        return cst.RemoveFromParent()
+    names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return statement.with_changes(names=names)
+
+
 class _Names(cst.CSTVisitor):
     def __init__(self):
         self.names: Set[str] = set()

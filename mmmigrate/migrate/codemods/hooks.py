@@ -17,11 +17,12 @@
 What has no safe rewrite (a generic method reading the batch index, the
 log buffer's output, ``runner.meta``) is left as it is with a finding.
 """
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Set
 
 import libcst as cst
 
 from ..translate.values import Finding
+from .edits import dotted
 from .positions import LineResolver
 
 # MMEngine's extra parameters per hook point, as (name, default) pairs.
@@ -180,13 +181,12 @@ class HookInterface(cst.CSTTransformer):
             if name in ('every_n_inner_iters', 'end_of_epoch'):
                 return self._batch_helper(original, updated, name)
         # runner.log_buffer.update({...}[, n])
-        dotted = _dotted(func)
-        if dotted == 'runner.log_buffer.update':
+        if dotted(func) == 'runner.log_buffer.update':
             return self._log_buffer_update(original, updated)
         return updated
 
     def leave_Subscript(self, original, updated):
-        if self._in_hook() and _dotted(updated.value) == 'runner.log_buffer.output':
+        if self._in_hook() and dotted(updated.value) == 'runner.log_buffer.output':
             self._find(original, 'hook-log-buffer-output', 'runner.log_buffer.output',
                        'runner.log_buffer.output does not exist in MMEngine: read metrics '
                        'from the `metrics` argument of after_val_epoch, or '
@@ -267,15 +267,6 @@ class HookInterface(cst.CSTTransformer):
 
     def _find(self, node, rule: str, key: str, message: str) -> None:
         self.findings.append(self._lines.finding(node, rule, 'warning', key, message))
-
-
-def _dotted(node) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = _dotted(node.value)
-        return None if head is None else f'{head}.{node.attr.value}'
-    return None
 
 
 def adapt_hooks(module: cst.Module, tree=None) -> Dict[str, object]:

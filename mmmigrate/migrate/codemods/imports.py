@@ -16,7 +16,7 @@ import libcst as cst
 
 from ...rules import load_pack
 from ..translate.values import Finding
-from .edits import used_names
+from .edits import dotted, used_names
 
 TODO = 'TODO(mmmigrate): '
 
@@ -46,16 +46,6 @@ def lookup(module: str, name: str) -> Tuple[str, dict]:
     if 'removed' in entry:
         return 'removed', entry
     return 'move', entry
-
-
-def _dotted(node) -> Optional[str]:
-    """'a.b.c' for a Name/Attribute chain, None for anything else."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = _dotted(node.value)
-        return None if head is None else f'{head}.{node.attr.value}'
-    return None
 
 
 def _attribute_chain(dotted: str):
@@ -126,7 +116,7 @@ class ImportMoves(cst.CSTTransformer):
         return updated
 
     def _rewrite_import_from(self, line_node, statement: cst.ImportFrom, line: int):
-        module = _dotted(statement.module) if statement.module else None
+        module = dotted(statement.module) if statement.module else None
         if module is None or module != 'mmcv' and not module.startswith('mmcv.'):
             return line_node
         if isinstance(statement.names, cst.ImportStar):
@@ -138,7 +128,7 @@ class ImportMoves(cst.CSTTransformer):
         todos: List[str] = []
         dropped = False
         for alias in statement.names:
-            name = _dotted(alias.name)
+            name = dotted(alias.name)
             kind, entry = lookup(module, name)
             local = alias.asname.name.value if alias.asname else name
             if local in self._droppable:
@@ -185,7 +175,7 @@ class ImportMoves(cst.CSTTransformer):
 
     def _check_import(self, line_node, statement: cst.Import, line: int):
         for alias in statement.names:
-            name = _dotted(alias.name)
+            name = dotted(alias.name)
             if name == 'mmcv' and alias.asname is None:
                 self._mmcv_bound = True
             elif name and name.startswith('mmcv.'):
@@ -200,15 +190,15 @@ class ImportMoves(cst.CSTTransformer):
     def leave_Attribute(self, original, updated):
         if not self._mmcv_bound:
             return updated
-        dotted = _dotted(updated)
-        if dotted is None or not dotted.startswith('mmcv.'):
+        name_path = dotted(updated)
+        if name_path is None or not name_path.startswith('mmcv.'):
             return updated
-        module, name = dotted.rsplit('.', 1)
+        module, name = name_path.rsplit('.', 1)
         kind, entry = lookup(module, name)
         if kind != 'move':
             return updated
         self.changed = True
-        self.moved.append(dotted)
+        self.moved.append(name_path)
         if entry['to'] not in self._needed_modules:
             self._needed_modules.append(entry['to'])
         return _attribute_chain(f'{entry["to"]}.{entry.get("name", name)}')
@@ -220,7 +210,7 @@ class ImportMoves(cst.CSTTransformer):
             cst.ImportAlias(name=_attribute_chain(module))])]) for module in self._needed_modules]
         body = list(updated.body)
         index = next((i for i, s in enumerate(body) if _imports_mmcv(s)), 0)
-        still_used = _uses_name(updated, 'mmcv')
+        still_used = 'mmcv' in used_names(updated)
         if not still_used and _imports_mmcv(body[index]) and len(body[index].body) == 1 \
                 and len(body[index].body[0].names) == 1:
             # `import mmcv` served only names that moved: MMCV 2.x may not be installed
@@ -250,30 +240,9 @@ class ImportMoves(cst.CSTTransformer):
         return line_node.with_changes(leading_lines=[*line_node.leading_lines, *new])
 
 
-class _NameUse(cst.CSTVisitor):
-    def __init__(self, name: str):
-        self.name, self.found = name, False
-
-    def visit_Import(self, node) -> bool:
-        return False  # `import mmcv` itself is not a use
-
-    def visit_ImportFrom(self, node) -> bool:
-        return False
-
-    def visit_Name(self, node) -> None:
-        if node.value == self.name:
-            self.found = True
-
-
-def _uses_name(module, name: str) -> bool:
-    visitor = _NameUse(name)
-    module.visit(visitor)
-    return visitor.found
-
-
 def _imports_mmcv(statement) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and any(
-        isinstance(s, cst.Import) and any(_dotted(a.name) == 'mmcv' for a in s.names)
+        isinstance(s, cst.Import) and any(dotted(a.name) == 'mmcv' for a in s.names)
         for s in statement.body)
 
 

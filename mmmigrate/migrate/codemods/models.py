@@ -30,7 +30,7 @@ from typing import Dict, List, Optional, Set
 import libcst as cst
 
 from ..translate.values import Finding
-from .edits import add_import, dotted, root_name
+from .edits import add_import, dotted, name_count, root_name
 from .positions import LineResolver
 
 OPTIMIZER = 'optimizer'
@@ -65,28 +65,6 @@ def _params(function: cst.FunctionDef) -> List[str]:
                                    *function.params.kwonly_params)]
 
 
-class _NameCount(cst.CSTVisitor):
-    """How often a name is read or bound (attribute names do not count)."""
-
-    def __init__(self, name: str):
-        super().__init__()
-        self.name, self.count = name, 0
-
-    def visit_Name(self, node) -> None:
-        if node.value == self.name:
-            self.count += 1
-
-    def visit_Attribute(self, node) -> bool:
-        node.value.visit(self)
-        return False
-
-
-def _uses(node: cst.CSTNode, name: str) -> int:
-    visitor = _NameCount(name)
-    node.visit(visitor)
-    return visitor.count
-
-
 def _analyse(node: cst.ClassDef, depth: int) -> Optional[_ModelClass]:
     methods = {s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef)}
     train_step = methods.get('train_step')
@@ -104,7 +82,7 @@ def _analyse(node: cst.ClassDef, depth: int) -> Optional[_ModelClass]:
         info.loss_by_default = default is None or dotted(default) == 'True'
     if has_train_step:
         # the parameter itself is one use
-        info.stepping = _uses(train_step.body, OPTIMIZER) > 0
+        info.stepping = name_count(train_step.body, OPTIMIZER) > 0
     for base in node.bases:
         name = dotted(base.value)
         if name in MODEL_BASES:
@@ -473,7 +451,7 @@ class ModelAPI(cst.CSTTransformer):
             params=renamed(updated.params.params),
             kwonly_params=renamed(updated.params.kwonly_params)))
         self.changes.append('forward(mode)')
-        if _uses(updated.body, 'return_loss'):
+        if name_count(updated.body, 'return_loss'):
             self._find(original, 'model-return-loss-use', 'warning', 'forward',
                        "return_loss is used in a way mmmigrate does not rewrite: it is "
                        "mode == 'loss' now")
@@ -490,7 +468,7 @@ class ModelAPI(cst.CSTTransformer):
         params = [p for p in updated.params.params if p.name.value != OPTIMIZER]
         if len(params) == len(updated.params.params):
             return updated
-        if _uses(updated.body, OPTIMIZER):
+        if name_count(updated.body, OPTIMIZER):
             self._find(original, 'model-val-step-optimizer', 'warning', 'val_step',
                        'val_step uses the optimizer, which MMEngine does not pass to it')
             return updated

@@ -30,7 +30,7 @@ from ..reader import evaluate
 from ..render import render
 from ..translate.config import LEGACY_KEYS, translate_config
 from ..translate.values import BuiltOptimizer, Finding, Opaque
-from .edits import add_import, dotted
+from .edits import add_import, dotted, name_count, without_names
 from .positions import LineResolver
 
 RUNNER_CLASSES = {'EpochBasedRunner', 'IterBasedRunner', 'Runner'}
@@ -541,7 +541,7 @@ class RunnerScripts(cst.CSTTransformer):
                 continue
             others = [s for i, s in enumerate(body) if i not in (assigned[0], start)
                       and i not in conversion.remove and s is not None and s is not _REMOVED]
-            if any(_reads(s, name) for s in others):
+            if any(name_count(s, name) for s in others):
                 continue
             value = _single(body[assigned[0]], cst.Assign).value
             if isinstance(value, cst.Call):
@@ -607,23 +607,6 @@ def _assigns_name(statement, name: str) -> bool:
         assign.targets[0].target.value == name
 
 
-def _reads(statement, name: str) -> bool:
-    class Find(cst.CSTVisitor):
-        found = False
-
-        def visit_Name(self, node) -> None:
-            if node.value == name:
-                self.found = True
-
-        def visit_Attribute(self, node) -> bool:
-            node.value.visit(self)
-            return False
-
-    visitor = Find()
-    statement.visit(visitor)
-    return visitor.found
-
-
 def _only_loads(statement, name: str) -> bool:
     """An ``if`` chain whose branches only call ``name.resume`` /
     ``name.load_checkpoint``."""
@@ -657,14 +640,8 @@ def _drop_mmcv_runner_alias(module: cst.Module) -> cst.Module:
             if not (module_name or '').startswith('mmcv.runner') or \
                     isinstance(updated.names, cst.ImportStar):
                 return updated
-            names = [a for a in updated.names
-                     if not (dotted(a.name) == 'Runner' and a.asname is None)]
-            if len(names) == len(updated.names):
-                return updated
-            if not names:
-                return cst.RemoveFromParent()
-            names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            return updated.with_changes(names=names)
+            return without_names(
+                updated, lambda a: dotted(a.name) == 'Runner' and a.asname is None)
 
     return module.visit(Drop())
 
@@ -685,14 +662,8 @@ def _drop_unused_module_import(module: cst.Module, name: str) -> cst.Module:
 
     class Drop(cst.CSTTransformer):
         def leave_Import(self, original, updated):
-            names = [a for a in updated.names
-                     if not (dotted(a.name) == name and a.asname is None)]
-            if len(names) == len(updated.names):
-                return updated
-            if not names:
-                return cst.RemoveFromParent()
-            names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            return updated.with_changes(names=names)
+            return without_names(updated,
+                                 lambda a: dotted(a.name) == name and a.asname is None)
 
     uses = Uses()
     module.visit(uses)
