@@ -78,19 +78,22 @@ def used_names(module: cst.Module) -> Set[str]:
     return visitor.names
 
 
-def _imports(statement, module_name: str, name: str) -> bool:
+def _imports(statement, module_name: str, name: str, asname: Optional[str]) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and any(
         isinstance(s, cst.ImportFrom) and s.module is not None
         and dotted(s.module) == module_name and not isinstance(s.names, cst.ImportStar)
-        and any(dotted(a.name) == name and a.asname is None for a in s.names)
+        and any(dotted(a.name) == name and
+                (a.asname.name.value if a.asname else None) == asname for a in s.names)
         for s in statement.body)
 
 
-def add_import(module: cst.Module, module_name: str, name: str) -> cst.Module:
-    """``from module_name import name`` at the end of the module's first
-    block of imports (after a docstring), unless it is there already."""
+def add_import(module: cst.Module, module_name: str, name: str,
+               asname: Optional[str] = None) -> cst.Module:
+    """``from module_name import name [as asname]`` at the end of the
+    module's first block of imports (after a docstring), unless it is there
+    already."""
     body = list(module.body)
-    if any(_imports(s, module_name, name) for s in body):
+    if any(_imports(s, module_name, name, asname) for s in body):
         return module
     last = 0 if body and _is_docstring(body[0]) else -1
     for index in range(last + 1, len(body)):
@@ -99,7 +102,8 @@ def add_import(module: cst.Module, module_name: str, name: str) -> cst.Module:
                 isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)):
             break
         last = index
-    line = cst.parse_statement(f'from {module_name} import {name}\n')
+    alias = f' as {asname}' if asname else ''
+    line = cst.parse_statement(f'from {module_name} import {name}{alias}\n')
     return module.with_changes(body=body[:last + 1] + [line] + body[last + 1:])
 
 

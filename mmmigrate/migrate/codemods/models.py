@@ -134,10 +134,18 @@ class ModelAPI(cst.CSTTransformer):
         self.changes: List[str] = []
         self.consumed: Set[str] = set()  # imported names no longer needed
         self.needs_base_model = False
+        self.base_model = 'BaseModel'
         self._classes: List[Optional[_ModelClass]] = []
         self._functions: List[_Function] = []
 
     # -- scopes -------------------------------------------------------------
+
+    def visit_Module(self, node) -> bool:
+        # a module defining its own BaseModel (mmedit does) gets MMEngine's
+        # under another name
+        own = {s.name.value for s in node.body if isinstance(s, cst.ClassDef)}
+        self.base_model = 'MMEngineBaseModel' if 'BaseModel' in own else 'BaseModel'
+        return True
 
     def visit_ClassDef(self, node) -> bool:
         self._classes.append(_analyse(node, len(self._functions)))
@@ -157,10 +165,11 @@ class ModelAPI(cst.CSTTransformer):
                            '(convert it too)')
             return updated
         self.needs_base_model = True
-        self.changes.append(f'{info.name}(BaseModel)')
+        self.changes.append(f'{info.name}({self.base_model})')
         self.consumed.update(dotted(b.value) for b in updated.bases
                              if dotted(b.value) == 'BaseModule')
-        bases = [b.with_changes(value=cst.Name('BaseModel')) if dotted(b.value) in MODEL_BASES
+        bases = [b.with_changes(value=cst.Name(self.base_model))
+                 if dotted(b.value) in MODEL_BASES
                  else b for b in updated.bases]
         updated = updated.with_changes(bases=bases)
         if 'forward' not in info.methods:
@@ -550,6 +559,7 @@ def adapt_models(module: cst.Module) -> Dict[str, object]:
     new_module = module.visit(transformer)
     lines.resolve()
     if transformer.needs_base_model:
-        new_module = add_import(new_module, 'mmengine.model', 'BaseModel')
+        alias = transformer.base_model if transformer.base_model != 'BaseModel' else None
+        new_module = add_import(new_module, 'mmengine.model', 'BaseModel', alias)
     return dict(module=new_module, findings=transformer.findings,
                 changes=transformer.changes, consumed=transformer.consumed)
