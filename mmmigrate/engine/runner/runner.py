@@ -71,6 +71,14 @@ def _all_or_none(names: str, values) -> None:
 
 
 @RUNNERS.register_module()
+def _holds_built_scheduler(schedulers) -> bool:
+    if isinstance(schedulers, dict):
+        return any(map(_holds_built_scheduler, schedulers.values()))
+    if isinstance(schedulers, (list, tuple)):
+        return any(map(_holds_built_scheduler, schedulers))
+    return isinstance(schedulers, _ParamScheduler)
+
+
 class Runner:
     """See MMEngine's documentation of ``Runner``; every argument has the
     same meaning. Training components (train loop, optim wrapper,
@@ -117,6 +125,9 @@ class Runner:
             raise ValueError('param_scheduler is given without optim_wrapper')
         self._check_scheduler_cfg(param_scheduler)
         self.param_schedulers = param_scheduler
+        # the configs, to rebuild the schedules when resuming an MMCV checkpoint
+        self._param_scheduler_cfg = None if _holds_built_scheduler(param_scheduler) \
+            else copy.deepcopy(param_scheduler)
 
         _all_or_none('val_dataloader, val_cfg, val_evaluator',
                      [val_dataloader, val_cfg, val_evaluator])
@@ -813,6 +824,12 @@ class Runner:
         if map_location == 'default':
             map_location = get_device()
         checkpoint = self.load_checkpoint(filename, map_location=map_location)
+        from ...compat.checkpoint import MARK, convert_mmcv_checkpoint, is_mmcv_checkpoint
+        if is_mmcv_checkpoint(checkpoint):
+            by_epoch = not isinstance(self.train_loop, IterBasedTrainLoop)
+            self.logger.info(f'{filename} was saved by MMCV 1.x: resuming from its MMEngine '
+                             f'layout ({"epoch" if by_epoch else "iteration"}-based)')
+            checkpoint = convert_mmcv_checkpoint(checkpoint, by_epoch=by_epoch)
         meta = checkpoint.get('meta')
         if not isinstance(meta, dict) or 'epoch' not in meta or 'iter' not in meta:
             raise CheckpointMismatchError(f'{filename}: cannot resume: its meta has no '
@@ -857,11 +874,52 @@ class Runner:
             else:
                 for scheduler, state in zip(self.param_schedulers, saved):
                     scheduler.load_state_dict(state)
+        elif MARK in meta and resume_param_scheduler:
+            self._replay_param_schedulers()
         state = read_sidecar(filename, self.rank) or checkpoint.get('rng_state')
         if state is not None:
             self._rng_state_to_restore = state
         self._has_loaded = True
         self.logger.info(f'resumed epoch: {self.epoch}, iter: {self.iter}')
+
+    def _replay_param_schedulers(self) -> None:
+        """Schedules of a run resumed from an MMCV checkpoint, which holds no
+        scheduler state: the lr goes back to each group's ``initial_lr``
+        (MMCV's LrUpdaterHook wrote it there), the schedulers are built
+        afresh and stepped as ParamSchedulerHook would have stepped them up
+        to the resumed epoch / iteration, so the lr continues where MMCV
+        stopped."""
+        if self._param_scheduler_cfg is None:
+            self.logger.warning('the MMCV checkpoint holds no scheduler state and the '
+                                'schedulers were given built: the lr schedule restarts')
+            return
+        wrappers = (list(self.optim_wrapper.values())
+                    if isinstance(self.optim_wrapper, OptimWrapperDict) else [self.optim_wrapper])
+        for wrapper in wrappers:
+            for group in wrapper.optimizer.param_groups:
+                for key in ('lr', 'momentum'):
+                    if f'initial_{key}' in group and key in group:
+                        group[key] = group[f'initial_{key}']
+        self.param_schedulers = self.build_param_scheduler(self._param_scheduler_cfg)
+        lists = (list(self.param_schedulers.values()) if isinstance(self.param_schedulers, dict)
+                 else [self.param_schedulers])
+        schedulers = [s for group in lists for s in group]
+        by_iter = [s for s in schedulers if not s.by_epoch]
+        by_epoch = [s for s in schedulers if s.by_epoch]
+        if isinstance(self.train_loop, IterBasedTrainLoop):
+            for _ in range(self.iter):
+                for scheduler in by_iter:
+                    scheduler.step()
+        else:
+            per_epoch = len(self.train_dataloader)
+            for _ in range(self.epoch):
+                for _ in range(per_epoch):
+                    for scheduler in by_iter:
+                        scheduler.step()
+                for scheduler in by_epoch:
+                    scheduler.step()
+        self.logger.info(f'learning-rate schedule replayed to epoch {self.epoch}, iteration '
+                         f'{self.iter} (the MMCV checkpoint holds no scheduler state)')
 
     def _check_gpu_count(self, config: Config) -> None:
         previous = config.get('gpu_ids', None)
