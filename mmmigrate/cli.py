@@ -14,6 +14,12 @@ from . import __version__
 LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
 
 
+def _legacy_config_upgrade(cfg) -> None:
+    """MMCV 1.x configs run through the config translator (findings on stderr)."""
+    from .compat.config import upgrade_legacy_config
+    upgrade_legacy_config(cfg, log=lambda line: click.echo(line, err=True))
+
+
 def _parse_cfg_options(options) -> dict:
     """``key=value`` pairs parsed as ``--cfg-options`` in OpenMMLab tools."""
     from .engine.config import DictAction
@@ -102,6 +108,10 @@ def train(config, resume, amp, auto_scale_lr, work_dir, cfg_options, launcher, d
     """Train the model described by CONFIG (an MMEngine-style config) on the
     bundled engine, as OpenMMLab's tools/train.py does.
 
+    An MMCV 1.x config (optimizer, lr_config, runner, data, ...) is accepted
+    too: its keys are translated at load time exactly as `mmmigrate config`
+    would write them, and the translation is reported once on stderr.
+
     \b
     Examples:
       mmmigrate train configs/retinanet.py --work-dir work_dirs/retina
@@ -115,7 +125,7 @@ def train(config, resume, amp, auto_scale_lr, work_dir, cfg_options, launcher, d
         _serve_bundled_mmengine()
         from .engine.tools import apply_train_options, build_runner, load_config
         cfg = load_config(config, _all_cfg_options(cfg_options, more_cfg_options), launcher,
-                          work_dir)
+                          work_dir, upgrade=_legacy_config_upgrade)
         apply_train_options(cfg, resume=resume, amp=amp, auto_scale_lr=auto_scale_lr)
         build_runner(cfg).train()
     except Exception as error:  # reported without a traceback unless --debug
@@ -143,7 +153,7 @@ def test(config, checkpoint, out, work_dir, cfg_options, launcher, debug, more_c
         _serve_bundled_mmengine()
         from .engine.tools import apply_test_options, build_runner, load_config
         cfg = load_config(config, _all_cfg_options(cfg_options, more_cfg_options), launcher,
-                          work_dir)
+                          work_dir, upgrade=_legacy_config_upgrade)
         apply_test_options(cfg, checkpoint, out)
         metrics = build_runner(cfg).test()
         for key, value in metrics.items():

@@ -7,10 +7,15 @@ from .config import Config
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None,
-                launcher: str = 'none', work_dir: Optional[str] = None) -> Config:
-    """Load ``path``, merge ``--cfg-options``, set the launcher and the work
-    dir (command line > config > ``./work_dirs/<config name>``)."""
+                launcher: str = 'none', work_dir: Optional[str] = None,
+                upgrade=None) -> Config:
+    """Load ``path``, let ``upgrade(cfg)`` rewrite it (the CLI passes the
+    compat layer's legacy-config translation), merge ``--cfg-options``, set
+    the launcher and the work dir (command line > config >
+    ``./work_dirs/<config name>``)."""
     cfg = Config.fromfile(path)
+    if upgrade is not None:
+        upgrade(cfg)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     cfg.launcher = launcher

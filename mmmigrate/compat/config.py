@@ -1,0 +1,43 @@
+"""MMCV 1.x configs at run time: ``mmmigrate train legacy_cfg.py``.
+
+The loaded config's values go through the same translator that
+``mmmigrate config`` applies to the source text (one source of truth): the
+legacy keys are replaced by the MMEngine keys they become, and the findings
+are logged once. A finding of severity ``error`` means a key could not be
+translated (a custom optimizer hook, say): running on would silently train
+differently, so loading stops and names it.
+"""
+from typing import Callable, List, Optional
+
+from ..migrate.translate import Finding, is_legacy, translate_config
+
+
+class LegacyConfigError(ValueError):
+    """A legacy config the translator cannot carry over."""
+
+
+def upgrade_legacy_config(cfg, log: Optional[Callable[[str], None]] = None) -> List[Finding]:
+    """Translate ``cfg`` (an engine ``Config``) in place when it holds MMCV
+    1.x keys; returns the findings (empty for an MMEngine-style config)."""
+    values = cfg.to_dict()
+    if not is_legacy(values):
+        return []
+    translation = translate_config(values)
+    errors = [f for f in translation.findings if f.severity == 'error']
+    if errors:
+        raise LegacyConfigError(
+            'this MMCV 1.x config cannot run as it is:\n' +
+            '\n'.join(f'  {f.key}: [{f.rule}] {f.message}' for f in errors) +
+            '\nconvert it with `mmmigrate config` and finish those keys by hand')
+    for key in translation.removed:
+        if key in cfg:
+            cfg.pop(key)
+    for key, value in translation.new.items():
+        cfg[key] = value
+    if log is not None:
+        log(f'MMCV 1.x config: {", ".join(translation.removed)} translated to '
+            f'{", ".join(translation.new)} (as `mmmigrate config` would write them)')
+        for finding in translation.findings:
+            if finding.severity != 'info':
+                log(f'  {finding.key}: [{finding.rule}] {finding.message}')
+    return translation.findings
