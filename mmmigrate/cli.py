@@ -15,7 +15,9 @@ LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
 
 
 def _legacy_config_upgrade(cfg) -> None:
-    """MMCV 1.x configs run through the config translator (findings on stderr)."""
+    """MMCV 1.x configs run through the config translator (findings on stderr);
+    configs may name ``type='LegacyModel'`` around an MMCV-contract model."""
+    from .compat import model  # noqa: F401  (registers LegacyModel)
     from .compat.config import upgrade_legacy_config
     upgrade_legacy_config(cfg, log=lambda line: click.echo(line, err=True))
 

@@ -7,7 +7,8 @@ executes code or imports torch.
 """
 from .config import LEGACY_KEYS, is_legacy, minimal_override, translate_config
 from .schedules import TrainingShape, translate_schedules
-from .values import Finding, Opaque, Translation, merge
+from .values import BuiltOptimizer, Finding, Opaque, Translation, merge
 
 __all__ = ['translate_config', 'translate_schedules', 'TrainingShape', 'Translation',
-           'Finding', 'Opaque', 'LEGACY_KEYS', 'is_legacy', 'minimal_override', 'merge']
+           'Finding', 'Opaque', 'BuiltOptimizer', 'LEGACY_KEYS', 'is_legacy',
+           'minimal_override', 'merge']
