@@ -47,9 +47,12 @@ def _fail(command: str, error: Exception, debug: bool) -> None:
 def _serve_bundled_mmengine() -> None:
     """train/test run on the bundled engine: `import mmengine` in the
     project's code (custom_imports) must give it, and the current directory
-    is importable, as with `PYTHONPATH=. python tools/train.py`."""
+    is importable, as with `PYTHONPATH=. python tools/train.py`; legacy
+    `mmcv` imports are served too when MMMIGRATE_MMCV_SHIM=1."""
+    from .compat.mmcv_shim import install_mmcv_shim_if_asked
     from .engine.alias import install_mmengine_alias
     install_mmengine_alias(prefer_bundled=True)
+    install_mmcv_shim_if_asked()
     if '' not in sys.path and '.' not in sys.path:
         sys.path.insert(0, '')
 
@@ -169,14 +172,22 @@ def test(config, checkpoint, out, work_dir, cfg_options, launcher, debug, more_c
 @click.argument('args', nargs=-1, type=click.UNPROCESSED)
 @click.option('--bundled', is_flag=True, help='Serve `mmengine` from the bundled engine even if '
               'MMEngine is installed (same as MMMIGRATE_ENGINE=bundled).')
-def run(script, args, bundled):
+@click.option('--mmcv-shim', is_flag=True, help='Serve legacy mmcv.runner / mmcv.utils / ... '
+              'imports from the MMEngine stack when MMCV 1.x is not installed (same as '
+              'MMMIGRATE_MMCV_SHIM=1).')
+def run(script, args, bundled, mmcv_shim):
     """Run a Python SCRIPT (with its ARGS) with `import mmengine` served by
-    the bundled engine when MMEngine is not installed.
+    the bundled engine when MMEngine is not installed. With --mmcv-shim (or
+    MMMIGRATE_MMCV_SHIM=1), legacy `mmcv.runner` / `mmcv.utils` / ...
+    imports resolve to their MMEngine-stack equivalents when MMCV 1.x is
+    not installed (a name without one raises an ImportError saying what to
+    use instead).
 
     
     Examples:
       mmmigrate run tools/train.py configs/my_config.py --work-dir work_dirs/x
       mmmigrate run --bundled my_script.py     # even if MMEngine is installed
+      mmmigrate run --mmcv-shim legacy_script.py
 
     Exit status: the script's.
     """
@@ -184,6 +195,11 @@ def run(script, args, bundled):
     import runpy
     from .engine.alias import install_mmengine_alias
     install_mmengine_alias(prefer_bundled=bundled or None)
+    from .compat.mmcv_shim import install_mmcv_shim, install_mmcv_shim_if_asked
+    if mmcv_shim:
+        install_mmcv_shim()
+    else:
+        install_mmcv_shim_if_asked()
     sys.argv = [script, *args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
     runpy.run_path(script, run_name='__main__')

@@ -8,44 +8,16 @@ old place, with a finding and a ``# TODO(mmmigrate)`` saying what to use
 instead; names that still exist in MMCV 2.x are left alone.
 """
 import ast
-import functools
 import textwrap
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from ...rules import load_pack
+from ..import_table import lookup
 from ..translate.values import Finding
 from .edits import dotted, used_names
 
 TODO = 'TODO(mmmigrate): '
-
-
-@functools.lru_cache(maxsize=None)
-def _tables() -> Dict[str, dict]:
-    return load_pack('imports')['modules']
-
-
-def lookup(module: str, name: str) -> Tuple[str, dict]:
-    """(kind, entry) for ``name`` imported from ``module``: kind is 'keep',
-    'move' or 'removed'; modules outside MMCV's tables are kept."""
-    tables = _tables()
-    table_name = max((key for key in tables if module == key or module.startswith(key + '.')),
-                     key=len, default=None)
-    if table_name is None:
-        return 'keep', {}
-    table = tables[table_name]
-    entry = table['names'].get(name)
-    if entry is None:
-        if table['unlisted'] == 'keep':
-            return 'keep', {}
-        return 'removed', {'removed': f'{module} is gone in MMCV 2.x and {name} has no known '
-                                      'equivalent'}
-    if entry.get('keep'):
-        return 'keep', entry
-    if 'removed' in entry:
-        return 'removed', entry
-    return 'move', entry
 
 
 def _attribute_chain(dotted: str):
