@@ -15,6 +15,9 @@ engine); a name with no drop-in replacement (``EpochBasedRunner``,
   (``mmcv.runner``, ``mmcv.parallel``, ``mmcv.fileio``, ...) are served;
   ``mmcv`` itself and what it still has (image ops, ``mmcv.cnn``) are the
   real ones.
+- ``mmcv.runner.Hook`` is the compat layer's ``LegacyHook`` (hooks written
+  for MMCV keep their signatures and runner attributes), and
+  ``auto_fp16`` / ``force_fp32`` are MMCV-compatible decorators.
 - Without any MMCV, ``mmcv`` is a shim package too; names MMCV 2.x still
   has (``mmcv.imread``, ``mmcv.cnn.ConvModule``) say that MMCV 2.x provides
   them.
@@ -36,6 +39,17 @@ from ..migrate.import_table import lookup
 ENV_SWITCH = 'MMMIGRATE_MMCV_SHIM'
 # packages MMCV 2.x removed: served even when MMCV 2.x is installed
 GONE = ('mmcv.runner', 'mmcv.parallel', 'mmcv.fileio', 'mmcv.engine', 'mmcv.device')
+# legacy classes the shim serves from the compat layer rather than the
+# import table's new home: MMCV-style subclasses of these keep working
+COMPAT = {
+    'mmcv.runner': {'Hook': ('mmmigrate.compat.hooks', 'LegacyHook'),
+                    'auto_fp16': ('mmmigrate.compat.fp16', 'auto_fp16'),
+                    'force_fp32': ('mmmigrate.compat.fp16', 'force_fp32')},
+    'mmcv.runner.hooks': {'Hook': ('mmmigrate.compat.hooks', 'LegacyHook')},
+    'mmcv.runner.hooks.hook': {'Hook': ('mmmigrate.compat.hooks', 'LegacyHook')},
+    'mmcv.runner.fp16_utils': {'auto_fp16': ('mmmigrate.compat.fp16', 'auto_fp16'),
+                               'force_fp32': ('mmmigrate.compat.fp16', 'force_fp32')},
+}
 
 
 class ShimModule(types.ModuleType):
@@ -44,6 +58,11 @@ class ShimModule(types.ModuleType):
     def __getattr__(self, name: str):
         if name.startswith('__'):
             raise AttributeError(name)
+        if name in COMPAT.get(self.__name__, {}):
+            module, attribute = COMPAT[self.__name__][name]
+            value = getattr(importlib.import_module(module), attribute)
+            setattr(self, name, value)
+            return value
         kind, entry = lookup(self.__name__, name)
         if kind == 'move':
             target = importlib.import_module(entry['to'])

@@ -34,6 +34,7 @@ class LegacyModel(BaseModel):
     def __init__(self, module: Union[nn.Module, dict], data_preprocessor=None,
                  init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.last_outputs = None
         self.module = MODELS.build(module) if isinstance(module, dict) else module
         if not hasattr(self.module, 'train_step'):
             raise TypeError(f'{type(self.module).__name__} has no train_step(data, optimizer): '
@@ -46,6 +47,7 @@ class LegacyModel(BaseModel):
             raise TypeError(f'{type(self.module).__name__}.train_step returned '
                             f'{type(outputs).__name__}; the MMCV contract is a dict with '
                             'loss, log_vars and num_samples')
+        self.last_outputs = outputs  # what legacy hooks read as runner.outputs
         if 'loss' in outputs:
             if isinstance(optim_wrapper, OptimWrapperDict):
                 raise TypeError('train_step returned a loss to back-propagate but there are '

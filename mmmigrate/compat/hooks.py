@@ -1,0 +1,196 @@
+"""Legacy MMCV 1.x hooks on the bundled engine, unchanged.
+
+``LegacyHook`` is what the ``mmcv`` shim serves as ``mmcv.runner.Hook``. A
+hook class written for MMCV derives from it and runs in the engine's Runner:
+
+- its methods keep MMCV's signatures: the engine calls
+  ``after_train_iter(runner, batch_idx=..., data_batch=..., outputs=...)``
+  and the hook receives one ``runner`` argument, a view of the engine's
+  Runner that also has what MMCV's runner had (CATALOGUE §2.3, §3.5):
+  ``inner_iter``, ``outputs`` (MMCV's dict with ``loss`` / ``log_vars`` /
+  ``num_samples`` when the model is a ``LegacyModel``), ``data_batch``,
+  ``optimizer`` (the torch optimizer), ``data_loader``, ``mode``,
+  ``log_buffer`` (writes go to the message hub) and ``meta``;
+- the generic points ``before_iter`` / ``after_iter`` / ``before_epoch`` /
+  ``after_epoch`` are called from the train and val points, as MMCV's Hook
+  did (the engine never calls them);
+- ``every_n_iters`` / ``every_n_inner_iters`` / ``every_n_epochs`` /
+  ``end_of_epoch`` / ``is_last_epoch`` / ``is_last_iter`` keep MMCV's
+  signatures.
+"""
+import functools
+from typing import Optional
+
+from ..engine.hooks import Hook
+from ..engine.optim import OptimWrapperDict
+
+# engine hook points and the per-call arguments they pass
+POINTS = ('before_run', 'after_run', 'before_train', 'after_train',
+          'before_train_epoch', 'after_train_epoch', 'before_val_epoch', 'after_val_epoch',
+          'before_train_iter', 'after_train_iter', 'before_val_iter', 'after_val_iter',
+          'before_test_epoch', 'after_test_epoch', 'before_test_iter', 'after_test_iter')
+GENERIC = ('before_iter', 'after_iter', 'before_epoch', 'after_epoch')
+
+
+class LogBufferView:
+    """``runner.log_buffer`` of MMCV: ``update`` writes to the message hub
+    (``train/<key>`` or ``val/<key>``). MMCV's LogBuffer averaged values
+    weighted by ``count``; the hub's buffers divide the sum of what they hold
+    by the sum of the counts, so each value goes in multiplied by its count
+    and the logged means are MMCV's. ``output`` reads the latest values."""
+
+    def __init__(self, runner, mode: str):
+        self._hub, self._mode = runner.message_hub, mode
+
+    def update(self, variables: dict, count: int = 1) -> None:
+        for key, value in variables.items():
+            self._hub.update_scalar(f'{self._mode}/{key}', value * count, count)
+
+    @property
+    def output(self) -> dict:
+        prefix = f'{self._mode}/'
+        return {key[len(prefix):]: buffer.mean(1)
+                for key, buffer in self._hub.log_scalars.items() if key.startswith(prefix)}
+
+
+class LegacyRunnerView:
+    """The engine's Runner, plus the attributes MMCV hooks read."""
+
+    def __init__(self, runner, mode: str, batch_idx=None, data_batch=None, outputs=None):
+        self.__dict__.update(_runner=runner, mode=mode, inner_iter=batch_idx,
+                             data_batch=data_batch, _outputs=outputs)
+
+    def __getattr__(self, name):
+        return getattr(self._runner, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._runner, name, value)
+
+    @property
+    def outputs(self):
+        model = getattr(self._runner.model, 'module', self._runner.model)
+        legacy = getattr(model, 'last_outputs', None)  # a LegacyModel's MMCV outputs
+        return legacy if legacy is not None and self.mode == 'train' else self._outputs
+
+    @property
+    def optimizer(self):
+        wrapper = self._runner.optim_wrapper
+        if isinstance(wrapper, OptimWrapperDict):
+            return {name: w.optimizer for name, w in wrapper.items()}
+        return getattr(wrapper, 'optimizer', wrapper)
+
+    @property
+    def data_loader(self):
+        return self._runner.val_dataloader if self.mode == 'val' else \
+            self._runner.train_dataloader
+
+    @property
+    def log_buffer(self) -> LogBufferView:
+        return LogBufferView(self._runner, self.mode)
+
+    @property
+    def meta(self) -> dict:
+        meta = getattr(self._runner, '_mmcv_meta', None)
+        if meta is None:
+            meta = {}
+            object.__setattr__(self._runner, '_mmcv_meta', meta)
+        return meta
+
+    @property
+    def max_epochs(self):
+        return self._runner.max_epochs
+
+    @property
+    def max_iters(self):
+        return self._runner.max_iters
+
+
+def _mode_of(point: str) -> str:
+    return 'val' if '_val_' in point else 'test' if '_test_' in point else 'train'
+
+
+def _adapted(point: str, method):
+    """``method(self, runner)`` of a legacy hook, callable as the engine calls
+    ``point``."""
+    @functools.wraps(method)
+    def call(self, runner, batch_idx=None, data_batch=None, outputs=None, metrics=None):
+        if isinstance(runner, LegacyRunnerView):
+            return method(self, runner)
+        return method(self, LegacyRunnerView(runner, _mode_of(point), batch_idx, data_batch,
+                                             outputs))
+    call.__mmmigrate_legacy__ = True
+    return call
+
+
+class LegacyHook(Hook):
+    """Base of MMCV-style hooks (``mmcv.runner.Hook`` under the shim)."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for point in POINTS:
+            method = cls.__dict__.get(point)
+            if method is not None and not getattr(method, '__mmmigrate_legacy__', False):
+                setattr(cls, point, _adapted(point, method))
+
+    # MMCV's generic points, and the specific ones that called them
+    def before_iter(self, runner):
+        pass
+
+    def after_iter(self, runner):
+        pass
+
+    def before_epoch(self, runner):
+        pass
+
+    def after_epoch(self, runner):
+        pass
+
+    def before_train_epoch(self, runner, *args, **kwargs):
+        self.before_epoch(_view(runner, 'train'))
+
+    def after_train_epoch(self, runner, *args, **kwargs):
+        self.after_epoch(_view(runner, 'train'))
+
+    def before_val_epoch(self, runner, *args, **kwargs):
+        self.before_epoch(_view(runner, 'val'))
+
+    def after_val_epoch(self, runner, metrics=None):
+        self.after_epoch(_view(runner, 'val'))
+
+    def before_train_iter(self, runner, batch_idx=None, data_batch=None):
+        self.before_iter(_view(runner, 'train', batch_idx, data_batch))
+
+    def after_train_iter(self, runner, batch_idx=None, data_batch=None, outputs=None):
+        self.after_iter(_view(runner, 'train', batch_idx, data_batch, outputs))
+
+    def before_val_iter(self, runner, batch_idx=None, data_batch=None):
+        self.before_iter(_view(runner, 'val', batch_idx, data_batch))
+
+    def after_val_iter(self, runner, batch_idx=None, data_batch=None, outputs=None):
+        self.after_iter(_view(runner, 'val', batch_idx, data_batch, outputs))
+
+    # MMCV's helpers, with MMCV's signatures
+    def every_n_epochs(self, runner, n: int) -> bool:
+        return (runner.epoch + 1) % n == 0 if n > 0 else False
+
+    def every_n_inner_iters(self, runner, n: int) -> bool:
+        return (runner.inner_iter + 1) % n == 0 if n > 0 else False
+
+    def every_n_iters(self, runner, n: int) -> bool:
+        return (runner.iter + 1) % n == 0 if n > 0 else False
+
+    def end_of_epoch(self, runner) -> bool:
+        return runner.inner_iter + 1 == len(runner.data_loader)
+
+    def is_last_epoch(self, runner) -> bool:
+        return runner.epoch + 1 == runner.max_epochs
+
+    def is_last_iter(self, runner) -> bool:
+        return runner.iter + 1 == runner.max_iters
+
+
+def _view(runner, mode: str, batch_idx=None, data_batch=None,
+          outputs: Optional[dict] = None) -> LegacyRunnerView:
+    if isinstance(runner, LegacyRunnerView):
+        return runner
+    return LegacyRunnerView(runner, mode, batch_idx, data_batch, outputs)
