@@ -50,3 +50,42 @@ def test_legacy_project_runs_unchanged_through_compat(tmp_path):
     assert [r['loss'] for r in ours] == [r['loss'] for r in legacy]
     for mine, theirs in zip(ours, legacy):  # warm-up lr: last bit (see test_example_project)
         assert math.isclose(mine['lr'], theirs['lr'], rel_tol=1e-12, abs_tol=0)
+
+
+def test_legacy_training_script_runs_unchanged_with_the_shim(tmp_path):
+    """tools/train.py itself (Config, EpochBasedRunner, MMDataParallel,
+    build_optimizer, get_logger, register_training_hooks, run), unchanged,
+    through `mmmigrate run --mmcv-shim`: MMCV 1.7.2's per-iteration loss and lr."""
+    work_dir = tmp_path / 'work_dir'
+    out = subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'run', '--mmcv-shim',
+                          'tools/train.py', 'configs/toy_regression.py', '--work-dir',
+                          str(work_dir)], capture_output=True, text=True, timeout=300,
+                         cwd=PROJECT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert out.returncode == 0, out.stderr[-3000:]
+    ours = [json.loads(line) for line in (work_dir / 'history.jsonl').read_text().splitlines()]
+    legacy = [json.loads(line) for line in RECORDED.read_text().splitlines()]
+    assert [r['loss'] for r in ours] == [r['loss'] for r in legacy]
+    for mine, theirs in zip(ours, legacy):
+        assert math.isclose(mine['lr'], theirs['lr'], rel_tol=1e-12, abs_tol=0)
+
+
+SEED000 = '''
+import json, sys
+from mmmigrate.compat.mmcv_shim import install_mmcv_shim
+assert install_mmcv_shim()
+sys.path.insert(0, sys.argv[1])
+from record_seed000_script import SCRIPT, run
+print(json.dumps(run(SCRIPT)))
+'''
+
+
+def test_seed000_legacy_sample_runs_unchanged_with_the_shim(tmp_path):
+    """Seed 000's MMCV sample (mmcv.runner.Runner, register_training_hooks,
+    run) as written: the parameters real MMCV 1.7.2 ended with."""
+    fixtures = ROOT / 'tests' / 'fixtures' / 'compat'
+    out = subprocess.run([sys.executable, '-c', SEED000, str(fixtures)], capture_output=True,
+                         text=True, timeout=300, cwd=tmp_path,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert out.returncode == 0, out.stderr[-3000:]
+    ours = json.loads(out.stdout.strip().splitlines()[-1])
+    assert ours == json.loads((fixtures / 'mmcv_seed000_script.json').read_text())

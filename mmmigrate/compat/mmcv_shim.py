@@ -15,9 +15,12 @@ engine); a name with no drop-in replacement (``EpochBasedRunner``,
   (``mmcv.runner``, ``mmcv.parallel``, ``mmcv.fileio``, ...) are served;
   ``mmcv`` itself and what it still has (image ops, ``mmcv.cnn``) are the
   real ones.
-- ``mmcv.runner.Hook`` is the compat layer's ``LegacyHook`` (hooks written
-  for MMCV keep their signatures and runner attributes), and
-  ``auto_fp16`` / ``force_fp32`` are MMCV-compatible decorators.
+- Some legacy names come from the compat layer instead (``COMPAT``):
+  ``mmcv.runner.Hook`` is ``LegacyHook`` (hooks written for MMCV keep their
+  signatures and runner attributes), ``EpochBasedRunner`` /
+  ``IterBasedRunner`` / ``Runner`` are facades over the engine's Runner,
+  and ``build_optimizer``, ``get_logger``, ``MMDataParallel``,
+  ``auto_fp16`` / ``force_fp32`` behave as MMCV's did.
 - Without any MMCV, ``mmcv`` is a shim package too; names MMCV 2.x still
   has (``mmcv.imread``, ``mmcv.cnn.ConvModule``) say that MMCV 2.x provides
   them.
@@ -41,14 +44,24 @@ ENV_SWITCH = 'MMMIGRATE_MMCV_SHIM'
 GONE = ('mmcv.runner', 'mmcv.parallel', 'mmcv.fileio', 'mmcv.engine', 'mmcv.device')
 # legacy classes the shim serves from the compat layer rather than the
 # import table's new home: MMCV-style subclasses of these keep working
+_HOOK = ('mmmigrate.compat.hooks', 'LegacyHook')
+_FP16 = {name: ('mmmigrate.compat.fp16', name) for name in ('auto_fp16', 'force_fp32')}
+_RUNNERS = {name: ('mmmigrate.compat.runner', name)
+            for name in ('EpochBasedRunner', 'IterBasedRunner', 'Runner')}
+_BUILD_OPTIMIZER = {'build_optimizer': ('mmmigrate.compat.runner', 'build_optimizer')}
+_GET_LOGGER = {'get_logger': ('mmmigrate.compat.runner', 'get_logger')}
 COMPAT = {
-    'mmcv.runner': {'Hook': ('mmmigrate.compat.hooks', 'LegacyHook'),
-                    'auto_fp16': ('mmmigrate.compat.fp16', 'auto_fp16'),
-                    'force_fp32': ('mmmigrate.compat.fp16', 'force_fp32')},
-    'mmcv.runner.hooks': {'Hook': ('mmmigrate.compat.hooks', 'LegacyHook')},
-    'mmcv.runner.hooks.hook': {'Hook': ('mmmigrate.compat.hooks', 'LegacyHook')},
-    'mmcv.runner.fp16_utils': {'auto_fp16': ('mmmigrate.compat.fp16', 'auto_fp16'),
-                               'force_fp32': ('mmmigrate.compat.fp16', 'force_fp32')},
+    'mmcv.runner': {'Hook': _HOOK, **_FP16, **_RUNNERS, **_BUILD_OPTIMIZER},
+    'mmcv.runner.hooks': {'Hook': _HOOK},
+    'mmcv.runner.hooks.hook': {'Hook': _HOOK},
+    'mmcv.runner.fp16_utils': _FP16,
+    'mmcv.runner.epoch_based_runner': _RUNNERS,
+    'mmcv.runner.iter_based_runner': _RUNNERS,
+    'mmcv.runner.optimizer': _BUILD_OPTIMIZER,
+    'mmcv.runner.optimizer.builder': _BUILD_OPTIMIZER,
+    'mmcv.parallel': {'MMDataParallel': ('mmmigrate.compat.runner', 'MMDataParallel')},
+    'mmcv.utils': _GET_LOGGER,
+    'mmcv.utils.logging': _GET_LOGGER,
 }
 
 
