@@ -103,6 +103,9 @@ class EpochBasedRunner:
             raise ValueError('these runner settings cannot run on the engine: ' +
                              '; '.join(f'{f.key}: {f.message}' for f in errors))
         new = translation.new
+        default_hooks = dict(new.get('default_hooks') or {})
+        if 'checkpoint_config' not in self._legacy:
+            default_hooks['checkpoint'] = None  # MMCV registered no CheckpointHook then
         model = self.model.module if isinstance(self.model, MMDataParallel) else self.model
         if _mmcv_contract(model):
             model = LegacyModel(model)
@@ -110,7 +113,7 @@ class EpochBasedRunner:
             model=model, work_dir=self.work_dir,
             train_dataloader=data_loaders[phases.index('train')],
             optim_wrapper=self._optim_wrapper(new), param_scheduler=new.get('param_scheduler'),
-            train_cfg=new['train_cfg'], default_hooks=new.get('default_hooks'),
+            train_cfg=new['train_cfg'], default_hooks=default_hooks,
             custom_hooks=self._legacy.get('custom_hooks'),
             log_processor=new.get('log_processor'), visualizer=new.get('visualizer'),
             load_from=self._load_from, resume=self._resume)
