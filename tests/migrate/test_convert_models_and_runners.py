@@ -39,6 +39,8 @@ exec(compile(open(sys.argv[1]).read(), sys.argv[1], 'exec'), namespace)
 runner = namespace['runner']
 print('epochs', runner.epoch, 'iters', runner.iter)
 print('lr', runner.optim_wrapper.get_lr()['lr'][0])
+import json
+print(json.dumps({k: v.tolist() for k, v in namespace['model'].state_dict().items()}))
 '''
 
 
@@ -49,8 +51,12 @@ def test_converted_seed000_runner_script_trains_on_the_bundled_engine(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     # 50 samples in batches of 2 for 5 epochs; lr 0.01 stepped by 0.1 at epochs 2 and 3
     assert 'epochs 5 iters 125' in out.stdout
-    lr = float(out.stdout.split('lr ')[-1])
+    lr = float(out.stdout.split('lr ')[-1].splitlines()[0])
     assert lr == pytest.approx(0.01 * 0.1 * 0.1, rel=1e-12)
+    # the legacy script itself, run on real MMCV 1.7.2 with the same seed
+    # (tests/fixtures/compat/record_seed000_script.py): bitwise the same end
+    recorded = ROOT.parent / 'compat' / 'mmcv_seed000_script.json'
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == json.loads(recorded.read_text())
 
 
 def test_converted_gan_steps_each_wrapper_like_the_original():

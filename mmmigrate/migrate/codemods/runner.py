@@ -480,7 +480,11 @@ class RunnerScripts(cst.CSTTransformer):
                     continue
                 self.findings.append(self._lines.finding(line, finding.rule, finding.severity,
                                                          finding.key, finding.message))
-            for key, value in translation.new.items():
+            new = dict(translation.new)
+            if 'checkpoint_config' not in conversion.legacy:
+                # MMCV registered no CheckpointHook then; MMEngine's default saves
+                new['default_hooks'] = dict(new.get('default_hooks') or {}, checkpoint=None)
+            for key, value in new.items():
                 if key == 'model_wrapper_cfg':
                     arguments.setdefault('cfg', f'dict(model_wrapper_cfg={_render(value)})')
                 elif key in RUNNER_ARGUMENTS:
