@@ -2,32 +2,9 @@
 hooks.LegacyHook`, what the mmcv shim serves as `mmcv.runner.Hook`): MMCV's
 signatures, its generic points called from the train and val ones, its
 helpers, and the runner attributes MMCV hooks read."""
-import torch
-
 from mmmigrate.compat.hooks import LegacyHook
-from mmmigrate.engine.evaluator import BaseMetric
-from mmmigrate.engine.model import BaseModel
-from mmmigrate.engine.runner import Runner
 
-
-class Model(BaseModel):
-    def __init__(self):
-        super().__init__()
-        self.linear = torch.nn.Linear(1, 1)
-
-    def forward(self, x, y, mode='tensor'):
-        out = self.linear(x)
-        if mode == 'loss':
-            return dict(loss=((out - y) ** 2).mean())
-        return [out]
-
-
-class Metric(BaseMetric):
-    def process(self, data_batch, data_samples):
-        self.results.append(1)
-
-    def compute_metrics(self, results):
-        return dict(accuracy=1.0)
+from hook_run_parts import train_with_hooks
 
 
 class Counter(LegacyHook):
@@ -50,16 +27,8 @@ class Counter(LegacyHook):
 
 
 def test_legacy_hook_points_helpers_and_runner_attributes(tmp_path):
-    data = [(torch.ones(1), torch.ones(1))] * 6
-    loader = dict(dataset=data, batch_size=2, sampler=dict(type='DefaultSampler', shuffle=False),
-                  collate_fn=dict(type='default_collate'))
     hook = Counter()
-    runner = Runner(model=Model(), work_dir=str(tmp_path), train_dataloader=loader,
-                    val_dataloader=loader, val_evaluator=dict(type=Metric),
-                    train_cfg=dict(by_epoch=True, max_epochs=2), val_cfg=dict(),
-                    optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
-                    custom_hooks=[hook], default_hooks=dict(checkpoint=None))
-    runner.train()
+    runner = train_with_hooks([hook], tmp_path)
     before = [c for c in hook.calls if c[0] == 'before_iter']
     assert before == [('before_iter', mode, i) for _ in range(2)
                       for mode in ('train', 'val') for i in range(3)]

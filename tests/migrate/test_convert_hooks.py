@@ -31,50 +31,18 @@ def test_second_run_changes_nothing(case, tmp_path):
 
 RUN_HOOKS = '''
 import sys
-import torch
 from mmmigrate.engine.alias import install_mmengine_alias
 install_mmengine_alias(prefer_bundled=True)
 from mmengine.hooks import Hook
-from mmengine.model import BaseModel
-from mmengine.runner import Runner
-from mmengine.evaluator import BaseMetric
+sys.path.insert(0, sys.argv[3])
+from hook_run_parts import train_with_hooks
 
 namespace = {'__name__': 'converted'}
 exec(compile(open(sys.argv[1]).read(), 'converted', 'exec'), namespace)
 hooks = [v() for v in namespace.values()
          if isinstance(v, type) and issubclass(v, Hook) and v is not Hook]
 assert hooks, 'no hook class in the converted file'
-
-
-class Model(BaseModel):
-    def __init__(self):
-        super().__init__()
-        self.linear = torch.nn.Linear(1, 1)
-
-    def forward(self, x, y, mode='tensor'):
-        out = self.linear(x)
-        if mode == 'loss':
-            return dict(loss=((out - y) ** 2).mean())
-        return [dict(pred=out, y=y)]
-
-
-class Metric(BaseMetric):
-    def process(self, data_batch, data_samples):
-        self.results.append(1)
-
-    def compute_metrics(self, results):
-        return dict(accuracy=1.0)
-
-
-data = [(torch.ones(1), torch.ones(1))] * 6
-loader = dict(dataset=data, batch_size=2, sampler=dict(type='DefaultSampler', shuffle=False),
-              collate_fn=dict(type='default_collate'))
-runner = Runner(model=Model(), work_dir=sys.argv[2], train_dataloader=loader,
-                val_dataloader=loader, val_evaluator=dict(type=Metric),
-                train_cfg=dict(by_epoch=True, max_epochs=2), val_cfg=dict(),
-                optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
-                custom_hooks=hooks, default_hooks=dict(checkpoint=None))
-runner.train()
+train_with_hooks(hooks, sys.argv[2])
 for hook in hooks:
     print(type(hook).__name__, {k: v for k, v in vars(hook).items() if k != 'priority'})
 '''
@@ -82,7 +50,8 @@ for hook in hooks:
 
 def _run_converted_hooks(case: str, work_dir: Path) -> str:
     result = subprocess.run([sys.executable, '-c', RUN_HOOKS, str(FIXTURES / f'{case}.out.py'),
-                             str(work_dir)], capture_output=True, text=True)
+                             str(work_dir), str(Path(__file__).resolve().parents[1])],
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
