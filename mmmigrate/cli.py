@@ -49,6 +49,7 @@ def _serve_bundled_mmengine() -> None:
     project's code (custom_imports) must give it, and the current directory
     is importable, as with `PYTHONPATH=. python tools/train.py`; legacy
     `mmcv` imports are served too when MMMIGRATE_MMCV_SHIM=1."""
+    from .compat import checkpoint  # noqa: F401  (the Runner resumes MMCV checkpoints)
     from .compat.mmcv_shim import install_mmcv_shim_if_asked
     from .engine.alias import install_mmengine_alias
     install_mmengine_alias(prefer_bundled=True)
@@ -195,6 +196,7 @@ def run(script, args, bundled, mmcv_shim):
     import runpy
     from .engine.alias import install_mmengine_alias
     install_mmengine_alias(prefer_bundled=bundled or None)
+    from .compat import checkpoint  # noqa: F401  (the Runner resumes MMCV checkpoints)
     from .compat.mmcv_shim import install_mmcv_shim, install_mmcv_shim_if_asked
     if mmcv_shim:
         install_mmcv_shim()

@@ -59,6 +59,7 @@ RESUME = '''
 import json, sys, torch
 from mmmigrate.engine.alias import install_mmengine_alias
 install_mmengine_alias(prefer_bundled=True)
+import mmmigrate.compat.checkpoint  # the Runner then resumes MMCV checkpoints directly
 from mmengine.config import Config
 from mmengine.runner import Runner
 converted, checkpoint, work_dir = sys.argv[1:4]

@@ -12,15 +12,17 @@ learning-rate schedule without ``param_schedulers``). What changes:
   hub's runtime information; ``meta.CLASSES`` becomes
   ``meta.dataset_meta.classes``; the fp16 loss-scaler state moves into
   ``optimizer.loss_scaler``, where ``AmpOptimWrapper`` keeps it.
-- ``meta.mmcv_resume`` records the conversion: a Runner resuming from the
-  result replays the learning-rate schedule up to the saved position, so the
-  lr continues where MMCV stopped instead of restarting.
+- ``meta.replay_param_schedulers`` asks the Runner resuming from the result
+  to replay the learning-rate schedule up to the saved position, so the lr
+  continues where MMCV stopped instead of restarting.
 
 Weights and optimizer state are copied as they are (same torch layout).
+Importing this module lets the engine's Runner resume MMCV checkpoints
+directly (it adds the conversion to the Runner's checkpoint upgraders).
 """
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
-MARK = 'mmcv_resume'  # meta key telling the Runner to replay the schedules
+from ..engine.runner.checkpoint import CHECKPOINT_UPGRADERS, REPLAY_SCHEDULES
 
 
 def is_mmcv_checkpoint(checkpoint: Any) -> bool:
@@ -48,7 +50,7 @@ def convert_mmcv_checkpoint(checkpoint: Dict[str, Any], by_epoch: bool = True) -
     meta['epoch'], meta['iter'] = epoch, iteration
     if 'CLASSES' in meta:
         meta['dataset_meta'] = dict(classes=meta.pop('CLASSES'))
-    meta[MARK] = dict(by_epoch=by_epoch)
+    meta[REPLAY_SCHEDULES] = True
     runtime_info = dict(epoch=epoch, iter=iteration)
     for key in ('last_ckpt', 'best_score', 'best_ckpt'):
         if key in hook_msgs:
@@ -62,3 +64,13 @@ def convert_mmcv_checkpoint(checkpoint: Dict[str, Any], by_epoch: bool = True) -
             optimizer = dict(optimizer, loss_scaler=fp16['loss_scaler'])
         converted['optimizer'] = optimizer
     return converted
+
+
+def upgrade_mmcv_checkpoint(checkpoint: Any, by_epoch: bool) -> Optional[dict]:
+    """MMEngine layout of an MMCV 1.x checkpoint"""
+    return convert_mmcv_checkpoint(checkpoint, by_epoch) if is_mmcv_checkpoint(checkpoint) \
+        else None
+
+
+if upgrade_mmcv_checkpoint not in CHECKPOINT_UPGRADERS:
+    CHECKPOINT_UPGRADERS.append(upgrade_mmcv_checkpoint)

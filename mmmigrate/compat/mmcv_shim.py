@@ -37,7 +37,7 @@ import sys
 import types
 from typing import Optional
 
-from ..migrate.import_table import lookup
+from ..rules.import_table import lookup
 
 ENV_SWITCH = 'MMMIGRATE_MMCV_SHIM'
 # packages MMCV 2.x removed: served even when MMCV 2.x is installed

@@ -18,6 +18,7 @@ import torch.nn as nn
 
 from ..engine.optim import OptimWrapper, build_optim_wrapper
 from ..migrate.translate import BuiltOptimizer, translate_config
+from . import checkpoint  # noqa: F401  (resume() accepts MMCV checkpoints)
 from .model import LegacyModel
 
 HOOK_ARGUMENTS = ('lr_config', 'optimizer_config', 'checkpoint_config', 'log_config',

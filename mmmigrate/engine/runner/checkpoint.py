@@ -66,6 +66,14 @@ def load_state_dict(module, state_dict, strict: bool = False, logger=None) -> No
         print_log(text, logger=logger, level=logging.WARNING)
 
 
+# Callables turning a checkpoint of another layout into this engine's before a
+# resume: ``upgrade(checkpoint, by_epoch) -> dict`` or None when the checkpoint
+# is not theirs. mmmigrate's compat layer adds the MMCV 1.x one.
+CHECKPOINT_UPGRADERS: list = []
+# meta key of a checkpoint without scheduler state whose lr schedules the
+# Runner rebuilds by replaying them to the saved position
+REPLAY_SCHEDULES = 'replay_param_schedulers'
+
 _STATISTICS = ('min', 'max', 'current', 'mean')
 
 

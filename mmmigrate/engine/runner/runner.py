@@ -35,8 +35,9 @@ from ..registry import (EVALUATOR, HOOKS, LOG_PROCESSORS, LOOPS, MODEL_WRAPPERS,
 from ..utils import apply_to, is_seq_of, mkdir_or_exist
 from ..visualization import Visualizer
 from .base_loop import BaseLoop
-from .checkpoint import (_load_checkpoint, _load_checkpoint_to_model, find_latest_checkpoint,
-                         save_checkpoint, weights_to_cpu)
+from .checkpoint import (CHECKPOINT_UPGRADERS, REPLAY_SCHEDULES, _load_checkpoint,
+                         _load_checkpoint_to_model, find_latest_checkpoint, save_checkpoint,
+                         weights_to_cpu)
 from .dataloader import build_dataloader
 from .environment import collect_env, raise_open_file_limit, set_multi_processing
 from .log_processor import LogProcessor
@@ -824,12 +825,13 @@ class Runner:
         if map_location == 'default':
             map_location = get_device()
         checkpoint = self.load_checkpoint(filename, map_location=map_location)
-        from ...compat.checkpoint import MARK, convert_mmcv_checkpoint, is_mmcv_checkpoint
-        if is_mmcv_checkpoint(checkpoint):
-            by_epoch = not isinstance(self.train_loop, IterBasedTrainLoop)
-            self.logger.info(f'{filename} was saved by MMCV 1.x: resuming from its MMEngine '
-                             f'layout ({"epoch" if by_epoch else "iteration"}-based)')
-            checkpoint = convert_mmcv_checkpoint(checkpoint, by_epoch=by_epoch)
+        by_epoch = not isinstance(self.train_loop, IterBasedTrainLoop)
+        for upgrade in CHECKPOINT_UPGRADERS:
+            upgraded = upgrade(checkpoint, by_epoch)
+            if upgraded is not None:
+                self.logger.info(f'{filename}: resuming from its {upgrade.__doc__}')
+                checkpoint = upgraded
+                break
         meta = checkpoint.get('meta')
         if not isinstance(meta, dict) or 'epoch' not in meta or 'iter' not in meta:
             raise CheckpointMismatchError(f'{filename}: cannot resume: its meta has no '
@@ -874,7 +876,7 @@ class Runner:
             else:
                 for scheduler, state in zip(self.param_schedulers, saved):
                     scheduler.load_state_dict(state)
-        elif MARK in meta and resume_param_scheduler:
+        elif meta.get(REPLAY_SCHEDULES) and resume_param_scheduler:
             self._replay_param_schedulers()
         state = read_sidecar(filename, self.rank) or checkpoint.get('rng_state')
         if state is not None:

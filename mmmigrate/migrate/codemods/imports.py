@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from ..import_table import lookup
+from ...rules.import_table import lookup
 from ..translate.values import Finding
 from .edits import dotted, used_names
 

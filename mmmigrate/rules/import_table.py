@@ -4,7 +4,7 @@ No libcst, no torch."""
 import functools
 from typing import Dict, Tuple
 
-from ..rules import load_pack
+from . import load_pack
 
 
 @functools.lru_cache(maxsize=None)
