@@ -31,7 +31,9 @@ class Recorder(Hook):
         lr = runner.optim_wrapper.get_lr()
         lr = lr['lr'][0] if 'lr' in lr else {k.rsplit('.', 1)[0]: v[0]
                                              for k, v in sorted(lr.items())}
-        self.rows.append(dict(iter=runner.iter, lr=lr, log_vars=dict(outputs)))
+        # the adapter logs log_vars itself (weighted); MMCV's output dict is here
+        self.rows.append(dict(iter=runner.iter, lr=lr,
+                              log_vars=dict(runner.model.last_outputs['log_vars'])))
 
 
 def _run(case: str, tmp_path: Path) -> tuple:
@@ -76,3 +78,29 @@ def test_legacy_model_trains_as_on_mmcv(case, tmp_path):
 def test_a_module_without_the_contract_is_refused():
     with pytest.raises(TypeError, match='MMCV model contract'):
         LegacyModel(torch.nn.Linear(1, 1))
+
+
+def test_log_vars_are_averaged_as_mmcv_log_buffer_did(tmp_path):
+    """Batches of 4, 4 and 2 samples: MMCV's LogBuffer.average weighted each
+    iteration's value by its num_samples; so does the engine's logged mean."""
+    from torch.utils.data import DataLoader
+
+    class Constant(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.zeros(1))
+
+        def train_step(self, data, optimizer=None):
+            loss = (self.w - 1).pow(2).sum()
+            return dict(loss=loss, log_vars=dict(samples=float(len(data))),
+                        num_samples=len(data))
+
+    runner = Runner(model=LegacyModel(Constant()), work_dir=str(tmp_path),
+                    train_dataloader=DataLoader(torch.zeros(10, 1), batch_size=4),
+                    optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
+                    train_cfg=dict(by_epoch=True, max_epochs=1),
+                    default_hooks=dict(checkpoint=None))
+    runner.train()
+    logged = runner.message_hub.get_scalar('train/samples')
+    # (4*4 + 4*4 + 2*2) / (4 + 4 + 2), as LogBuffer.average(3); a plain mean would be 10/3
+    assert logged.mean(3) == 36 / 10

@@ -68,7 +68,9 @@ class LegacyRunnerView:
 
     @property
     def outputs(self):
-        model = getattr(self._runner.model, 'module', self._runner.model)
+        model = self._runner.model
+        if not hasattr(model, 'last_outputs'):  # a LegacyModel inside DDP
+            model = getattr(model, 'module', model)
         legacy = getattr(model, 'last_outputs', None)  # a LegacyModel's MMCV outputs
         return legacy if legacy is not None and self.mode == 'train' else self._outputs
 

@@ -12,15 +12,19 @@
 - A model that steps its optimizers itself (GAN style: no ``loss`` in what
   it returns) receives the raw torch optimizers, a dict of them for an
   ``OptimWrapperDict``, exactly what MMCV's runner passed.
-- ``log_vars`` are returned for logging (MMCV's LogBuffer weighted them by
-  ``num_samples`` over the logging interval; the engine logs a plain window
-  mean: the same numbers while batches have equal size).
+- ``log_vars`` are logged as MMCV's LogBuffer averaged them: weighted by
+  ``num_samples`` over the logging window. The adapter writes them to the
+  message hub itself (each value times its count, with the count: the hub's
+  mean is then MMCV's weighted mean) and returns an empty dict, so the
+  engine's RuntimeInfoHook does not log them a second time, unweighted.
+  Legacy hooks read the whole MMCV output as ``runner.outputs``.
 - ``val_step`` / ``test_step`` return ``forward(**data, return_loss=False)``.
 """
 from typing import Union
 
 import torch.nn as nn
 
+from ..engine.logging import MessageHub
 from ..engine.model import BaseModel
 from ..engine.optim import OptimWrapperDict
 from ..engine.registry import MODELS
@@ -55,7 +59,8 @@ class LegacyModel(BaseModel):
             if optim_wrapper._accumulative_counts == 1:
                 optim_wrapper.zero_grad()  # OptimizerHook's order: zero_grad first
             optim_wrapper.update_params(outputs['loss'])
-        return dict(outputs.get('log_vars', {}))
+        _log_weighted(outputs.get('log_vars', {}), outputs.get('num_samples', 1))
+        return {}
 
     def val_step(self, data):
         return self._predict(data)
@@ -71,6 +76,14 @@ class LegacyModel(BaseModel):
 
     def forward(self, *args, mode: str = 'tensor', **kwargs):
         return self.module(*args, return_loss=mode == 'loss', **kwargs)
+
+
+def _log_weighted(log_vars: dict, num_samples) -> None:
+    hub = MessageHub.get_current_instance()
+    count = int(num_samples) if num_samples else 1
+    for key, value in log_vars.items():
+        value = value.item() if hasattr(value, 'item') else value
+        hub.update_scalar(f'train/{key}', value * count, count)
 
 
 def _raw_optimizers(optim_wrapper):
