@@ -42,3 +42,36 @@ def test_legacy_hook_points_helpers_and_runner_attributes(tmp_path):
     # MMCV's LogBuffer.average: sum(value * count) / sum(count) = (2*2 + 4*2 + 6*2) / 6
     assert seen.mean() == 4.0
     assert seen.mean(1) == 6.0
+
+
+def test_runner_facade_registers_hooks_by_object_and_by_config(tmp_path):
+    """MMCV's register_hook(hook, priority) and register_hook_from_cfg(cfg)
+    on the EpochBasedRunner facade: both hooks run, in priority order."""
+    import sys
+    from pathlib import Path
+
+    from mmmigrate.compat.runner import EpochBasedRunner
+    from mmmigrate.engine.registry import HOOKS
+
+    sys.path.insert(0, str(Path(__file__).parent / 'fixtures' / 'compat'))
+    from legacy_models import build
+
+    order = []
+
+    @HOOKS.register_module(force=True)
+    class FromConfig(LegacyHook):
+        def after_train_iter(self, runner):
+            order.append('from_cfg')
+
+    class ByObject(LegacyHook):
+        def after_train_iter(self, runner):
+            order.append('object')
+
+    model, optimizer, loader, settings = build('seed_toy')
+    runner = EpochBasedRunner(model, optimizer=optimizer, work_dir=str(tmp_path), max_epochs=1)
+    runner.register_training_hooks(**{k: v for k, v in settings.items() if k != 'max_epochs'})
+    runner.register_hook(ByObject(), priority='LOW')
+    runner.register_hook_from_cfg(dict(type='FromConfig', priority='HIGH'))
+    runner.run([loader], [('train', 1)])
+    assert runner.iter == 25 and runner.epoch == 1
+    assert order[:4] == ['from_cfg', 'object', 'from_cfg', 'object']

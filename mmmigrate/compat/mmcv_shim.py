@@ -155,11 +155,3 @@ def install_mmcv_shim_if_asked() -> bool:
     if os.environ.get(ENV_SWITCH, '').lower() in ('1', 'true', 'yes', 'on'):
         return install_mmcv_shim()
     return False
-
-
-def uninstall_mmcv_shim() -> None:
-    if _finder is not None and _finder in sys.meta_path:
-        sys.meta_path.remove(_finder)
-    for name in [n for n in sys.modules if n == 'mmcv' or n.startswith('mmcv.')]:
-        if getattr(sys.modules[name], '__mmmigrate_shim__', False):
-            del sys.modules[name]
