@@ -188,7 +188,7 @@ def convert_sources(paths: List[Path], jobs: int = 1,
     """``mmmigrate convert``: Python sources through the codemods, config
     files found among them through the config converter, files that never
     mention mmcv skipped after one read."""
-    from .source_file import looks_like_config, mentions_mmcv
+    from .source_file import looks_like_config, mentions_mmcv, warm_up
     configs, sources, outcomes = [], [], {}
     for path in paths:
         try:
@@ -216,6 +216,7 @@ def convert_sources(paths: List[Path], jobs: int = 1,
     if jobs > 1 and len(sources) >= 2 * jobs:
         try:
             context = multiprocessing.get_context('fork')
+            warm_up()  # once here rather than once per worker
         except ValueError:
             context = None
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:

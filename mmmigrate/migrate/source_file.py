@@ -63,56 +63,96 @@ def convert_source(path: Path, data: Optional[bytes] = None) -> SourceResult:
     tree = _parse(path, text)
     if isinstance(tree, str):
         return SourceResult(path, data, data, error=tree)
-    new_text, findings, moved = _transform(text, tree)
+    try:
+        new_text, findings, moved = _transform(text, tree)
+    except SyntaxError as e:
+        return SourceResult(path, data, data, error=f'{path}: the converted text would not '
+                            f'parse (line {e.lineno}: {e.msg}); left untouched, please report it')
     for finding in findings:
         finding.file = str(path)
     if new_text == text:
         return SourceResult(path, data, data, findings)
-    try:
-        ast.parse(new_text)
-    except SyntaxError as e:
-        return SourceResult(path, data, data, error=f'{path}: the converted text would not '
-                            f'parse (line {e.lineno}: {e.msg}); left untouched, please report it')
     new_data = (BOM if bom else b'') + new_text.encode('utf-8')
     return SourceResult(path, data, new_data, findings, moved=moved)
 
 
+def warm_up() -> None:
+    """Import the text transforms and load the import table, so processes
+    forked after this call start with them."""
+    from .codemods import config_reads, hooks, imports  # noqa: F401
+    from ..rules.import_table import lookup
+    lookup('mmcv.runner', 'Hook')
+
+
 def _transform(text: str, tree: ast.Module):
-    """The codemods in order: hooks and models first (they recognise MMCV's
-    classes by their old imports), then the import moves, which drop imports
-    the earlier transforms made unused. (new text, findings, what changed)."""
+    """The transforms in order: the ones that rebuild statements (runner
+    scripts, models; libcst, parsed only for files that need them), then
+    the ones that splice edits into the text (hooks, config reads, import
+    moves; the stdlib tree). The import moves come last: they drop imports
+    the earlier transforms made unused. Each transform gets the tree of the
+    text it works on, and the result is parsed once more before it is
+    returned, so text that would not parse raises SyntaxError.
+    (new text, findings, what changed)."""
+    from .codemods.config_reads import find_legacy_config_reads
+    from .codemods.hooks import adapt_hooks
+    from .codemods.imports import move_imports
+    findings = {}  # per transform, reported in this order
+    changes, consumed = [], set()
+    rebuilding = [name for name in ('runner', 'models') if _mentions(text, _WORDS[name])]
+    if rebuilding:
+        text, tree = _rebuild(text, tree, rebuilding, findings, changes, consumed)
+    if _mentions(text, _WORDS['hooks']):
+        result = adapt_hooks(text, tree)
+        findings['hooks'] = result['findings']
+        changes += result['changes']
+        if result['text'] != text:
+            text, tree = result['text'], _reparse(result['text'])
+    if _mentions(text, _WORDS['config_reads']):
+        findings['config_reads'] = find_legacy_config_reads(tree)['findings']
+    new_text, findings['imports'], moved = move_imports(text, tree, consumed)
+    if new_text != text:
+        _reparse(new_text)
+    ordered = [f for name in ('runner', 'hooks', 'models', 'config_reads', 'imports')
+               for f in findings.get(name, ())]
+    return new_text, ordered, changes + moved
+
+
+def _rebuild(text: str, tree: ast.Module, names, findings: dict, changes: list,
+             consumed: set):
+    """The libcst transforms ``names``; (new text, its stdlib tree)."""
     import libcst as cst  # only for files that need it
 
-    from .codemods.hooks import adapt_hooks
-    from .codemods.imports import move_imports, tree_still_fits
     from .codemods.models import adapt_models
-    from .codemods.config_reads import find_legacy_config_reads
     from .codemods.runner import convert_runners
+    transforms = {'runner': convert_runners, 'models': adapt_models}
     original = module = cst.parse_module(text)
-    findings, changes, consumed = [], [], set()
-    for needed, transform in ((_RUNNER_WORDS, convert_runners), (_HOOK_WORDS, adapt_hooks),
-                              (_MODEL_WORDS, adapt_models),
-                              (_CONFIG_READ_WORDS, find_legacy_config_reads)):
-        if not (needed.search(text) if hasattr(needed, 'search')
-                else any(word in text for word in needed)):
-            continue
-        result = transform(module, tree) if transform is adapt_hooks else transform(module)
+    for name in names:
+        result = transforms[name](module)
         module = result['module']
-        findings += result['findings']
+        findings[name] = result['findings']
         changes += result['changes']
         consumed |= result.get('consumed', set())
-    # lines of import findings are those of the file as it was read
-    fits = module is original or tree_still_fits(module, original, tree)
-    module, import_findings, moved = move_imports(module, consumed, tree if fits else None)
-    return module.code, findings + import_findings, changes + moved
+    new_text = text if module is original else module.code
+    return (new_text, _reparse(new_text)) if new_text != text else (text, tree)
+
+
+def _reparse(text: str) -> ast.Module:
+    return compile(text, '<converted>', 'exec', flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+
+
+def _mentions(text: str, needed) -> bool:
+    return bool(needed.search(text)) if hasattr(needed, 'search') else \
+        any(word in text for word in needed)
 
 
 # words a file must contain for each transform to have anything to do
-_RUNNER_WORDS = ('Runner', 'build_runner')
-_HOOK_WORDS = ('Hook',)
-# a config object read by attribute, subscript or get()
-_CONFIG_READ_WORDS = re.compile(r'\b(?:cfg|config)\s*[.\[]|\.fromfile\(')
-_MODEL_WORDS = ('train_step', 'return_loss', 'auto_fp16', 'force_fp32', 'wrap_fp16_model')
+_WORDS = {
+    'runner': ('Runner', 'build_runner'),
+    'models': ('train_step', 'return_loss', 'auto_fp16', 'force_fp32', 'wrap_fp16_model'),
+    'hooks': ('Hook',),
+    # a config object read by attribute, subscript or get()
+    'config_reads': re.compile(r'\b(?:cfg|config)\s*[.\[]|\.fromfile\('),
+}
 
 
 def _parse(path: Path, text: str):

@@ -16,7 +16,8 @@ CASES = cases(FIXTURES)
 # cases whose output keeps what needs a human (their findings say what)
 NOT_RUNNABLE = {'what_cannot_be_rewritten_is_reported', 'not_a_hook_is_left_alone',
                 'epoch_helpers_and_meta', 'runner_mode_is_reported',
-                'logger_hook_subclass_reads_the_buffer'}
+                'logger_hook_subclass_reads_the_buffer',
+                'hook_class_defined_in_a_function'}  # its class is built by a call
 
 
 @pytest.mark.parametrize('case', CASES)
@@ -74,3 +75,18 @@ def test_rewritten_helpers_and_runner_internals_see_what_mmcv_gave(tmp_path):
     # epoch ('inner'); end_of_epoch at batch 3 (the loader length, 3); the
     # last epoch once. The order is MMCV's for the same hook.
     assert "'seen': [0.01, 'inner', 3, 0.01, 'inner', 0.01, 3, 'last epoch']" in out
+
+
+@pytest.mark.parametrize('newline,indent', [(b'\r\n', b'    '), (b'\n', b'\t')])
+def test_added_methods_follow_the_file_newlines_and_indentation(newline, indent, tmp_path):
+    """The generic-points case written with CRLF and a BOM, or with tabs:
+    the methods added to it use the file's own newline and indentation."""
+    from mmmigrate.migrate.source_file import convert_source
+
+    def restyle(data: bytes) -> bytes:
+        return data.replace(b'    ', indent).replace(b'\n', newline)
+    case = 'generic_points_get_train_and_val_methods'
+    source = tmp_path / 'hook.py'
+    source.write_bytes(b'\xef\xbb\xbf' + restyle((FIXTURES / f'{case}.in.py').read_bytes()))
+    expected = b'\xef\xbb\xbf' + restyle((FIXTURES / f'{case}.out.py').read_bytes())
+    assert convert_source(source).new_data == expected

@@ -7,14 +7,12 @@ has no one-to-one place in ``train_dataloader``); each read is reported
 with the MMEngine keys the legacy key became. The config object is a name
 bound by ``Config.fromfile(...)`` or called ``cfg`` / ``config``.
 """
-from typing import Dict, List, Optional, Set
-
-import libcst as cst
+import ast
+from typing import Dict, List, Optional
 
 from ..translate.config import LEGACY_KEYS, NEW_KEY_SOURCES
 from ..translate.values import Finding
-from .edits import dotted
-from .positions import LineResolver
+from .text_edits import dotted_name
 
 CONFIG_NAMES = {'cfg', 'config'}
 
@@ -24,56 +22,50 @@ def _replacements(key: str) -> str:
     return ', '.join(new) if new else 'no MMEngine key (it is dropped)'
 
 
-class LegacyConfigReads(cst.CSTVisitor):
+def _config_names(tree: ast.Module) -> set:
+    """``cfg`` / ``config``, and every name bound by ``X.fromfile(...)``."""
+    names = set(CONFIG_NAMES)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
+                (dotted_name(node.value.func) or '').endswith('.fromfile'):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
 
-    def __init__(self, lines: LineResolver):
-        super().__init__()
-        self._lines = lines
-        self.findings: List[Finding] = []
-        self._config_names: Set[str] = set(CONFIG_NAMES)
-        self._reported: Set[int] = set()
 
-    def visit_Assign(self, node) -> None:
-        # cfg = Config.fromfile(...) under any name
-        if isinstance(node.value, cst.Call) and \
-                (dotted(node.value.func) or '').endswith('.fromfile'):
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    self._config_names.add(target.target.value)
+def _string(node) -> Optional[str]:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+        else None
 
-    def visit_Attribute(self, node) -> None:
-        if isinstance(node.value, cst.Name) and node.value.value in self._config_names:
-            self._report(node, node.value.value, node.attr.value, f'.{node.attr.value}')
 
-    def visit_Subscript(self, node) -> None:
-        if isinstance(node.value, cst.Name) and node.value.value in self._config_names and \
-                len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) and \
-                isinstance(node.slice[0].slice.value, cst.SimpleString):
-            key = node.slice[0].slice.value.evaluated_value
-            self._report(node, node.value.value, key, f"['{key}']")
+def _read(node, names: set):
+    """(config name, legacy key, how it was spelled) for a read of a
+    legacy key, else None."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+            node.value.id in names:
+        return node.value.id, node.attr, f'.{node.attr}'
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and \
+            node.value.id in names and _string(node.slice) is not None:
+        return node.value.id, _string(node.slice), f"['{_string(node.slice)}']"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr == 'get' and isinstance(node.func.value, ast.Name) and \
+            node.func.value.id in names and node.args and _string(node.args[0]) is not None:
+        key = _string(node.args[0])
+        return node.func.value.id, key, f".get('{key}')"
+    return None
 
-    def visit_Call(self, node) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == 'get' and \
-                isinstance(func.value, cst.Name) and func.value.value in self._config_names \
-                and node.args and isinstance(node.args[0].value, cst.SimpleString):
-            key = node.args[0].value.evaluated_value
-            self._report(node, func.value.value, key, f".get('{key}')")
 
-    def _report(self, node, name: str, key: Optional[str], spelled: str) -> None:
-        if key not in LEGACY_KEYS or id(node) in self._reported:
-            return
-        self._reported.add(id(node))
-        self.findings.append(self._lines.finding(
-            node, 'script-legacy-config-key', 'warning', key,
+def find_legacy_config_reads(tree: ast.Module) -> Dict[str, object]:
+    """Report the reads in a parsed module: {'findings', 'changes' (none)}."""
+    names = _config_names(tree)
+    reads = []
+    for node in ast.walk(tree):
+        read = _read(node, names)
+        if read is not None and read[1] in LEGACY_KEYS:
+            reads.append((node.lineno, node.col_offset, read))
+    findings: List[Finding] = []
+    for line, _, (name, key, spelled) in sorted(reads):
+        findings.append(Finding(
+            'script-legacy-config-key', 'warning', key,
             f'{name}{spelled}: converted configs have no {key!r}; it became '
-            f'{_replacements(key)} (read that, or pass the value another way)'))
-
-
-def find_legacy_config_reads(module: cst.Module) -> Dict[str, object]:
-    """Report the reads: {'module' (unchanged), 'findings', 'changes'}."""
-    lines = LineResolver(module)
-    visitor = LegacyConfigReads(lines)
-    module.visit(visitor)
-    lines.resolve()
-    return dict(module=module, findings=visitor.findings, changes=[])
+            f'{_replacements(key)} (read that, or pass the value another way)', line=line))
+    return dict(findings=findings, changes=[])

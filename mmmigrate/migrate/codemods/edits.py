@@ -1,6 +1,6 @@
-"""Small tree edits the source transforms share: dotted names, adding an
-import, and the names a module still uses."""
-from typing import Optional, Set
+"""Small libcst tree edits the statement-rebuilding transforms (models,
+runner scripts) share: dotted names, name counts, adding an import."""
+from typing import Optional
 
 import libcst as cst
 
@@ -55,27 +55,6 @@ def without_names(statement, unwanted):
         return cst.RemoveFromParent()
     names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return statement.with_changes(names=names)
-
-
-class _Names(cst.CSTVisitor):
-    def __init__(self):
-        self.names: Set[str] = set()
-
-    def visit_Import(self, node) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node) -> bool:
-        return False
-
-    def visit_Name(self, node) -> None:
-        self.names.add(node.value)
-
-
-def used_names(module: cst.Module) -> Set[str]:
-    """Every name the module reads or binds outside its import statements."""
-    visitor = _Names()
-    module.visit(visitor)
-    return visitor.names
 
 
 def _imports(statement, module_name: str, name: str, asname: Optional[str]) -> bool:

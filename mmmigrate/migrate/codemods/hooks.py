@@ -16,14 +16,15 @@
 
 What has no safe rewrite (a generic method reading the batch index, the
 log buffer's output, ``runner.meta``) is left as it is with a finding.
+The edits are spliced into the text (``text_edits``); a hook class is any
+class whose base name ends in ``Hook`` or that ``HOOKS`` registers.
 """
+import ast
+import re
 from typing import Dict, List, Set
 
-import libcst as cst
-
 from ..translate.values import Finding
-from .edits import dotted
-from .positions import LineResolver
+from .text_edits import TextEdits, dotted_name, statements_with_parents
 
 # MMEngine's extra parameters per hook point, as (name, default) pairs.
 _ITER = (('batch_idx', None), ('data_batch', 'None'))
@@ -46,261 +47,248 @@ RUNNER_TO_PARAMETER = {'inner_iter': 'batch_idx', 'outputs': 'outputs',
                        'data_batch': 'data_batch'}
 HELPERS = {'every_n_iters': 'every_n_train_iters', 'is_last_epoch': 'is_last_train_epoch',
            'is_last_iter': 'is_last_train_iter'}
+# a string literal that is one plain quoted word, as log buffer keys are
+_PLAIN_STRING = re.compile(r"""^(['"])(?:(?!\1)[^\\\n])*\1$""")
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def _is_hook_class(node: cst.ClassDef) -> bool:
+def _is_hook_class(node: ast.ClassDef, edits: TextEdits) -> bool:
     for base in node.bases:
-        value = base.value
-        name = value.attr.value if isinstance(value, cst.Attribute) else \
-            value.value if isinstance(value, cst.Name) else ''
+        name = base.attr if isinstance(base, ast.Attribute) else \
+            base.id if isinstance(base, ast.Name) else ''
         if name.endswith('Hook'):
             return True
-    return any('HOOKS' in cst.Module([]).code_for_node(d.decorator) for d in node.decorators)
+    return any('HOOKS' in edits.segment(d) for d in node.decorator_list)
 
 
-def _parameter_names(function: cst.FunctionDef) -> List[str]:
-    return [p.name.value for p in function.params.params]
+def _parameter_names(function) -> List[str]:
+    return [a.arg for a in function.args.args]
 
 
-class HookInterface(cst.CSTTransformer):
+def _methods(body: list):
+    """The functions defined in a class body (also under ``if`` / ``try``)."""
+    for statement in body:
+        if isinstance(statement, _FUNCTIONS):
+            yield statement
+        elif not isinstance(statement, ast.ClassDef):
+            for field in ('body', 'orelse', 'finalbody', 'handlers'):
+                inner = getattr(statement, field, None)
+                if isinstance(inner, list):
+                    yield from _methods(inner)
 
-    def __init__(self, lines: LineResolver):
-        super().__init__()
-        self._lines = lines
+
+class _HookInterface:
+
+    def __init__(self, edits: TextEdits):
+        self._edits = edits
         self.findings: List[Finding] = []
         self.changes: List[str] = []
-        self._classes: List[bool] = []  # inside a hook class?
-        self._scope: List[Set[str]] = []  # parameters of the enclosing hook method
-        self._method: List[str] = []
 
-    # -- scopes -----------------------------------------------------------
+    def hook_class(self, node: ast.ClassDef) -> None:
+        for method in _methods(node.body):
+            name = method.name
+            params = set(_parameter_names(method))
+            if name in NEW_PARAMETERS and _parameter_names(method)[:2] == ['self', 'runner']:
+                params |= {p for p, _ in NEW_PARAMETERS[name]}
+            self._body(method, name, params)
+            if name in NEW_PARAMETERS:
+                self._signature(method)
+        self._add_specific_points(node)
 
-    def visit_ClassDef(self, node) -> bool:
-        self._classes.append(_is_hook_class(node))
-        return True
+    # -- the code of a hook method ----------------------------------------------
 
-    # Outside hook classes there is nothing to do: skip those subtrees (most
-    # of a file), which keeps the transform cheap.
-    def visit_SimpleStatementLine(self, node) -> bool:
-        return self._in_hook()
+    def _body(self, function, method: str, scope: Set[str]) -> None:
+        """Rewrite runner internals in ``function`` (a hook method, or with
+        ``method`` '' and an empty scope, a function nested in one)."""
+        pending = list(ast.iter_child_nodes(function))[::-1]  # popped in source order
+        while pending:
+            node = pending.pop()
+            children = list(ast.iter_child_nodes(node))
+            if isinstance(node, ast.ClassDef):
+                continue  # a class of its own: a hook class is handled as one
+            if isinstance(node, _FUNCTIONS):
+                self._body(node, '', set())
+                continue
+            if isinstance(node, ast.Attribute):
+                if self._runner_attribute(node, method, scope):
+                    continue
+            elif isinstance(node, ast.Call):
+                rewritten = self._call(node, method, scope)
+                children = [c for c in children if c not in rewritten]
+            elif isinstance(node, ast.Subscript) and \
+                    dotted_name(node.value) == 'runner.log_buffer.output':
+                self._find(node, 'hook-log-buffer-output', 'runner.log_buffer.output',
+                           'runner.log_buffer.output does not exist in MMEngine: read metrics '
+                           'from the `metrics` argument of after_val_epoch, or '
+                           'runner.message_hub.get_scalar(key).current()')
+            pending.extend(reversed(children))
 
-    def leave_ClassDef(self, original, updated):
-        is_hook = self._classes.pop()
-        if not is_hook:
-            return updated
-        return self._add_specific_points(updated)
+    def _runner_attribute(self, node: ast.Attribute, method: str, scope: Set[str]) -> bool:
+        """Rewrite or report ``runner.X``; True when the node was replaced."""
+        if not (isinstance(node.value, ast.Name) and node.value.id == 'runner'):
+            return False
+        attr = node.attr
+        replacement = RUNNER_TO_PARAMETER.get(attr)
+        if replacement is not None:
+            if replacement in scope:
+                self.changes.append(f'runner.{attr}')
+                self._edits.replace_node(node, replacement)
+                return True
+            self._find(node, 'hook-runner-attribute', f'runner.{attr}',
+                       f'runner.{attr} does not exist in MMEngine; it is the '
+                       f'`{replacement}` argument of the iteration hook points, which '
+                       f'{method or "this function"} does not receive')
+        elif attr == 'optimizer':
+            self.changes.append('runner.optimizer')
+            self._edits.replace_node(node, 'runner.optim_wrapper')
+            return True
+        elif attr == 'mode':
+            self._find(node, 'hook-runner-mode', 'runner.mode',
+                       "runner.mode does not exist in MMEngine: the hook point says it "
+                       "(after_train_* / after_val_*), or "
+                       "runner.message_hub.get_info('loop_stage')")
+        elif attr == 'meta':
+            self._find(node, 'hook-runner-meta', 'runner.meta',
+                       'runner.meta does not exist in MMEngine; hook messages go through '
+                       'runner.message_hub.update_info / get_info')
+        elif attr == 'data_loader':
+            loader = 'val_dataloader' if '_val_' in method else 'train_dataloader' \
+                if '_train_' in method else None
+            if loader:
+                self.changes.append('runner.data_loader')
+                self._edits.replace_node(node, f'runner.{loader}')
+                return True
+            self._find(node, 'hook-runner-attribute', 'runner.data_loader',
+                       'runner.data_loader: use runner.train_dataloader or '
+                       'runner.val_dataloader')
+        return False
 
-    def visit_FunctionDef(self, node) -> bool:
-        if not (self._classes and self._classes[-1]):
-            self._method.append('')
-            self._scope.append(set())
-            return False  # a function outside hook classes
-        in_hook_method = bool(self._classes) and self._classes[-1] and not self._method
-        name = node.name.value if in_hook_method else ''
-        params = set(_parameter_names(node))
-        if name in NEW_PARAMETERS and _parameter_names(node)[:2] == ['self', 'runner']:
-            params |= {p for p, _ in NEW_PARAMETERS[name]}
-        self._method.append(name)
-        self._scope.append(params if in_hook_method else set())
-        return True
-
-    def leave_FunctionDef(self, original, updated):
-        name = self._method.pop()
-        self._scope.pop()
-        if name not in NEW_PARAMETERS:
-            return updated
-        params = _parameter_names(updated)
-        if params == ['self', 'runner']:
-            tight = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(''),
-                                    whitespace_after=cst.SimpleWhitespace(''))
-            extra = [cst.Param(name=cst.Name(p)) if d is None else
-                     cst.Param(name=cst.Name(p), default=cst.Name(d), equal=tight)
-                     for p, d in NEW_PARAMETERS[name]]
-            self.changes.append(name)
-            return updated.with_changes(params=updated.params.with_changes(
-                params=[*updated.params.params, *extra]))
-        if params[:2] == ['self', 'runner'] and not set(params[2:]) >= {
-                p for p, _ in NEW_PARAMETERS[name]}:
-            self._find(original, 'hook-signature-custom', name,
-                       f'{name}{tuple(params)} does not take MMEngine\'s arguments '
-                       f'({", ".join(p for p, _ in NEW_PARAMETERS[name])}, passed by keyword); '
-                       'add them')
-        return updated
-
-    # -- runner internals ---------------------------------------------------
-
-    def leave_Attribute(self, original, updated):
-        if not self._in_hook():
-            return updated
-        if isinstance(updated.value, cst.Name) and updated.value.value == 'runner':
-            attr = updated.attr.value
-            replacement = RUNNER_TO_PARAMETER.get(attr)
-            if replacement is not None:
-                if replacement in self._scope[-1]:
-                    self.changes.append(f'runner.{attr}')
-                    return cst.Name(replacement)
-                self._find(original, 'hook-runner-attribute', f'runner.{attr}',
-                           f'runner.{attr} does not exist in MMEngine; it is the '
-                           f'`{replacement}` argument of the iteration hook points, which '
-                           f'{self._method[-1] or "this function"} does not receive')
-            elif attr == 'optimizer':
-                self.changes.append('runner.optimizer')
-                return updated.with_changes(attr=cst.Name('optim_wrapper'))
-            elif attr == 'mode':
-                self._find(original, 'hook-runner-mode', 'runner.mode',
-                           "runner.mode does not exist in MMEngine: the hook point says it "
-                           "(after_train_* / after_val_*), or "
-                           "runner.message_hub.get_info('loop_stage')")
-            elif attr == 'meta':
-                self._find(original, 'hook-runner-meta', 'runner.meta',
-                           'runner.meta does not exist in MMEngine; hook messages go through '
-                           'runner.message_hub.update_info / get_info')
-            elif attr == 'data_loader':
-                method = self._method[-1]
-                loader = 'val_dataloader' if '_val_' in method else 'train_dataloader' \
-                    if '_train_' in method else None
-                if loader:
-                    self.changes.append('runner.data_loader')
-                    return updated.with_changes(attr=cst.Name(loader))
-                self._find(original, 'hook-runner-attribute', 'runner.data_loader',
-                           'runner.data_loader: use runner.train_dataloader or '
-                           'runner.val_dataloader')
-        return updated
-
-    def leave_Call(self, original, updated):
-        if not self._in_hook():
-            return updated
-        func = updated.func
+    def _call(self, node: ast.Call, method: str, scope: Set[str]) -> list:
+        """Rewrite or report a helper call; the parts it replaced."""
+        func = node.func
         # self.every_n_iters(runner, n) and friends
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and \
-                func.value.value == 'self':
-            name = func.attr.value
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
+                func.value.id == 'self':
+            name = func.attr
             if name in HELPERS:
                 self.changes.append(name)
-                return updated.with_changes(func=func.with_changes(attr=cst.Name(HELPERS[name])))
+                self._edits.replace_node(func, f'self.{HELPERS[name]}')
+                return [func]
             if name in ('every_n_inner_iters', 'end_of_epoch'):
-                return self._batch_helper(original, updated, name)
+                return self._batch_helper(node, name, method, scope)
         # runner.log_buffer.update({...}[, n])
-        if dotted(func) == 'runner.log_buffer.update':
-            return self._log_buffer_update(original, updated)
-        return updated
+        elif dotted_name(func) == 'runner.log_buffer.update':
+            return self._log_buffer_update(node, method)
+        return []
 
-    def leave_Subscript(self, original, updated):
-        if self._in_hook() and dotted(updated.value) == 'runner.log_buffer.output':
-            self._find(original, 'hook-log-buffer-output', 'runner.log_buffer.output',
-                       'runner.log_buffer.output does not exist in MMEngine: read metrics '
-                       'from the `metrics` argument of after_val_epoch, or '
-                       'runner.message_hub.get_scalar(key).current()')
-        return updated
-
-    def _batch_helper(self, original, updated, name: str):
-        if 'batch_idx' not in self._scope[-1]:
-            self._find(original, 'hook-helper-needs-batch-idx', name,
+    def _batch_helper(self, node: ast.Call, name: str, method: str, scope: Set[str]) -> list:
+        if 'batch_idx' not in scope:
+            self._find(node, 'hook-helper-needs-batch-idx', name,
                        f'self.{name}(runner, ...) takes the batch index in MMEngine, which '
-                       f'{self._method[-1] or "this function"} does not receive')
-            return updated
-        args = list(updated.args)
+                       f'{method or "this function"} does not receive')
+            return []
+        args = sorted(node.args + node.keywords, key=lambda a: (a.lineno, a.col_offset))
         if not args:
-            return updated
+            return []
         self.changes.append(name)
         if name == 'every_n_inner_iters':
-            new_first = cst.Arg(value=cst.Name('batch_idx'), comma=args[0].comma)
-            return updated.with_changes(args=[new_first, *args[1:]])
-        loader = 'val_dataloader' if '_val_' in self._method[-1] else 'train_dataloader'
-        return updated.with_changes(args=[
-            cst.Arg(value=cst.Attribute(value=cst.Name('runner'), attr=cst.Name(loader)),
-                    comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(' '))),
-            cst.Arg(value=cst.Name('batch_idx'))])
+            self._edits.replace_node(args[0], 'batch_idx')
+            return args[:1]
+        loader = 'val_dataloader' if '_val_' in method else 'train_dataloader'
+        start, end = self._edits.span(args[0])[0], self._edits.span(args[-1])[1]
+        self._edits.replace(start, end, f'runner.{loader}, batch_idx')
+        return args
 
-    def _log_buffer_update(self, original, updated):
-        args = list(updated.args)
-        mode = 'val' if '_val_' in (self._method[-1] or '') else 'train'
-        if not args or not isinstance(args[0].value, cst.Dict) or any(
-                not isinstance(e, cst.DictElement) or not isinstance(e.key, cst.SimpleString)
-                for e in args[0].value.elements):
-            self._find(original, 'hook-log-buffer', 'runner.log_buffer.update',
+    def _log_buffer_update(self, node: ast.Call, method: str) -> list:
+        mode = 'val' if '_val_' in method else 'train'
+        values = node.args[0] if node.args else None
+        keys = values.keys if isinstance(values, ast.Dict) else ()
+        if not isinstance(values, ast.Dict) or node.keywords or any(
+                key is None or not _PLAIN_STRING.match(self._edits.segment(key))
+                for key in keys):
+            self._find(node, 'hook-log-buffer', 'runner.log_buffer.update',
                        'runner.log_buffer.update(...): write each value with '
                        f"runner.message_hub.update_scalar('{mode}/<key>', value)")
-            return updated
-        elements = []
-        for element in args[0].value.elements:
-            quote = element.key.value[0]
-            key = element.key.value[1:-1]
-            elements.append(element.with_changes(
-                key=cst.SimpleString(f'{quote}{mode}/{key}{quote}')))
-        if len(args) > 1:
-            self._find(original, 'hook-log-buffer-count', 'runner.log_buffer.update',
+            return []
+        if len(node.args) > 1:
+            self._find(node, 'hook-log-buffer-count', 'runner.log_buffer.update',
                        'the count argument of log_buffer.update is dropped: MMEngine smooths '
                        'logged values by a plain window mean, not weighted by samples')
         self.changes.append('runner.log_buffer.update')
-        return updated.with_changes(
-            func=cst.parse_expression('runner.message_hub.update_scalars'),
-            args=[args[0].with_changes(value=args[0].value.with_changes(elements=elements),
-                                       comma=cst.MaybeSentinel.DEFAULT)])
+        self._edits.replace_node(node.func, 'runner.message_hub.update_scalars')
+        for key in keys:
+            quoted = self._edits.segment(key)
+            self._edits.replace_node(key, f'{quoted[0]}{mode}/{quoted[1:]}')
+        # the count (and a trailing comma) go; the closing parenthesis stays
+        self._edits.replace(self._edits.span(values)[1], self._edits.span(node)[1] - 1, '')
+        return [node.func, *node.args[1:]]
+
+    # -- signatures -------------------------------------------------------------
+
+    def _signature(self, method) -> None:
+        name = method.name
+        params = _parameter_names(method)
+        wanted = NEW_PARAMETERS[name]
+        if params == ['self', 'runner']:
+            runner = method.args.args[1]
+            defaults = method.args.defaults
+            after = defaults[-1] if defaults else runner
+            extra = ''.join(f', {p}' if d is None else f', {p}={d}' for p, d in wanted)
+            self._edits.insert(self._edits.span(after)[1], extra)
+            self.changes.append(name)
+        elif params[:2] == ['self', 'runner'] and not set(params[2:]) >= {p for p, _ in wanted}:
+            self._find(method, 'hook-signature-custom', name,
+                       f'{name}{tuple(params)} does not take MMEngine\'s arguments '
+                       f'({", ".join(p for p, _ in wanted)}, passed by keyword); add them')
 
     # -- generic points -------------------------------------------------------
 
-    def _add_specific_points(self, node: cst.ClassDef) -> cst.ClassDef:
-        defined = {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)}
+    def _add_specific_points(self, node: ast.ClassDef) -> None:
+        defined = {s.name for s in node.body if isinstance(s, _FUNCTIONS)}
         added = []
         for generic, specifics in GENERIC.items():
-            if generic not in defined:
-                continue
-            for specific in specifics:
-                if specific in defined:
-                    continue
-                params = ', '.join(['self', 'runner'] + [
-                    p if d is None else f'{p}={d}' for p, d in NEW_PARAMETERS.get(specific, ())])
-                added.append(cst.parse_statement(
-                    f'def {specific}({params}):\n'
-                    f'    # MMCV called {generic} here; MMEngine does not\n'
-                    f'    self.{generic}(runner)\n').with_changes(leading_lines=[cst.EmptyLine(indent=False)]))
+            if generic in defined:
+                added += [(generic, specific) for specific in specifics
+                          if specific not in defined]
         if not added:
-            return node
-        self.changes.extend(s.name.value for s in added)
-        return node.with_changes(body=node.body.with_changes(body=[*node.body.body, *added]))
+            return
+        edits = self._edits
+        indent = edits.indent(node.body[0]) or ''
+        unit = _indent_unit(edits, node, indent)
+        nl = edits.newline
+        text = ''
+        for generic, specific in added:
+            params = ', '.join(['self', 'runner'] + [
+                p if d is None else f'{p}={d}' for p, d in NEW_PARAMETERS.get(specific, ())])
+            text += (f'{nl}{nl}{indent}def {specific}({params}):'
+                     f'{nl}{indent}{unit}# MMCV called {generic} here; MMEngine does not'
+                     f'{nl}{indent}{unit}self.{generic}(runner)')
+            self.changes.append(specific)
+        edits.insert(edits.line_end(node.body[-1].end_lineno), text)
 
     # -- helpers ------------------------------------------------------------
 
-    def _in_hook(self) -> bool:
-        return bool(self._classes) and self._classes[-1] and bool(self._method)
-
     def _find(self, node, rule: str, key: str, message: str) -> None:
-        self.findings.append(self._lines.finding(node, rule, 'warning', key, message))
+        self.findings.append(Finding(rule, 'warning', key, message, line=node.lineno))
 
 
-def adapt_hooks(module: cst.Module, tree=None) -> Dict[str, object]:
-    """Apply the transform to a parsed module: {'module', 'findings', 'changes'}.
-
-    With ``tree`` (the stdlib parse of the same text) showing that every
-    hook class is a top-level statement, only those classes are visited;
-    the rest of the file is not walked at all."""
-    lines = LineResolver(module)
-    transformer = HookInterface(lines)
-    if tree is not None and not _nested_hook_classes(tree):
-        body, changed = [], False
-        for statement in module.body:
-            if isinstance(statement, cst.ClassDef) and _is_hook_class(statement):
-                new = statement.visit(transformer)
-                changed = changed or new is not statement
-                body.append(new)
-            else:
-                body.append(statement)
-        new_module = module.with_changes(body=body) if changed else module
-    else:
-        new_module = module.visit(transformer)
-    lines.resolve()
-    return dict(module=new_module, findings=transformer.findings, changes=transformer.changes)
+def _indent_unit(edits: TextEdits, node: ast.ClassDef, indent: str) -> str:
+    """One level of indentation, as the class's methods have it."""
+    for method in _methods(node.body):
+        inner = edits.indent(method.body[0])
+        outer = edits.indent(method)
+        if inner and outer is not None and inner.startswith(outer) and inner != outer:
+            return inner[len(outer):]
+    return '\t' if indent.startswith('\t') else '    '
 
 
-def _nested_hook_classes(tree) -> bool:
-    """Whether a class that may be a hook is defined below the top level."""
-    import ast
-    top = set(map(id, tree.body))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and id(node) not in top:
-            names = [ast.unparse(b) for b in node.bases] + \
-                [ast.unparse(d) for d in node.decorator_list]
-            if any(n.endswith('Hook') or 'HOOKS' in n for n in names):
-                return True
-    return False
+def adapt_hooks(text: str, tree: ast.Module) -> Dict[str, object]:
+    """The hook classes of ``text`` (``tree`` is its stdlib parse) adapted:
+    {'text', 'findings', 'changes'}."""
+    edits = TextEdits(text, tree)
+    transform = _HookInterface(edits)
+    for node, _ in statements_with_parents(tree.body):
+        if isinstance(node, ast.ClassDef) and _is_hook_class(node, edits):
+            transform.hook_class(node)
+    findings = sorted(transform.findings, key=lambda f: f.line)
+    return dict(text=edits.apply(), findings=findings, changes=transform.changes)
