@@ -173,6 +173,15 @@ def test_seed001_custom_runner_from_runner_type(tmp_path):
     assert isinstance(runner, CustomRunner) and CustomRunner.env_calls == 1
 
 
+
+def test_runners_registry_builds_the_plain_runner_without_runner_type(tmp_path):
+    from mmmigrate.engine.registry import MODELS
+    from mmmigrate.engine.runner import Runner
+    MODELS.register_module(name='PlainRunnerToy', module=MMEngineToyModel, force=True)
+    assert RUNNERS.get('Runner') is Runner
+    runner = RUNNERS.build(dict(model=dict(type='PlainRunnerToy'), work_dir=str(tmp_path)))
+    assert type(runner) is Runner
+
 # -- seed 002: Runner with default_hooks / custom_hooks -------------------------
 @HOOKS.register_module(force=True)
 class NumClassCheckHook(Hook):

@@ -71,7 +71,6 @@ def _all_or_none(names: str, values) -> None:
         raise ValueError(f'{names} must be given together: got {given} but not {missing}')
 
 
-@RUNNERS.register_module()
 def _holds_built_scheduler(schedulers) -> bool:
     if isinstance(schedulers, dict):
         return any(map(_holds_built_scheduler, schedulers.values()))
@@ -80,6 +79,7 @@ def _holds_built_scheduler(schedulers) -> bool:
     return isinstance(schedulers, _ParamScheduler)
 
 
+@RUNNERS.register_module()
 class Runner:
     """See MMEngine's documentation of ``Runner``; every argument has the
     same meaning. Training components (train loop, optim wrapper,
