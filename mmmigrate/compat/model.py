@@ -18,7 +18,9 @@
   mean is then MMCV's weighted mean) and returns an empty dict, so the
   engine's RuntimeInfoHook does not log them a second time, unweighted.
   Legacy hooks read the whole MMCV output as ``runner.outputs``.
-- ``val_step`` / ``test_step`` return ``forward(**data, return_loss=False)``.
+- ``val_step`` / ``test_step`` return ``forward(**data, return_loss=False)``
+  (the engine's val loop feeds them to an evaluator); the val phases of a
+  legacy workflow call the module's own ``val_step`` (``legacy_val_step``).
 """
 from typing import Union
 
@@ -64,6 +66,16 @@ class LegacyModel(BaseModel):
 
     def val_step(self, data):
         return self._predict(data)
+
+    def legacy_val_step(self, data, *optimizer) -> dict:
+        """The module's own ``val_step`` as MMCV's runners called it (the
+        val phase of a workflow: EpochBasedRunner passed the optimizer,
+        IterBasedRunner did not)."""
+        outputs = self.module.val_step(self.data_preprocessor(data, False), *optimizer)
+        if not isinstance(outputs, dict):
+            raise TypeError(f'{type(self.module).__name__}.val_step returned '
+                            f'{type(outputs).__name__}; MMCV\'s runner wanted a dict')
+        return outputs
 
     def test_step(self, data):
         return self._predict(data)

@@ -17,8 +17,10 @@ from typing import List, Optional
 import torch.nn as nn
 
 from ..engine.optim import OptimWrapper, build_optim_wrapper
+from ..engine.runner.rng_state import capture_rng_state, restore_rng_state
 from ..migrate.translate import BuiltOptimizer, translate_config
 from . import checkpoint  # noqa: F401  (resume() accepts MMCV checkpoints)
+from . import workflow as _workflow  # noqa: F401  (registers the workflow loops)
 from .model import LegacyModel
 
 HOOK_ARGUMENTS = ('lr_config', 'optimizer_config', 'checkpoint_config', 'log_config',
@@ -92,10 +94,7 @@ class EpochBasedRunner:
 
     def run(self, data_loaders, workflow, max_epochs=None, **kwargs):
         from ..engine.runner import Runner
-        phases = [phase for phase, _ in workflow]
-        if any(phase != 'train' for phase in phases):
-            raise NotImplementedError("only ('train', n) workflows run on the facade: "
-                                      'validation on the engine needs an evaluator')
+        phases = _check_workflow(data_loaders, workflow)
         if max_epochs is not None:
             self._max_epochs = max_epochs
         translation = translate_config(self._legacy_config())
@@ -110,14 +109,26 @@ class EpochBasedRunner:
         model = self.model.module if isinstance(self.model, MMDataParallel) else self.model
         if _mmcv_contract(model):
             model = LegacyModel(model)
+        train_cfg, validation = new['train_cfg'], {}
+        if 'val' in phases:  # MMCV validated inside the workflow, with model.val_step
+            by_epoch = self.loop == 'EpochBasedRunner'
+            length = 'max_epochs' if by_epoch else 'max_iters'
+            train_cfg = dict(type='EpochWorkflowLoop' if by_epoch else 'IterWorkflowLoop',
+                             workflow=list(workflow), **{length: train_cfg[length]})
+            validation = dict(val_dataloader=data_loaders[phases.index('val')],
+                              val_cfg=dict(type='LegacyValLoop', by_epoch=by_epoch),
+                              val_evaluator=[])  # none: the loop logs what val_step gives
+        # MMCV's runner never seeded: the script's random state carries on
+        random_state = capture_rng_state()
         runner = Runner(
             model=model, work_dir=self.work_dir,
             train_dataloader=data_loaders[phases.index('train')],
             optim_wrapper=self._optim_wrapper(new), param_scheduler=new.get('param_scheduler'),
-            train_cfg=new['train_cfg'], default_hooks=default_hooks,
+            train_cfg=train_cfg, **validation, default_hooks=default_hooks,
             custom_hooks=self._legacy.get('custom_hooks'),
             log_processor=new.get('log_processor'), visualizer=new.get('visualizer'),
             load_from=self._load_from, resume=self._resume)
+        restore_rng_state(random_state)
         for hook, priority in self._hooks:
             runner.register_hook(hook, priority)
         self._engine = runner
@@ -166,6 +177,23 @@ class IterBasedRunner(EpochBasedRunner):
 
 
 Runner = EpochBasedRunner  # MMCV's deprecated alias
+
+
+def _check_workflow(data_loaders, workflow) -> List[str]:
+    """The phases of a workflow MMCV would have run: one loader per phase,
+    one ``train`` phase and at most one ``val`` phase."""
+    phases = [phase for phase, _ in workflow]
+    if len(data_loaders) != len(workflow):
+        raise ValueError(f'run() got {len(data_loaders)} data loaders for a workflow of '
+                         f'{len(workflow)} phases {workflow}: give one loader per phase')
+    unknown = [phase for phase in phases if phase not in ('train', 'val')]
+    if unknown:
+        raise ValueError(f'runner has no method named "{unknown[0]}" to run a workflow: '
+                         "phases are 'train' and 'val'")
+    if phases.count('train') != 1 or phases.count('val') > 1:
+        raise NotImplementedError(f'workflow {workflow}: the facade runs one train phase and '
+                                  'at most one val phase')
+    return phases
 
 
 def _mmcv_contract(model) -> bool:
