@@ -18,6 +18,7 @@ hook class written for MMCV derives from it and runs in the engine's Runner:
   ``end_of_epoch`` / ``is_last_epoch`` / ``is_last_iter`` keep MMCV's
   signatures.
 """
+import difflib
 import functools
 from typing import Optional
 
@@ -129,6 +130,7 @@ class LegacyHook(Hook):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        _refuse_misspelled_points(cls)
         for point in POINTS:
             method = cls.__dict__.get(point)
             if method is not None and not getattr(method, '__mmmigrate_legacy__', False):
@@ -189,6 +191,20 @@ class LegacyHook(Hook):
 
     def is_last_iter(self, runner) -> bool:
         return runner.iter + 1 == runner.max_iters
+
+
+def _refuse_misspelled_points(cls) -> None:
+    """A method named almost like a hook point (``after_train_iteration``)
+    would never be called, by MMCV or the engine: refuse the class."""
+    known = set(POINTS) | set(GENERIC) | set(Hook.stages)
+    for name, value in vars(cls).items():
+        if not callable(value) or name in known or not name.startswith(('before_', 'after_')):
+            continue
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        if close:
+            raise TypeError(f'{cls.__module__}.{cls.__qualname__}.{name} is not a hook point: '
+                            f'no runner calls it. Did you mean {close[0]}? (the points are '
+                            f'{", ".join(POINTS + GENERIC)})')
 
 
 def _view(runner, mode: str, batch_idx=None, data_batch=None,

@@ -45,14 +45,28 @@ class LegacyModel(BaseModel):
         if not hasattr(self.module, 'train_step'):
             raise TypeError(f'{type(self.module).__name__} has no train_step(data, optimizer): '
                             'it does not follow the MMCV model contract')
+        # checkpoints hold the module's own keys, as MMCV saved them
+        self.register_state_dict_post_hook(_module_keys_out)
+        self.register_load_state_dict_pre_hook(_module_keys_in)
+        self._steps_seen = 0  # optimizer steps the module made itself
+        self._watched = set()
 
     def train_step(self, data, optim_wrapper):
         data = self.data_preprocessor(data, True)
-        outputs = self.module.train_step(data, _raw_optimizers(optim_wrapper))
+        optimizers = _raw_optimizers(optim_wrapper)
+        self._watch(optimizers)
+        steps_before = self._steps_seen
+        outputs = self.module.train_step(data, optimizers)
+        name = type(self.module).__name__
         if not isinstance(outputs, dict):
-            raise TypeError(f'{type(self.module).__name__}.train_step returned '
-                            f'{type(outputs).__name__}; the MMCV contract is a dict with '
-                            'loss, log_vars and num_samples')
+            raise TypeError(f'{name}.train_step returned {type(outputs).__name__}; the MMCV '
+                            'contract is a dict with loss, log_vars and num_samples')
+        if 'loss' not in outputs and self._steps_seen == steps_before:
+            raise TypeError(
+                f'{name}.train_step returned no loss (it returned {sorted(outputs)}) and '
+                'stepped no optimizer itself, so nothing would be trained: return '
+                "dict(loss=..., log_vars=..., num_samples=...) as MMCV's OptimizerHook "
+                'expected, or step the optimizer it receives')
         self.last_outputs = outputs  # what legacy hooks read as runner.outputs
         if 'loss' in outputs:
             if isinstance(optim_wrapper, OptimWrapperDict):
@@ -88,6 +102,38 @@ class LegacyModel(BaseModel):
 
     def forward(self, *args, mode: str = 'tensor', **kwargs):
         return self.module(*args, return_loss=mode == 'loss', **kwargs)
+
+
+    def _watch(self, optimizers) -> None:
+        """Count the steps the module makes on its optimizers itself."""
+        for optimizer in optimizers.values() if isinstance(optimizers, dict) else [optimizers]:
+            if id(optimizer) not in self._watched:
+                self._watched.add(id(optimizer))
+                optimizer.register_step_post_hook(self._count_step)
+
+    def _count_step(self, optimizer, args, kwargs) -> None:
+        self._steps_seen += 1
+
+
+def _module_keys_out(model, state_dict, prefix, local_metadata) -> None:
+    """``module.linear.weight`` -> ``linear.weight`` in what LegacyModel saves."""
+    inner = prefix + 'module.'
+    for key in list(state_dict):
+        value = state_dict.pop(key)
+        state_dict[prefix + key[len(inner):] if key.startswith(inner) else key] = value
+    metadata = getattr(state_dict, '_metadata', None)
+    for key in list(metadata or ()):
+        if key + '.' == inner or key.startswith(inner):
+            metadata[prefix + key[len(inner):]] = metadata.pop(key)
+
+
+def _module_keys_in(model, state_dict, prefix, *args) -> None:
+    """The module's own keys (an MMCV checkpoint's) back under ``module.``."""
+    own = (prefix + 'module.', prefix + 'data_preprocessor.')
+    for key in list(state_dict):
+        value = state_dict.pop(key)
+        renamed = key.startswith(prefix) and not key.startswith(own)
+        state_dict[prefix + 'module.' + key[len(prefix):] if renamed else key] = value
 
 
 def _log_weighted(log_vars: dict, num_samples) -> None:

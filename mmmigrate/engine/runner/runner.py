@@ -802,13 +802,17 @@ class Runner:
 
     def load_checkpoint(self, filename: str, map_location: Union[str, Callable] = 'cpu',
                         strict: bool = False, revise_keys: list = [(r'^module.', '')],
-                        weights_only: bool = True):
+                        weights_only: bool = True, *, _resuming: bool = False):
         """Load weights (``after_load_checkpoint`` hooks run first) and
         return the checkpoint dict."""
         checkpoint = _load_checkpoint(filename, map_location=map_location,
                                       weights_only=weights_only)
         if not isinstance(checkpoint, dict):
             raise CheckpointMismatchError(f'{filename}: not a checkpoint (no state_dict)')
+        if _resuming and not isinstance(checkpoint.get('meta'), dict):
+            raise CheckpointMismatchError(
+                f'{filename}: cannot resume: it has no meta (the epoch and iteration it was '
+                'saved at); to start from its weights, use load_from without resume')
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
         self._checked_model_keys(checkpoint, filename, revise_keys, exact=self._resume)
         model = self.model.module if is_model_wrapper(self.model) else self.model
@@ -824,7 +828,7 @@ class Runner:
         scheduler states from ``filename``."""
         if map_location == 'default':
             map_location = get_device()
-        checkpoint = self.load_checkpoint(filename, map_location=map_location)
+        checkpoint = self.load_checkpoint(filename, map_location=map_location, _resuming=True)
         by_epoch = not isinstance(self.train_loop, IterBasedTrainLoop)
         for upgrade in CHECKPOINT_UPGRADERS:
             upgraded = upgrade(checkpoint, by_epoch)
