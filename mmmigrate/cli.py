@@ -16,10 +16,12 @@ LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
 
 def _legacy_config_upgrade(cfg) -> None:
     """MMCV 1.x configs run through the config translator (findings on stderr);
-    configs may name ``type='LegacyModel'`` around an MMCV-contract model."""
-    from .compat import model  # noqa: F401  (registers LegacyModel)
-    from .compat.config import upgrade_legacy_config
+    configs may name ``type='LegacyModel'`` around an MMCV-contract model,
+    which several processes then wrap as MMCV did."""
+    from .compat import parallel  # noqa: F401  (registers LegacyModel and its DDP wrapper)
+    from .compat.config import upgrade_legacy_config, use_legacy_wrapper
     upgrade_legacy_config(cfg, log=lambda line: click.echo(line, err=True))
+    use_legacy_wrapper(cfg)
 
 
 def _parse_cfg_options(options) -> dict:

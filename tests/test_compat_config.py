@@ -55,3 +55,23 @@ def test_an_untranslatable_key_stops_with_its_name():
                       optimizer_config=dict(type='MyOwnOptimizerHook')))
     with pytest.raises(LegacyConfigError, match='optimizer_config.*optimizer-hook-custom'):
         upgrade_legacy_config(cfg)
+
+
+@pytest.mark.parametrize('given,expected', [
+    (None, dict(type='LegacyDistributedDataParallel', broadcast_buffers=False,
+                find_unused_parameters=True)),
+    ('MMDistributedDataParallel', dict(type='LegacyDistributedDataParallel',
+                                       broadcast_buffers=False, find_unused_parameters=True)),
+    (dict(type='MyWrapper'), dict(type='MyWrapper')),  # the user's own stays
+])
+def test_a_legacy_model_gets_mmcvs_distributed_wrapper(given, expected):
+    from mmmigrate.compat.config import use_legacy_wrapper
+    cfg = Config(dict(model=dict(type='LegacyModel', module=dict(type='X')),
+                      find_unused_parameters=True))
+    if given is not None:
+        cfg['model_wrapper_cfg'] = given
+    use_legacy_wrapper(cfg)
+    assert cfg.to_dict()['model_wrapper_cfg'] == expected
+    plain = Config(dict(model=dict(type='ToyModel')))
+    use_legacy_wrapper(plain)
+    assert 'model_wrapper_cfg' not in plain

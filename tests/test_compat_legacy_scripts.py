@@ -4,6 +4,10 @@ MMCV 1.7.2 (record_legacy_scripts.sh; results in <name>.mmcv.json). On the
 bundled engine each must end with the same parameters and checkpoints, with
 the same loss at every iteration and the same lr to the last bit.
 
+ddp_two_processes runs as two processes (gloo), each under `mmmigrate run
+--mmcv-shim`; both must end with MMCV's parameters: the gradients are
+averaged across them as MMCV's wrapper averaged them.
+
 fp16_on_cpu: without CUDA, MMCV's GradScaler switched itself off; the
 engine's CPU GradScaler multiplies the loss by the static scale 512 and
 divides the gradients by it again, exact for a power of two, so the
@@ -29,11 +33,25 @@ exec(compile(open(sys.argv[1]).read(), sys.argv[1], 'exec'), {'__name__': '__mai
 '''
 
 
+def _command(case: str) -> list:
+    if case.startswith('ddp_'):  # two processes, each through `mmmigrate run --mmcv-shim`
+        return [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
+                f'--master_port={_free_port()}', '-m', 'mmmigrate.cli', 'run', '--mmcv-shim',
+                f'{case}.py']
+    return [sys.executable, '-c', RUN, f'{case}.py']
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
 @pytest.mark.parametrize('case', CASES)
 def test_legacy_script_matches_its_mmcv_run(case):
-    out = subprocess.run([sys.executable, '-c', RUN, f'{case}.py'], capture_output=True,
-                         text=True, timeout=300, cwd=SCRIPTS,
-                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    out = subprocess.run(_command(case), capture_output=True, text=True, timeout=300,
+                         cwd=SCRIPTS, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert out.returncode == 0, out.stderr[-3000:]
     ours = json.loads(out.stdout.strip().splitlines()[-1])
     legacy = json.loads((SCRIPTS / f'{case}.mmcv.json').read_text())
@@ -47,6 +65,8 @@ def test_legacy_script_matches_its_mmcv_run(case):
     # the val phases of a workflow: the same hook points, epoch, iteration,
     # batch index, mode and val_step outputs, in the same order
     assert ours.get('validation') == legacy.get('validation')
+    # ddp_*: the second process's losses and parameters
+    assert ours.get('rank1') == legacy.get('rank1')
 
 
 def _facade_run(runner_cls, workflow, max_length, val_loader=None, **kwargs):

@@ -6,6 +6,9 @@ legacy keys are replaced by the MMEngine keys they become, and the findings
 are logged once. A finding of severity ``error`` means a key could not be
 translated (a custom optimizer hook, say): running on would silently train
 differently, so loading stops and names it.
+
+A config whose model is a ``LegacyModel`` gets MMCV's distributed wrapper
+(``use_legacy_wrapper``).
 """
 from typing import Callable, List, Optional
 
@@ -41,3 +44,23 @@ def upgrade_legacy_config(cfg, log: Optional[Callable[[str], None]] = None) -> L
             if finding.severity != 'info':
                 log(f'  {finding.key}: [{finding.rule}] {finding.message}')
     return translation.findings
+
+
+def use_legacy_wrapper(cfg) -> None:
+    """A ``LegacyModel`` trained on several processes is wrapped as MMCV's
+    training scripts wrapped it: ``model_wrapper_cfg`` becomes
+    ``LegacyDistributedDataParallel`` (``broadcast_buffers=False``, the
+    config's ``find_unused_parameters``), whose step runs the module's own
+    ``train_step`` through DDP. A wrapper the config names itself is kept."""
+    model = cfg.get('model')
+    if not isinstance(model, dict) or model.get('type') != 'LegacyModel':
+        return
+    wrapper = cfg.get('model_wrapper_cfg') or {}
+    wrapper = dict(type=wrapper) if isinstance(wrapper, str) else dict(wrapper)
+    if wrapper.get('type', 'MMDistributedDataParallel') != 'MMDistributedDataParallel':
+        return
+    wrapper['type'] = 'LegacyDistributedDataParallel'
+    wrapper.setdefault('broadcast_buffers', False)
+    wrapper.setdefault('find_unused_parameters', cfg.get('find_unused_parameters', False))
+    cfg['model_wrapper_cfg'] = wrapper
+

@@ -19,8 +19,9 @@ engine); a name with no drop-in replacement (``EpochBasedRunner``,
   ``mmcv.runner.Hook`` is ``LegacyHook`` (hooks written for MMCV keep their
   signatures and runner attributes), ``EpochBasedRunner`` /
   ``IterBasedRunner`` / ``Runner`` are facades over the engine's Runner,
-  and ``build_optimizer``, ``get_logger``, ``MMDataParallel``,
-  ``auto_fp16`` / ``force_fp32`` behave as MMCV's did.
+  and ``build_optimizer``, ``get_logger``, ``MMDataParallel`` /
+  ``MMDistributedDataParallel``, ``auto_fp16`` / ``force_fp32`` behave as
+  MMCV's did.
 - Without any MMCV, ``mmcv`` is a shim package too; names MMCV 2.x still
   has (``mmcv.imread``, ``mmcv.cnn.ConvModule``) say that MMCV 2.x provides
   them.
@@ -59,7 +60,8 @@ COMPAT = {
     'mmcv.runner.iter_based_runner': _RUNNERS,
     'mmcv.runner.optimizer': _BUILD_OPTIMIZER,
     'mmcv.runner.optimizer.builder': _BUILD_OPTIMIZER,
-    'mmcv.parallel': {'MMDataParallel': ('mmmigrate.compat.runner', 'MMDataParallel')},
+    'mmcv.parallel': {name: ('mmmigrate.compat.parallel', name)
+                      for name in ('MMDataParallel', 'MMDistributedDataParallel')},
     'mmcv.utils': _GET_LOGGER,
     'mmcv.utils.logging': _GET_LOGGER,
 }

@@ -32,6 +32,19 @@ from ..engine.optim import OptimWrapperDict
 from ..engine.registry import MODELS
 
 
+MMCV_TRAIN_STEP = 'mmcv_train_step'  # forward mode running the module's train_step
+
+
+def mmcv_contract(model) -> bool:
+    """A model whose ``train_step`` takes the optimizer (MMCV's contract),
+    not yet adapted."""
+    import inspect
+    train_step = getattr(model, 'train_step', None)
+    if train_step is None or hasattr(model, 'data_preprocessor'):
+        return False
+    return 'optim_wrapper' not in inspect.signature(train_step).parameters
+
+
 @MODELS.register_module()
 class LegacyModel(BaseModel):
     """``model=dict(type='LegacyModel', module=dict(type='MyMMCVModel', ...))``
@@ -51,12 +64,17 @@ class LegacyModel(BaseModel):
         self._steps_seen = 0  # optimizer steps the module made itself
         self._watched = set()
 
-    def train_step(self, data, optim_wrapper):
+    def train_step(self, data, optim_wrapper, ddp=None):
+        """MMCV's step; ``ddp``: the DistributedDataParallel around this
+        model, whose forward runs the module's ``train_step``."""
         data = self.data_preprocessor(data, True)
         optimizers = _raw_optimizers(optim_wrapper)
         self._watch(optimizers)
         steps_before = self._steps_seen
-        outputs = self.module.train_step(data, optimizers)
+        if ddp is None:
+            outputs = self.module.train_step(data, optimizers)
+        else:  # through DDP's forward, as MMCV's wrapper ran it: gradients are averaged
+            outputs = ddp(data, optimizers, mode=MMCV_TRAIN_STEP)
         name = type(self.module).__name__
         if not isinstance(outputs, dict):
             raise TypeError(f'{name}.train_step returned {type(outputs).__name__}; the MMCV '
@@ -101,6 +119,8 @@ class LegacyModel(BaseModel):
         return self.module(*data, return_loss=False)
 
     def forward(self, *args, mode: str = 'tensor', **kwargs):
+        if mode == MMCV_TRAIN_STEP:  # called by DDP's forward (train_step's ddp)
+            return self.module.train_step(*args, **kwargs)
         return self.module(*args, return_loss=mode == 'loss', **kwargs)
 
 

@@ -1,6 +1,7 @@
 """MMCV 1.x runner code unchanged: ``EpochBasedRunner`` / ``IterBasedRunner``
 facades over the engine's Runner, and the helpers legacy training scripts
-call around them (``build_optimizer``, ``get_logger``, ``MMDataParallel``).
+call around them (``build_optimizer``, ``get_logger``; the model wrappers
+are in ``compat.parallel``).
 The ``mmcv`` shim serves them under their MMCV names.
 
 A facade collects what the script gives it (model, optimizer, work dir,
@@ -14,14 +15,13 @@ run through ``LegacyHook``.
 import logging
 from typing import List, Optional
 
-import torch.nn as nn
-
 from ..engine.optim import OptimWrapper, build_optim_wrapper
 from ..engine.runner.rng_state import capture_rng_state, restore_rng_state
 from ..migrate.translate import BuiltOptimizer, translate_config
 from . import checkpoint  # noqa: F401  (resume() accepts MMCV checkpoints)
 from . import workflow as _workflow  # noqa: F401  (registers the workflow loops)
-from .model import LegacyModel
+from .model import LegacyModel, mmcv_contract
+from .parallel import MMDataParallel
 
 HOOK_ARGUMENTS = ('lr_config', 'optimizer_config', 'checkpoint_config', 'log_config',
                   'momentum_config', 'timer_config', 'custom_hooks_config')
@@ -107,7 +107,7 @@ class EpochBasedRunner:
         if 'checkpoint_config' not in self._legacy:
             default_hooks['checkpoint'] = None  # MMCV registered no CheckpointHook then
         model = self.model.module if isinstance(self.model, MMDataParallel) else self.model
-        if _mmcv_contract(model):
+        if mmcv_contract(model):
             model = LegacyModel(model)
         train_cfg, validation = new['train_cfg'], {}
         if 'val' in phases:  # MMCV validated inside the workflow, with model.val_step
@@ -194,34 +194,6 @@ def _check_workflow(data_loaders, workflow) -> List[str]:
         raise NotImplementedError(f'workflow {workflow}: the facade runs one train phase and '
                                   'at most one val phase')
     return phases
-
-
-def _mmcv_contract(model) -> bool:
-    """A model whose train_step takes the optimizer (MMCV's contract)."""
-    import inspect
-    train_step = getattr(model, 'train_step', None)
-    if train_step is None or hasattr(model, 'data_preprocessor'):
-        return False
-    parameters = inspect.signature(train_step).parameters
-    return 'optim_wrapper' not in parameters
-
-
-class MMDataParallel(nn.Module):
-    """MMCV's single-device wrapper: the engine's Runner moves the model
-    itself, so this only holds it (``.module``) and forwards to it."""
-
-    def __init__(self, module, device_ids=None, dim=0, **kwargs):
-        super().__init__()
-        self.module = module
-
-    def forward(self, *args, **kwargs):
-        return self.module(*args, **kwargs)
-
-    def train_step(self, *args, **kwargs):
-        return self.module.train_step(*args, **kwargs)
-
-    def val_step(self, *args, **kwargs):
-        return self.module.val_step(*args, **kwargs)
 
 
 def build_optimizer(model, cfg):
