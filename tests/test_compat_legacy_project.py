@@ -52,21 +52,40 @@ def test_legacy_project_runs_unchanged_through_compat(tmp_path):
         assert math.isclose(mine['lr'], theirs['lr'], rel_tol=1e-12, abs_tol=0)
 
 
-def test_legacy_training_script_runs_unchanged_with_the_shim(tmp_path):
+def test_legacy_script_unchanged_and_converted_give_mmcvs_trajectory(tmp_path):
     """tools/train.py itself (Config, EpochBasedRunner, MMDataParallel,
     build_optimizer, get_logger, register_training_hooks, run), unchanged,
-    through `mmmigrate run --mmcv-shim`: MMCV 1.7.2's per-iteration loss and lr."""
-    work_dir = tmp_path / 'work_dir'
+    through `mmmigrate run --mmcv-shim`; and the project converted by
+    `mmmigrate convert`, run as the README runs it. Both give MMCV 1.7.2's
+    per-iteration loss (bitwise) and lr, so also each other's."""
+    runs = {}
+    work_dir = tmp_path / 'unchanged'
     out = subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'run', '--mmcv-shim',
                           'tools/train.py', 'configs/toy_regression.py', '--work-dir',
                           str(work_dir)], capture_output=True, text=True, timeout=300,
                          cwd=PROJECT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert out.returncode == 0, out.stderr[-3000:]
-    ours = [json.loads(line) for line in (work_dir / 'history.jsonl').read_text().splitlines()]
+    runs['unchanged'] = work_dir / 'history.jsonl'
+    converted, work_dir = tmp_path / 'converted', tmp_path / 'converted_run'
+    for command in (['convert', str(PROJECT), '--out-dir', str(converted)],
+                    ['run', str(converted / 'tools' / 'train.py'),
+                     str(converted / 'configs' / 'toy_regression.py'), '--work-dir',
+                     str(work_dir)]):
+        out = subprocess.run([sys.executable, '-m', 'mmmigrate.cli', *command],
+                             capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        assert out.returncode == 0, out.stderr[-3000:]
+    runs['converted'] = work_dir / 'history.jsonl'
     legacy = [json.loads(line) for line in RECORDED.read_text().splitlines()]
-    assert [r['loss'] for r in ours] == [r['loss'] for r in legacy]
-    for mine, theirs in zip(ours, legacy):
-        assert math.isclose(mine['lr'], theirs['lr'], rel_tol=1e-12, abs_tol=0)
+    histories = {name: [json.loads(line) for line in path.read_text().splitlines()]
+                 for name, path in runs.items()}
+    for ours in histories.values():
+        assert [(r['epoch'], r['iter']) for r in ours] == \
+            [(r['epoch'], r['iter']) for r in legacy]
+        assert [r['loss'] for r in ours] == [r['loss'] for r in legacy]
+        for mine, theirs in zip(ours, legacy):
+            assert math.isclose(mine['lr'], theirs['lr'], rel_tol=1e-12, abs_tol=0)
+    assert histories['unchanged'] == histories['converted']
 
 
 SEED000 = '''
