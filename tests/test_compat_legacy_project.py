@@ -112,13 +112,12 @@ def test_seed000_legacy_sample_runs_unchanged_with_the_shim(tmp_path):
 
 SEED002 = '''
 import json
-import logging
+import sys
 import torch
 import torch.nn as nn
-import torch.optim as optim
 from mmmigrate.compat.mmcv_shim import install_mmcv_shim
 assert install_mmcv_shim()
-from mmcv.runner import HOOKS, EpochBasedRunner, Hook
+from mmcv.runner import HOOKS, Hook
 
 
 class ResNet18(nn.Module):  # a small stand-in with the MMCV model contract
@@ -143,30 +142,9 @@ class NumClassCheckHook(Hook):  # mmdet's hook of that name, as a stand-in
 torch.manual_seed(0)
 trainloader = torch.utils.data.DataLoader(
     list(zip(torch.randn(16, 4), torch.randint(0, 3, (16,)))), batch_size=4)
-# seed 002's MMCV sample as written; `xxx,` in the document stands for the
-# arguments not shown, of which MMCV requires `logger`
-model = ResNet18()
-optimizer = optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
-lr_config = dict(policy='step', step=[2, 3])
-optimizer_config = dict(grad_clip=None)
-checkpoint_config = dict(interval=5)
-log_config = dict(interval=100, hooks=[dict(type='TextLoggerHook')])
-custom_hooks = [dict(type='NumClassCheckHook')]
-runner = EpochBasedRunner(
-    model=model,
-    optimizer=optimizer,
-    work_dir='./work_dir',
-    max_epochs=3,
-    logger=logging.getLogger('seed002'),
-)
-runner.register_training_hooks(
-    lr_config=lr_config,
-    optimizer_config=optimizer_config,
-    checkpoint_config=checkpoint_config,
-    log_config=log_config,
-    custom_hooks_config=custom_hooks,
-)
-runner.run([trainloader], [('train', 1)])
+# seed 002's MMCV sample as written (the `convert` fixture holding it)
+sample = sys.argv[1]
+exec(compile(open(sample).read(), sample, 'exec'))
 print(json.dumps(dict(epochs=NumClassCheckHook.epochs, iter=runner.iter)))
 '''
 
@@ -174,11 +152,15 @@ print(json.dumps(dict(epochs=NumClassCheckHook.epochs, iter=runner.iter)))
 def test_seed002_legacy_sample_runs_unchanged_with_the_shim(tmp_path):
     """Seed 002's MMCV sample (register_training_hooks with lr, optimizer,
     checkpoint, log and custom hook configs) does what it did on real MMCV
-    1.7.2 (run there: the values below): the custom hook runs every epoch,
+    1.7.2 (run there, with the `logger=` MMCV requires among the arguments
+    the document elides as `xxx`: the values below): the custom hook runs every epoch,
     `step=[2, 3]` divides the lr by 10 from the third epoch on, and with
     interval 5 the only checkpoint is the last epoch's (MMCV's save_last)."""
-    out = subprocess.run([sys.executable, '-c', SEED002], capture_output=True, text=True,
-                         timeout=300, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    sample = ROOT / 'tests' / 'fixtures' / 'convert' / 'runner' / \
+        'seed002_register_training_hooks.in.py'
+    out = subprocess.run([sys.executable, '-c', SEED002, str(sample)], capture_output=True,
+                         text=True, timeout=300, cwd=tmp_path,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result == {'epochs': [[0, 0.001], [1, 0.001], [2, 0.0001]], 'iter': 12}

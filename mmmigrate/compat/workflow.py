@@ -93,6 +93,20 @@ def _legacy_val_step(runner, data_batch, with_optimizer: bool) -> dict:
     return model.legacy_val_step(data_batch, *optimizer)
 
 
+def _run_phases(workflow: Workflow, finished, train_once, val_once) -> None:
+    """One round of an MMCV workflow: each phase ``count`` times in turn;
+    ``val_once`` gets the index within its phase. A train phase stops early
+    once training has ``finished``; the val phases still run, as in MMCV."""
+    for mode, count in workflow:
+        for index in range(count):
+            if mode == 'train':
+                if finished():
+                    break
+                train_once()
+            else:
+                val_once(index)
+
+
 @LOOPS.register_module()
 class EpochWorkflowLoop(EpochBasedTrainLoop):
     """EpochBasedRunner.run: the workflow's phases in turn until
@@ -106,14 +120,8 @@ class EpochWorkflowLoop(EpochBasedTrainLoop):
         runner = self.runner
         runner.call_hook('before_train')
         while self._epoch < self._max_epochs and not self.stop_training:
-            for mode, count in self.workflow:
-                for _ in range(count):
-                    if mode == 'train':
-                        if self._epoch >= self._max_epochs:
-                            break
-                        self.run_epoch()
-                    else:
-                        runner.val_loop.run()
+            _run_phases(self.workflow, lambda: self._epoch >= self._max_epochs,
+                        self.run_epoch, lambda index: runner.val_loop.run())
         runner.call_hook('after_train')
         return runner.model
 
@@ -136,16 +144,13 @@ class IterWorkflowLoop(IterBasedTrainLoop):
         for _ in range(self._iter):  # resumed: skip the batches already trained on
             next(self.dataloader_iterator)
         while self._iter < self._max_iters and not self.stop_training:
-            for mode, count in self.workflow:
-                for index in range(count):
-                    if mode == 'train':
-                        if self._iter >= self._max_iters:
-                            break
-                        runner.model.train()
-                        self._sync_rng_state()
-                        self.run_iter(next(self.dataloader_iterator))
-                    else:
-                        runner.val_loop.run_one(index)
+            _run_phases(self.workflow, lambda: self._iter >= self._max_iters,
+                        self._train_one, runner.val_loop.run_one)
         runner.call_hook('after_train_epoch')
         runner.call_hook('after_train')
         return runner.model
+
+    def _train_one(self) -> None:
+        self.runner.model.train()
+        self._sync_rng_state()
+        self.run_iter(next(self.dataloader_iterator))
