@@ -57,7 +57,8 @@ def test_legacy_script_unchanged_and_converted_give_mmcvs_trajectory(tmp_path):
     build_optimizer, get_logger, register_training_hooks, run), unchanged,
     through `mmmigrate run --mmcv-shim`; and the project converted by
     `mmmigrate convert`, run as the README runs it. Both give MMCV 1.7.2's
-    per-iteration loss (bitwise) and lr, so also each other's."""
+    per-iteration loss (bitwise) and lr, so also each other's, and log what
+    MMCV's logger logged."""
     runs = {}
     work_dir = tmp_path / 'unchanged'
     out = subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'run', '--mmcv-shim',
@@ -86,6 +87,17 @@ def test_legacy_script_unchanged_and_converted_give_mmcvs_trajectory(tmp_path):
         for mine, theirs in zip(ours, legacy):
             assert math.isclose(mine['lr'], theirs['lr'], rel_tol=1e-12, abs_tol=0)
     assert histories['unchanged'] == histories['converted']
+    # what the logger printed: the window averages of the losses, the
+    # gradient norm and the best loss the project's hook writes to the log
+    # buffer, as MMCV's TextLoggerHook logged them (rounded to 5 digits there)
+    mmcv_log = [json.loads(line) for line in RECORDED.with_name('mmcv_1.7.2_log.json')
+                .read_text().splitlines()]
+    keys = ('loss', 'loss_mse', 'loss_l1', 'grad_norm', 'best_loss', 'lr')
+    for path in runs.values():
+        scalars = next(path.parent.glob('*/vis_data/scalars.json')).read_text().splitlines()
+        logged = [json.loads(line) for line in scalars]
+        assert [(r['epoch'], round(r[k], 5)) for r in logged for k in keys] == \
+            [(r['epoch'], r[k]) for r in mmcv_log for k in keys]
 
 
 SEED000 = '''
