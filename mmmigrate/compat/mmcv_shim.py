@@ -20,8 +20,8 @@ engine); a name with no drop-in replacement (``EpochBasedRunner``,
   signatures and runner attributes), ``EpochBasedRunner`` /
   ``IterBasedRunner`` / ``Runner`` are facades over the engine's Runner,
   and ``build_optimizer``, ``get_logger``, ``MMDataParallel`` /
-  ``MMDistributedDataParallel``, ``auto_fp16`` / ``force_fp32`` behave as
-  MMCV's did.
+  ``MMDistributedDataParallel``, ``DataContainer`` / ``collate`` /
+  ``scatter``, ``auto_fp16`` / ``force_fp32`` behave as MMCV's did.
 - Without any MMCV, ``mmcv`` is a shim package too; names MMCV 2.x still
   has (``mmcv.imread``, ``mmcv.cnn.ConvModule``) say that MMCV 2.x provides
   them.
@@ -51,6 +51,7 @@ _RUNNERS = {name: ('mmmigrate.compat.runner', name)
             for name in ('EpochBasedRunner', 'IterBasedRunner', 'Runner')}
 _BUILD_OPTIMIZER = {'build_optimizer': ('mmmigrate.compat.runner', 'build_optimizer')}
 _GET_LOGGER = {'get_logger': ('mmmigrate.compat.runner', 'get_logger')}
+_DATA_CONTAINER = ('mmmigrate.compat.data_container', 'DataContainer')
 COMPAT = {
     'mmcv.runner': {'Hook': _HOOK, **_FP16, **_RUNNERS, **_BUILD_OPTIMIZER},
     'mmcv.runner.hooks': {'Hook': _HOOK},
@@ -61,7 +62,12 @@ COMPAT = {
     'mmcv.runner.optimizer': _BUILD_OPTIMIZER,
     'mmcv.runner.optimizer.builder': _BUILD_OPTIMIZER,
     'mmcv.parallel': {name: ('mmmigrate.compat.parallel', name)
-                      for name in ('MMDataParallel', 'MMDistributedDataParallel')},
+                      for name in ('MMDataParallel', 'MMDistributedDataParallel',
+                                   'DataContainer', 'collate', 'scatter', 'scatter_kwargs')},
+    'mmcv.parallel.data_container': {'DataContainer': _DATA_CONTAINER},
+    'mmcv.parallel.collate': {'collate': ('mmmigrate.compat.data_container', 'collate')},
+    'mmcv.parallel.scatter_gather': {
+        name: ('mmmigrate.compat.data_container', name) for name in ('scatter', 'scatter_kwargs')},
     'mmcv.utils': _GET_LOGGER,
     'mmcv.utils.logging': _GET_LOGGER,
 }

@@ -18,6 +18,9 @@
   mean is then MMCV's weighted mean) and returns an empty dict, so the
   engine's RuntimeInfoHook does not log them a second time, unweighted.
   Legacy hooks read the whole MMCV output as ``runner.outputs``.
+- A batch collated with MMCV's DataContainers (``compat.data_container``)
+  reaches the module as MMCV's wrappers handed it on: each container
+  replaced by its chunk.
 - ``val_step`` / ``test_step`` return ``forward(**data, return_loss=False)``
   (the engine's val loop feeds them to an evaluator); the val phases of a
   legacy workflow call the module's own ``val_step`` (``legacy_val_step``).
@@ -30,6 +33,7 @@ from ..engine.logging import MessageHub
 from ..engine.model import BaseModel
 from ..engine.optim import OptimWrapperDict
 from ..engine.registry import MODELS
+from .data_container import has_data_container, scatter
 
 
 MMCV_TRAIN_STEP = 'mmcv_train_step'  # forward mode running the module's train_step
@@ -67,7 +71,7 @@ class LegacyModel(BaseModel):
     def train_step(self, data, optim_wrapper, ddp=None):
         """MMCV's step; ``ddp``: the DistributedDataParallel around this
         model, whose forward runs the module's ``train_step``."""
-        data = self.data_preprocessor(data, True)
+        data = self.data_preprocessor(own_chunk(data), True)
         optimizers = _raw_optimizers(optim_wrapper)
         self._watch(optimizers)
         steps_before = self._steps_seen
@@ -103,7 +107,8 @@ class LegacyModel(BaseModel):
         """The module's own ``val_step`` as MMCV's runners called it (the
         val phase of a workflow: EpochBasedRunner passed the optimizer,
         IterBasedRunner did not)."""
-        outputs = self.module.val_step(self.data_preprocessor(data, False), *optimizer)
+        outputs = self.module.val_step(self.data_preprocessor(own_chunk(data), False),
+                                       *optimizer)
         if not isinstance(outputs, dict):
             raise TypeError(f'{type(self.module).__name__}.val_step returned '
                             f'{type(outputs).__name__}; MMCV\'s runner wanted a dict')
@@ -113,7 +118,7 @@ class LegacyModel(BaseModel):
         return self._predict(data)
 
     def _predict(self, data):
-        data = self.data_preprocessor(data, False)
+        data = self.data_preprocessor(own_chunk(data), False)
         if isinstance(data, dict):
             return self.module(**data, return_loss=False)
         return self.module(*data, return_loss=False)
@@ -133,6 +138,12 @@ class LegacyModel(BaseModel):
 
     def _count_step(self, optimizer, args, kwargs) -> None:
         self._steps_seen += 1
+
+
+def own_chunk(data):
+    """A batch collated by MMCV's ``collate`` as MMCV's wrappers handed it to
+    the model: each DataContainer replaced by its (first) chunk."""
+    return scatter(data, [-1])[0] if has_data_container(data) else data
 
 
 def _module_keys_out(model, state_dict, prefix, local_metadata) -> None:

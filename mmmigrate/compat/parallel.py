@@ -1,5 +1,14 @@
-"""MMCV's model wrappers for legacy training scripts (``mmcv.parallel`` under
-the shim).
+"""``mmcv.parallel`` for legacy code (served by the shim): ``DataContainer``,
+``collate`` and ``scatter``, and the model wrappers.
+
+- ``DataContainer`` wraps a sample's field so that ``collate`` treats it
+  as MMCV did: ``cpu_only`` fields (image metas) become lists, ``stack``
+  fields (images) are padded over their last ``pad_dims`` dimensions to the
+  largest sample and stacked, others become lists of tensors; each split in
+  chunks of ``samples_per_gpu``. ``scatter`` hands each device its chunk.
+  The engine's data flow has no such containers; a ``LegacyModel``
+  unwraps them (the chunk of its device, as MMCV's wrappers scattered
+  them) before its data preprocessor runs.
 
 - ``MMDataParallel``: the engine's Runner places the model on its device
   itself, so this only holds the model (``.module``) and forwards to it.
@@ -17,6 +26,7 @@ import torch.nn as nn
 
 from ..engine.model import MMDistributedDataParallel as EngineDistributedDataParallel
 from ..engine.registry import MODEL_WRAPPERS
+from .data_container import DataContainer, collate, scatter, scatter_kwargs  # noqa: F401
 from .model import LegacyModel, mmcv_contract
 
 
@@ -30,10 +40,19 @@ class MMDataParallel(nn.Module):
         return self.module(*args, **kwargs)
 
     def train_step(self, *args, **kwargs):
+        args, kwargs = _own_chunk(args, kwargs)
         return self.module.train_step(*args, **kwargs)
 
     def val_step(self, *args, **kwargs):
+        args, kwargs = _own_chunk(args, kwargs)
         return self.module.val_step(*args, **kwargs)
+
+
+def _own_chunk(args, kwargs):
+    """The arguments as MMCV's wrapper on one device passed them on: each
+    DataContainer replaced by its first chunk."""
+    inputs, kwargs = scatter_kwargs(args, kwargs, [-1])
+    return (inputs[0] if inputs else ()), (kwargs[0] if kwargs else {})
 
 
 @MODEL_WRAPPERS.register_module(name='LegacyDistributedDataParallel')
