@@ -97,3 +97,17 @@ def test_legacy_model_checkpoints_hold_the_module_keys_as_mmcv_saved_them():
     state = {k: torch.full_like(v, 0.5) for k, v in Regressor().state_dict().items()}
     model.load_state_dict(state)
     assert torch.equal(model.module.linear.weight, torch.full((1, 4), 0.5))
+
+
+def test_a_custom_optimizer_hook_subclass_is_refused_by_name(tmp_path):
+    from mmmigrate.compat.optimizer_hooks import OptimizerHook
+
+    class ScaledOptimizerHook(OptimizerHook):  # its own step logic: no wrapper does it
+        def after_train_iter(self, runner):
+            pass
+
+    runner, loader = _facade(Regressor(), tmp_path)
+    runner.register_training_hooks(lr_config=None, optimizer_config=ScaledOptimizerHook())
+    with pytest.raises(ValueError, match="optimizer_config: optimizer_config type "
+                                         "'ScaledOptimizerHook' is a custom optimizer hook"):
+        runner.run([loader], [('train', 1)])

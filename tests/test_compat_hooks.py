@@ -75,3 +75,30 @@ def test_runner_facade_registers_hooks_by_object_and_by_config(tmp_path):
     runner.run([loader], [('train', 1)])
     assert runner.iter == 25 and runner.epoch == 1
     assert order[:4] == ['from_cfg', 'object', 'from_cfg', 'object']
+
+
+def test_an_optimizer_hook_object_sets_the_optim_wrapper(tmp_path):
+    """MMCV scripts also register optimizer hooks as objects
+    (runner.register_hook(OptimizerHook(grad_clip=...))): its settings go to
+    the optim wrapper, as if given as optimizer_config."""
+    import sys
+    from pathlib import Path
+
+    from mmmigrate.compat.optimizer_hooks import Fp16OptimizerHook, OptimizerHook
+    from mmmigrate.compat.runner import EpochBasedRunner
+
+    sys.path.insert(0, str(Path(__file__).parent / 'fixtures' / 'compat'))
+    from legacy_models import build
+
+    assert Fp16OptimizerHook(loss_scale=256.).config() == dict(
+        type='Fp16OptimizerHook', coalesce=True, bucket_size_mb=-1, loss_scale=256.,
+        distributed=True, detect_anomalous_params=False)
+    model, optimizer, loader, settings = build('seed_toy')
+    runner = EpochBasedRunner(model, optimizer=optimizer, work_dir=str(tmp_path), max_epochs=1)
+    runner.register_training_hooks(lr_config=settings['lr_config'])
+    runner.register_hook(OptimizerHook(grad_clip=dict(max_norm=0.25)))
+    runner.run([loader], [('train', 1)])
+    wrapper = runner._engine.optim_wrapper
+    assert type(wrapper).__name__ == 'OptimWrapper'
+    assert wrapper.clip_grad_kwargs == dict(max_norm=0.25)
+    assert runner._engine.message_hub.get_scalar('train/grad_norm') is not None

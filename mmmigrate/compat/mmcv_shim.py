@@ -21,7 +21,9 @@ engine); a name with no drop-in replacement (``EpochBasedRunner``,
   ``IterBasedRunner`` / ``Runner`` are facades over the engine's Runner,
   and ``build_optimizer``, ``get_logger``, ``MMDataParallel`` /
   ``MMDistributedDataParallel``, ``DataContainer`` / ``collate`` /
-  ``scatter``, ``auto_fp16`` / ``force_fp32`` behave as MMCV's did.
+  ``scatter``, ``auto_fp16`` / ``force_fp32`` behave as MMCV's did; the
+  optimizer hooks (``OptimizerHook``, ``Fp16OptimizerHook``, ...) carry
+  their settings to the runner facades.
 - Without any MMCV, ``mmcv`` is a shim package too; names MMCV 2.x still
   has (``mmcv.imread``, ``mmcv.cnn.ConvModule``) say that MMCV 2.x provides
   them.
@@ -52,9 +54,13 @@ _RUNNERS = {name: ('mmmigrate.compat.runner', name)
 _BUILD_OPTIMIZER = {'build_optimizer': ('mmmigrate.compat.runner', 'build_optimizer')}
 _GET_LOGGER = {'get_logger': ('mmmigrate.compat.runner', 'get_logger')}
 _DATA_CONTAINER = ('mmmigrate.compat.data_container', 'DataContainer')
+_OPTIMIZER_HOOKS = {name: ('mmmigrate.compat.optimizer_hooks', name)
+                    for name in ('OptimizerHook', 'GradientCumulativeOptimizerHook',
+                                 'Fp16OptimizerHook', 'GradientCumulativeFp16OptimizerHook')}
 COMPAT = {
-    'mmcv.runner': {'Hook': _HOOK, **_FP16, **_RUNNERS, **_BUILD_OPTIMIZER},
-    'mmcv.runner.hooks': {'Hook': _HOOK},
+    'mmcv.runner': {'Hook': _HOOK, **_FP16, **_RUNNERS, **_BUILD_OPTIMIZER, **_OPTIMIZER_HOOKS},
+    'mmcv.runner.hooks': {'Hook': _HOOK, **_OPTIMIZER_HOOKS},
+    'mmcv.runner.hooks.optimizer': _OPTIMIZER_HOOKS,
     'mmcv.runner.hooks.hook': {'Hook': _HOOK},
     'mmcv.runner.fp16_utils': _FP16,
     'mmcv.runner.epoch_based_runner': _RUNNERS,

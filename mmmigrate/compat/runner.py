@@ -21,6 +21,7 @@ from ..migrate.translate import BuiltOptimizer, translate_config
 from . import checkpoint  # noqa: F401  (resume() accepts MMCV checkpoints)
 from . import workflow as _workflow  # noqa: F401  (registers the workflow loops)
 from .model import LegacyModel, mmcv_contract
+from .optimizer_hooks import OptimizerHook
 from .parallel import MMDataParallel
 
 HOOK_ARGUMENTS = ('lr_config', 'optimizer_config', 'checkpoint_config', 'log_config',
@@ -73,10 +74,15 @@ class EpochBasedRunner:
         for key, value in given.items():
             if value is None or key == 'timer_config':  # the engine times iterations itself
                 continue
+            if isinstance(value, OptimizerHook):  # built as mmdet's train_detector built it
+                value = value.config()
             self._legacy['custom_hooks' if key == 'custom_hooks_config' else key] = \
                 _plain(value)
 
     def register_hook(self, hook, priority='NORMAL'):
+        if isinstance(hook, OptimizerHook):  # the optim wrapper does its work
+            self._legacy['optimizer_config'] = hook.config()
+            return
         self._hooks.append((hook, priority))
 
     def register_hook_from_cfg(self, hook_cfg):
