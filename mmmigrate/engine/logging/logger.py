@@ -176,3 +176,16 @@ def print_log(msg,
     else:
         raise TypeError('logger must be a logging.Logger, a str, "silent", '
                         f'"current" or None, got {type(logger).__name__}')
+
+
+def _get_host_info() -> str:
+    """``user@host`` ('' where the user cannot be found, as in some
+    containers); MMCV's ``get_host_info``."""
+    import getpass
+    import socket
+    import warnings
+    try:
+        return f'{getpass.getuser()}@{socket.gethostname()}'
+    except Exception as e:  # getuser raises KeyError / OSError without a passwd entry
+        warnings.warn(f'Host or user not found: {e}')
+        return ''

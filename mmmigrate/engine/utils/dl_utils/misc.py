@@ -1,4 +1,4 @@
-"""Torch-dependent helpers (``mmengine.utils.dl_utils`` names)."""
+"""Model inspection helpers: normalisation layers, batch norm."""
 import torch
 import torch.nn as nn
 from torch.nn.modules.batchnorm import _BatchNorm

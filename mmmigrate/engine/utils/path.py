@@ -1,0 +1,43 @@
+"""File-system helpers (``mmengine.utils`` names): ``fopen``, ``symlink``,
+``scandir``."""
+import os
+import os.path as osp
+from pathlib import Path
+
+
+def fopen(filepath, *args, **kwargs):
+    """``open`` for a str or ``Path``."""
+    if isinstance(filepath, (str, Path)):
+        return open(filepath, *args, **kwargs)
+    raise ValueError(f'`filepath` should be a string or a Path, got {type(filepath).__name__}')
+
+
+def symlink(src, dst, overwrite: bool = True, **kwargs) -> None:
+    """Link ``dst`` to ``src``, replacing an existing ``dst`` (or link)."""
+    if overwrite and os.path.lexists(dst):
+        os.remove(dst)
+    os.symlink(src, dst, **kwargs)
+
+
+def scandir(dir_path, suffix=None, recursive: bool = False, case_sensitive: bool = True):
+    """The files under ``dir_path`` (paths relative to it; hidden files
+    skipped), optionally only those ending with ``suffix`` (a str or a tuple
+    of str), descending into folders with ``recursive``. A generator."""
+    if not isinstance(dir_path, (str, Path)):
+        raise TypeError('"dir_path" must be a string or Path object')
+    if suffix is not None and not isinstance(suffix, (str, tuple)):
+        raise TypeError('"suffix" must be a string or tuple of strings')
+    if suffix is not None and not case_sensitive:
+        suffix = suffix.lower() if isinstance(suffix, str) else tuple(s.lower() for s in suffix)
+    root = str(dir_path)
+
+    def walk(folder):
+        for entry in os.scandir(folder):
+            if entry.is_file() and not entry.name.startswith('.'):
+                relative = osp.relpath(entry.path, root)
+                compared = relative if case_sensitive else relative.lower()
+                if suffix is None or compared.endswith(suffix):
+                    yield relative
+            elif recursive and os.path.isdir(entry.path):
+                yield from walk(entry.path)
+    return walk(root)
