@@ -102,3 +102,29 @@ def test_an_optimizer_hook_object_sets_the_optim_wrapper(tmp_path):
     assert type(wrapper).__name__ == 'OptimWrapper'
     assert wrapper.clip_grad_kwargs == dict(max_norm=0.25)
     assert runner._engine.message_hub.get_scalar('train/grad_norm') is not None
+
+
+def test_build_runner_gives_the_facade_the_config_names(tmp_path):
+    """mmdet 2.x's train_detector: build_runner(cfg.runner, default_args=...)."""
+    import logging
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    from mmmigrate.compat.runner import IterBasedRunner, build_runner
+
+    sys.path.insert(0, str(Path(__file__).parent / 'fixtures' / 'compat'))
+    from legacy_models import build
+
+    model, optimizer, loader, settings = build('seed_toy')
+    runner = build_runner(dict(type='IterBasedRunner', max_iters=4), default_args=dict(
+        model=model, optimizer=optimizer, work_dir=str(tmp_path),
+        logger=logging.getLogger('t'), meta=dict()))
+    assert isinstance(runner, IterBasedRunner) and runner.max_iters == 4
+    runner.register_training_hooks(lr_config=settings['lr_config'],
+                                   optimizer_config=dict(grad_clip=None))
+    runner.run([loader], [('train', 1)])
+    assert runner.iter == 4
+    with pytest.raises(ValueError, match="runner type 'MyRunner' is a custom runner"):
+        build_runner(dict(type='MyRunner'), default_args=dict(model=model))

@@ -50,7 +50,7 @@ GONE = ('mmcv.runner', 'mmcv.parallel', 'mmcv.fileio', 'mmcv.engine', 'mmcv.devi
 _HOOK = ('mmmigrate.compat.hooks', 'LegacyHook')
 _FP16 = {name: ('mmmigrate.compat.fp16', name) for name in ('auto_fp16', 'force_fp32')}
 _RUNNERS = {name: ('mmmigrate.compat.runner', name)
-            for name in ('EpochBasedRunner', 'IterBasedRunner', 'Runner')}
+            for name in ('EpochBasedRunner', 'IterBasedRunner', 'Runner', 'build_runner')}
 _BUILD_OPTIMIZER = {'build_optimizer': ('mmmigrate.compat.runner', 'build_optimizer')}
 _GET_LOGGER = {'get_logger': ('mmmigrate.compat.runner', 'get_logger')}
 _DATA_CONTAINER = ('mmmigrate.compat.data_container', 'DataContainer')

@@ -183,6 +183,27 @@ class IterBasedRunner(EpochBasedRunner):
 
 
 Runner = EpochBasedRunner  # MMCV's deprecated alias
+FACADES = {'EpochBasedRunner': EpochBasedRunner, 'IterBasedRunner': IterBasedRunner,
+           'Runner': EpochBasedRunner}
+
+
+def build_runner(cfg, default_args: Optional[dict] = None):
+    """MMCV's ``build_runner(cfg.runner, default_args=dict(model=...,
+    optimizer=..., work_dir=..., logger=..., meta=...))``, as mmdet 2.x's
+    ``train_detector`` calls it: the facade of the runner type the config
+    names."""
+    cfg = dict(_plain(cfg))
+    runner_type = cfg.pop('type', 'EpochBasedRunner')
+    constructor = cfg.pop('constructor', 'DefaultRunnerConstructor')
+    if constructor != 'DefaultRunnerConstructor':
+        raise ValueError(f'runner constructor {constructor!r} is custom: the compat layer '
+                         'builds EpochBasedRunner / IterBasedRunner only; convert the script '
+                         '(mmmigrate convert) and build the engine\'s Runner')
+    if runner_type not in FACADES:
+        raise ValueError(f'runner type {runner_type!r} is a custom runner: the compat layer '
+                         f'runs {sorted(FACADES)}; port it to a Runner subclass (RUNNERS) and '
+                         'name it in runner_type')
+    return FACADES[runner_type](**cfg, **(default_args or {}))
 
 
 def _check_workflow(data_loaders, workflow) -> List[str]:
