@@ -128,7 +128,6 @@ class LegacyModel(BaseModel):
             return self.module.train_step(*args, **kwargs)
         return self.module(*args, return_loss=mode == 'loss', **kwargs)
 
-
     def _watch(self, optimizers) -> None:
         """Count the steps the module makes on its optimizers itself."""
         for optimizer in optimizers.values() if isinstance(optimizers, dict) else [optimizers]:
@@ -152,9 +151,13 @@ def _module_keys_out(model, state_dict, prefix, local_metadata) -> None:
     for key in list(state_dict):
         value = state_dict.pop(key)
         state_dict[prefix + key[len(inner):] if key.startswith(inner) else key] = value
+    # the per-module versions too (their names have no trailing dot)
     metadata = getattr(state_dict, '_metadata', None)
+    inner_name = inner[:-1]
     for key in list(metadata or ()):
-        if key + '.' == inner or key.startswith(inner):
+        if key == inner_name:
+            metadata[prefix[:-1]] = metadata.pop(key)
+        elif key.startswith(inner):
             metadata[prefix + key[len(inner):]] = metadata.pop(key)
 
 
