@@ -142,6 +142,35 @@ def test_bad_input_says_what_is_wrong(tmp_path):
         needs()
 
 
+def test_file_client_backends_can_be_registered(tmp_path):
+    """FileClient.register_backend, as a decorator, with a URI prefix; and
+    the local path of a disk file is the file itself."""
+    @fileio.FileClient.register_backend('upper', prefixes='upper')
+    class Upper(fileio.BaseStorageBackend):
+        def get(self, filepath):
+            return filepath.upper().encode()
+
+        def get_text(self, filepath, encoding='utf-8'):
+            return filepath.upper()
+
+    try:
+        assert fileio.FileClient.infer_client(uri='upper://a/b').get_text('upper://a/b') == \
+            'UPPER://A/B'
+        assert fileio.get_text('upper://x') == 'UPPER://X'
+        with pytest.raises(KeyError, match='upper is already registered'):
+            fileio.FileClient.register_backend('upper', Upper)
+        with pytest.raises(TypeError, match='not a subclass of BaseStorageBackend'):
+            fileio.FileClient.register_backend('plain', object)
+    finally:
+        fileio.FileClient._backends.pop('upper')
+        fileio.FileClient._prefix_to_backends.pop('upper')
+        fileio.FileClient._instances.clear()
+    target = tmp_path / 'w.txt'
+    target.write_text('w')
+    with fileio.get_local_path(target) as local:
+        assert Path(local) == target
+
+
 def test_timer_testing_helpers_and_torch_wrappers():
     timer = utils.Timer()
     assert timer.since_start() >= 0 and timer.since_last_check() >= 0

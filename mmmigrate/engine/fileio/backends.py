@@ -3,7 +3,6 @@ object-store backends (Petrel, memcached, LMDB) need their client
 libraries; asking for one says so."""
 import os
 import os.path as osp
-import shutil
 import tempfile
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
@@ -61,9 +60,6 @@ class LocalBackend(BaseStorageBackend):
         if osp.isdir(filepath):
             raise IsADirectoryError(f'{filepath} is a directory; use rmtree')
         os.remove(filepath)
-
-    def rmtree(self, dir_path) -> None:
-        shutil.rmtree(dir_path)
 
     def exists(self, filepath) -> bool:
         return osp.exists(filepath)

@@ -48,10 +48,6 @@ class TextEdits:
         """Line ``line`` without its line break."""
         return self._data[self._starts[line - 1]:self._ends[line - 1]].decode('utf-8')
 
-    @property
-    def line_count(self) -> int:
-        return len(self._starts)
-
     def line_end(self, line: int) -> int:
         """Offset of the line break ending ``line`` (or of the end of text)."""
         return self._ends[line - 1]
@@ -94,10 +90,6 @@ class TextEdits:
 
     def insert(self, offset: int, new: str) -> None:
         self.replace(offset, offset, new)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self._edits)
 
     def apply(self) -> str:
         """The text with every edit made. Edits may not overlap (two
