@@ -94,3 +94,82 @@ def test_formatter_lines_are_those_of_the_standard_formatter(color):
         warning = logging.LogRecord('mmengine', logging.WARNING, 'f.py', 1, 'w', (),
                                     sys.exc_info())
     assert ours.format(warning).endswith("raise ValueError('bad value')\nValueError: bad value")
+
+
+def test_plain_info_lines_are_what_logging_writes(tmp_path, monkeypatch):
+    """INFO lines reaching only the logger's own handlers are written
+    directly; console and file get exactly what logging's general route
+    (a LogRecord through the handlers' formatters) writes."""
+    import io
+    import sys
+    import time
+
+    class Terminal(io.StringIO):
+        def isatty(self):  # the console formatter then colours the level
+            return True
+
+    console = Terminal()
+    monkeypatch.setattr(sys, 'stdout', console)
+    logger = MMLogger.get_instance(f'log-{uuid.uuid4().hex}', log_file=str(tmp_path / 'a.log'),
+                                   log_level='INFO')
+    monkeypatch.setattr(time, 'time', lambda: 1700000000.5)
+    messages = ['Epoch(train) [1][10/20]  lr: 1.0000e-03  loss: 0.5', 'Exp name: x', 42]
+    for message in messages:
+        logger.info(message)
+    logger.debug('below the level: dropped')
+    direct_console, direct_file = console.getvalue(), (tmp_path / 'a.log').read_text()
+
+    expected_console, expected_file = [], []
+    for message in messages:
+        record = logging.LogRecord(logger.name, logging.INFO, __file__, 1, message, (), None)
+        record.created = 1700000000.5
+        expected_console.append(logger.handlers[0].format(record))
+        expected_file.append(logger.handlers[1].format(record))
+    assert direct_console.splitlines() == expected_console
+    assert direct_file.splitlines() == expected_file
+    assert 'dropped' not in direct_console + direct_file
+    assert '\033[' in direct_console and '\033[' not in direct_file
+
+
+def test_added_handlers_filters_and_formatters_take_the_general_route(tmp_path, monkeypatch):
+    import io
+    import sys
+    monkeypatch.setattr(sys, 'stdout', io.StringIO())
+    logger = MMLogger.get_instance(f'log-{uuid.uuid4().hex}', log_file=str(tmp_path / 'b.log'))
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append((record.getMessage(), record.filename, record.funcName))
+
+    extra = Keep()
+    logger.addHandler(extra)
+    logger.info('to every handler')
+    logger.removeHandler(extra)
+    assert seen == [('to every handler', 'test_logging.py',
+                     'test_added_handlers_filters_and_formatters_take_the_general_route')]
+    assert 'to every handler' in (tmp_path / 'b.log').read_text()
+
+    logger.handlers[1].setFormatter(logging.Formatter('custom %(levelname)s %(message)s'))
+    logger.info('formatted by the replacement')
+    logger.handlers[0].addFilter(lambda record: False)
+    logger.info('hidden from the console')
+    for handler in logger.handlers:
+        handler.flush()
+    lines = (tmp_path / 'b.log').read_text().splitlines()
+    assert lines[-2:] == ['custom INFO formatted by the replacement',
+                          'custom INFO hidden from the console']
+    assert 'hidden from the console' not in sys.stdout.getvalue()
+    assert 'formatted by the replacement' in sys.stdout.getvalue()
+
+
+def test_errors_name_the_caller(tmp_path, monkeypatch):
+    import io
+    import sys
+    monkeypatch.setattr(sys, 'stdout', io.StringIO())
+    logger = MMLogger.get_instance(f'log-{uuid.uuid4().hex}', log_file=str(tmp_path / 'c.log'))
+    logger.error('went wrong')
+    print_log('also wrong', logger=logger, level=logging.ERROR)
+    lines = (tmp_path / 'c.log').read_text().splitlines()
+    assert f' - {__file__} - test_errors_name_the_caller - ' in lines[0]
+    assert ' - print_log - ' in lines[1]  # as logging reports it: print_log called log()

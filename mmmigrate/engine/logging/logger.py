@@ -11,6 +11,9 @@ from typing import Optional, Union
 from ..utils.manager import ManagerMixin, _lock
 
 _COLORS = {'ERROR': '31', 'WARNING': '33', 'INFO': '37', 'DEBUG': '32'}
+# Handlers whose `emit` is exactly "format, write, flush" (a rotating file
+# handler also rolls files over, so it takes logging's general route).
+_DIRECT_HANDLER_TYPES = (logging.StreamHandler, logging.FileHandler)
 
 
 class MMFormatter(logging.Formatter):
@@ -39,16 +42,24 @@ class MMFormatter(logging.Formatter):
             self._style._fmt = fmt
             return super().format(record)
         # The common case (a progress line) builds the same text directly:
-        # logging.Formatter's general path costs several times more, and
-        # the date is formatted once per second.
+        # logging.Formatter's general path costs several times more.
         record.message = record.getMessage()
-        second = int(record.created)
+        record.asctime = self._date(record.created)
+        return f'{record.asctime} - {record.name} - {level} - {record.message}'
+
+    def _date(self, created: float) -> str:
+        # Formatted once per second.
+        second = int(created)
         cached_second, text = self._time_cache
         if second != cached_second:
-            text = time.strftime(self.datefmt, self.converter(record.created))
+            text = time.strftime(self.datefmt, self.converter(created))
             self._time_cache = (second, text)
-        record.asctime = text
-        return f'{text} - {record.name} - {level} - {record.message}'
+        return text
+
+    def plain_line(self, name: str, levelname: str, message: str, created: float) -> str:
+        """What ``format`` makes of a record below ERROR with no exception
+        or stack attached (``datefmt`` must be set)."""
+        return f'{self._date(created)} - {name} - {self._level(levelname)} - {message}'
 
 
 class FilterDuplicateWarning(logging.Filter):
@@ -127,6 +138,10 @@ class MMLogger(logging.Logger, ManagerMixin):
                 file_handler.addFilter(FilterDuplicateWarning(logger_name))
                 self.handlers.append(file_handler)
         self._log_file = log_file
+        # What the direct route of `_log` checks is still in place.
+        self._own_handlers = list(self.handlers)
+        self._own_setup = [(handler, handler.formatter, list(handler.filters))
+                           for handler in self.handlers]
         # No handler shows records below `log_level`: let the logger drop
         # them before they are formatted (MMEngine only filters in handlers).
         self.level = log_level
@@ -140,6 +155,48 @@ class MMLogger(logging.Logger, ManagerMixin):
         if not cls._instance_dict:
             cls.get_instance('mmengine')
         return super().get_current_instance()
+
+    def _log(self, level, msg, args, exc_info=None, extra=None, stack_info=False,
+             stacklevel=1) -> None:
+        # A plain DEBUG/INFO line (a progress line at every logging interval)
+        # that only reaches the handlers this logger made is written straight
+        # to their streams: the same text, but without the caller lookup, the
+        # LogRecord and the filter chain, which cost several times more.
+        # Anything else — arguments, an exception, warnings (deduplicated by
+        # a filter), handlers, filters, formatters or a record factory
+        # someone added or replaced — takes logging's general route.
+        if level >= logging.WARNING or args or exc_info or extra is not None or stack_info \
+                or self.filters or self.disabled or self.handlers != self._own_handlers \
+                or logging.getLogRecordFactory() is not logging.LogRecord \
+                or not self._direct_route_intact():
+            super()._log(level, msg, args, exc_info, extra, stack_info, stacklevel + 1)
+            return
+        message = str(msg)
+        created = time.time()
+        levelname = logging.getLevelName(level)
+        for handler, formatter, _ in self._own_setup:
+            if level < handler.level:
+                continue
+            line = formatter.plain_line(self.name, levelname, message, created)
+            handler.acquire()
+            try:
+                handler.stream.write(line + handler.terminator)
+                handler.flush()
+            except RecursionError:
+                raise
+            except Exception:
+                handler.handleError(self.makeRecord(self.name, level, '(unknown file)', 0, msg,
+                                                    args, None))
+            finally:
+                handler.release()
+
+    def _direct_route_intact(self) -> bool:
+        for handler, formatter, filters in self._own_setup:
+            if handler.formatter is not formatter or handler.filters != filters \
+                    or type(handler) not in _DIRECT_HANDLER_TYPES \
+                    or handler.stream is None or formatter.datefmt is None:
+                return False
+        return True
 
     def callHandlers(self, record: logging.LogRecord) -> None:
         # MMLogger never propagates to the root logger: its own handlers
