@@ -214,3 +214,48 @@ def test_revert_sync_batchnorm():
     reverted = revert_sync_batchnorm(model)
     assert not isinstance(reverted[0], nn.SyncBatchNorm)
     assert reverted[0](torch.randn(4, 3, 2)).shape == (4, 3, 2)
+
+
+PARSE_LOSSES_CASES = '''
+import torch
+from collections import OrderedDict
+def cases():
+    g = torch.Generator().manual_seed(0)
+    r = lambda *shape: torch.randn(*shape, generator=g, dtype=torch.float64)
+    return [
+        dict(loss=r(4)),
+        dict(loss_cls=r(3), acc=r(1), loss_bbox=[r(2), r(5)]),
+        dict(acc=r(2), loss=r(3), loss_aux=r(2)),   # the model's own 'loss' key
+        dict(top1=r(2)),                           # no loss at all
+        OrderedDict(loss_b=r(2), loss_a=r(2), loss_c=[r(1)]),
+    ]
+def run(parse_losses):
+    out = []
+    for losses in cases():
+        total, log_vars = parse_losses(losses)
+        out.append([float(total), [[k, float(v)] for k, v in log_vars.items()]])
+    return out
+'''
+
+
+def test_parse_losses_matches_real_mmengine(mmengine_python, tmp_path):
+    """Key order, the total, and which value 'loss' shows in log_vars, on
+    loss dicts with lists, non-loss keys, the model's own 'loss' key and no
+    loss: as real MMEngine's BaseModel.parse_losses, to the bit."""
+    import json
+    import subprocess
+    code = PARSE_LOSSES_CASES + '''
+import json, sys
+from mmengine.model import BaseModel
+class M(BaseModel):
+    def forward(self, *a, **k): pass
+json.dump(run(M().parse_losses), open(sys.argv[1], 'w'))
+'''
+    target = tmp_path / 'theirs.json'
+    out = subprocess.run([str(mmengine_python), '-W', 'ignore', '-c', code, str(target)],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    namespace = {}
+    exec(PARSE_LOSSES_CASES, namespace)
+    ours = namespace['run'](Toy().parse_losses)
+    assert ours == json.loads(target.read_text())

@@ -77,19 +77,28 @@ class BaseModel(BaseModule):
         ``'loss'`` key, whose reduced value then replaces it in ``log_vars``
         (the returned total is unaffected). Values are not averaged across
         ranks."""
-        log_vars = []
+        # Built in one pass: 'loss' is placed first, and a 'loss' returned by
+        # the model then replaces the total in place (as MMEngine's
+        # OrderedDict of [('loss', total), *reduced] ends up).
+        log_vars = OrderedDict(loss=None)
+        total = None
         for name, value in losses.items():
             if isinstance(value, torch.Tensor):
-                log_vars.append([name, value.mean()])
+                reduced = value.mean()
             elif is_list_of(value, torch.Tensor):
-                log_vars.append([name, _sum_losses([item.mean() for item in value])])
+                reduced = _sum_losses([item.mean() for item in value])
             else:
                 raise TypeError(f'loss {name!r} returned by the model is a '
                                 f'{type(value).__name__}; losses must be tensors or lists '
                                 'of tensors')
-        loss = _sum_losses([value for key, value in log_vars if 'loss' in key])
-        log_vars.insert(0, ['loss', loss])
-        return loss, OrderedDict(log_vars)
+            log_vars[name] = reduced
+            if 'loss' in name:
+                total = reduced if total is None else total + reduced
+        if total is None:
+            total = 0
+        if 'loss' not in losses:
+            log_vars['loss'] = total
+        return total, log_vars
 
     def to(self, *args, **kwargs) -> nn.Module:
         device = torch._C._nn._parse_to(*args, **kwargs)[0]
