@@ -99,11 +99,18 @@ class HistoryBuffer:
         return values[-window_size:]
 
     def mean(self, window_size: Optional[int] = None) -> float:
-        counts = self._window(self._count_history, window_size)
+        if window_size is None:
+            counts, values = self._count_history, self._log_history
+        elif type(window_size) is int:
+            counts = self._count_history[-window_size:]
+            values = self._log_history[-window_size:]
+        else:  # int subclasses, or a TypeError for anything else
+            counts = self._window(self._count_history, window_size)
+            values = self._window(self._log_history, window_size)
         total_count = sum(counts)
         if type(total_count) is not int:  # float counts: numpy's order matters
             total_count = numpy_sum(counts)
-        return numpy_sum(self._window(self._log_history, window_size)) / total_count
+        return numpy_sum(values) / total_count
 
     def max(self, window_size: Optional[int] = None):
         return max(self._window(self._log_history, window_size))

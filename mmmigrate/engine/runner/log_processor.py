@@ -44,9 +44,11 @@ class LogProcessor:
         tag = OrderedDict(log_tag) if not self.log_with_hierarchy else \
             self._collect_scalars(parsed_cfg, runner, mode, True)
         lr_parts = []
+        prefix = f'{mode}/'
         for key, value in tag.items():
             if key.endswith('lr'):
-                key = self._remove_prefix(key, f'{mode}/')
+                if key.startswith(prefix):
+                    key = key[len(prefix):]
                 log_tag.pop(key)
                 lr_parts.append(f'{key}: {value:.{self.num_digits}e}')
         lr_str = ' '.join(lr_parts)
@@ -72,9 +74,9 @@ class LogProcessor:
             log_str = f'Iter({mode}) [{cur_iter_str}/{loader_len}]  '
         tag['iter'] = 0 if no_train_loop else runner.iter + 1
         log_str += f'{lr_str}  '
-        if all(item in log_tag for item in ('time', 'data_time')) and \
-                'eta' in runner.message_hub.runtime_info:
-            eta = datetime.timedelta(seconds=int(runner.message_hub.get_info('eta')))
+        runtime_info = runner.message_hub.runtime_info
+        if 'time' in log_tag and 'data_time' in log_tag and 'eta' in runtime_info:
+            eta = datetime.timedelta(seconds=int(runtime_info['eta']))
             log_str += (f'eta: {eta}  time: {log_tag["time"]:.{self.num_digits}f}  '
                         f'data_time: {log_tag["data_time"]:.{self.num_digits}f}  ')
             log_tag.pop('time')
@@ -138,7 +140,7 @@ class LogProcessor:
     def _collect_scalars(self, custom_cfg: List[dict], runner, mode: str,
                          reserve_prefix: bool = False) -> dict:
         tag = OrderedDict()
-        mode_scalars = OrderedDict()
+        mode_scalars = {}  # only the custom statistics below read it
         prefix = f'{mode}/'
         cut = len(prefix)
         averaged = self._averaged_keys
@@ -147,7 +149,8 @@ class LogProcessor:
                 continue
             key = prefix_key if reserve_prefix or not prefix_key.startswith(prefix) \
                 else prefix_key[cut:]
-            mode_scalars[key] = buffer
+            if custom_cfg:
+                mode_scalars[key] = buffer
             smoothed = averaged.get(key)
             if smoothed is None:
                 smoothed = averaged[key] = self.mean_pattern.search(key) is not None

@@ -29,7 +29,9 @@ class BaseDataPreprocessor(nn.Module):
         # and this runs on every batch.
         kind = type(data)
         if kind is torch.Tensor:
-            if data.device == self._device:  # `.to` would return it unchanged
+            # `.to` would return it unchanged (`is_cpu` avoids building a
+            # device object per tensor in the common case).
+            if data.is_cpu and self._device.type == 'cpu' or data.device == self._device:
                 return data
             return data.to(self._device, non_blocking=self._non_blocking)
         if kind is list or kind is tuple:
