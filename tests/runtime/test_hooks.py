@@ -165,3 +165,48 @@ def test_iter_timer_subclass_customising_the_shared_iteration_methods(tmp_path):
     assert timer.calls.count(('after', 'train')) == 8
     assert len(runner.message_hub.get_scalar('train/time').data[0]) == 8
     assert 'eta' in runner.message_hub.runtime_info
+
+
+class RecordCounters(Hook):
+    def __init__(self):
+        self.seen = []
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        self.seen.append((runner.epoch, runner.iter, runner.max_epochs, runner.max_iters,
+                          runner.train_dataloader is runner.train_loop.dataloader))
+
+
+def recorded_counters(runner) -> list:
+    return next(h for h in runner.hooks if isinstance(h, RecordCounters)).seen
+
+
+def test_runner_counters_follow_the_train_loop(tmp_path):
+    """Hooks read epoch/iter/max_* through the runner: from the built-in
+    loop, from a subclass that redefines a counter, and from a loop put in
+    place of the first one."""
+    from mmmigrate.engine.runner import EpochBasedTrainLoop
+
+    runner = make_runner(tmp_path, train_cfg=dict(by_epoch=True, max_epochs=2),
+                         custom_hooks=[RecordCounters()], default_hooks=dict(checkpoint=None))
+    runner.train()
+    assert recorded_counters(runner) == [(e, e * 8 + i, 2, 16, True)
+                                         for e in range(2) for i in range(8)]
+
+    class ShiftedIterLoop(EpochBasedTrainLoop):
+        @property
+        def iter(self):
+            return self._iter + 100
+
+    runner = make_runner(tmp_path / 'shifted', custom_hooks=[RecordCounters()],
+                         train_cfg=dict(type=ShiftedIterLoop, max_epochs=1),
+                         default_hooks=dict(checkpoint=None))
+    runner.train()
+    assert [seen[1] for seen in recorded_counters(runner)] == list(range(100, 108))
+
+    first = runner.train_loop
+    second = EpochBasedTrainLoop(runner, first.dataloader, max_epochs=3)
+    second._epoch, second._iter = 2, 16
+    assert (runner.epoch, runner.iter, runner.max_epochs) == (1, 108, 1)
+    runner._train_loop = second
+    assert (runner.epoch, runner.iter, runner.max_epochs, runner.max_iters) == (2, 16, 3, 24)
+    assert runner.train_dataloader is first.dataloader

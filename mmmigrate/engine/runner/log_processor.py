@@ -11,6 +11,8 @@ import torch
 
 from ..registry import LOG_PROCESSORS
 
+_UNSEEN = object()
+
 
 @LOG_PROCESSORS.register_module()
 class LogProcessor:
@@ -30,7 +32,7 @@ class LogProcessor:
         self.num_digits = num_digits
         self.log_with_hierarchy = log_with_hierarchy
         self.mean_pattern = re.compile(mean_pattern)
-        self._averaged_keys = {}  # key -> whether mean_pattern matches it
+        self._scalar_routes = {}  # (mode, reserve_prefix) -> {hub key: route}
         self._loader_lengths = {}  # mode -> (dataloader, epoch, its length)
         self._cuda = None  # whether to report GPU memory, asked once
         self._check_custom_cfg()
@@ -141,21 +143,23 @@ class LogProcessor:
                          reserve_prefix: bool = False) -> dict:
         tag = OrderedDict()
         mode_scalars = {}  # only the custom statistics below read it
-        prefix = f'{mode}/'
-        cut = len(prefix)
-        averaged = self._averaged_keys
+        # hub key -> (logged name, whether it is smoothed), or None for keys
+        # of other modes; worked out once per key.
+        routes = self._scalar_routes.get((mode, reserve_prefix))
+        if routes is None:
+            routes = self._scalar_routes[mode, reserve_prefix] = {}
+        window_size = self.window_size
         for prefix_key, buffer in runner.message_hub.log_scalars.items():
-            if not prefix_key.startswith(mode):
+            route = routes.get(prefix_key, _UNSEEN)
+            if route is _UNSEEN:
+                route = routes[prefix_key] = self._scalar_route(prefix_key, mode, reserve_prefix)
+            if route is None:
                 continue
-            key = prefix_key if reserve_prefix or not prefix_key.startswith(prefix) \
-                else prefix_key[cut:]
+            key, smoothed = route
             if custom_cfg:
                 mode_scalars[key] = buffer
-            smoothed = averaged.get(key)
-            if smoothed is None:
-                smoothed = averaged[key] = self.mean_pattern.search(key) is not None
             # a key met twice keeps its first place and its last buffer
-            tag[key] = buffer.mean(self.window_size) if smoothed else buffer.current()
+            tag[key] = buffer.mean(window_size) if smoothed else buffer.current()
         for log_cfg in copy.deepcopy(custom_cfg) if custom_cfg else ():
             data_src = log_cfg.pop('data_src')
             log_name = log_cfg.pop('log_name', data_src)
@@ -164,6 +168,14 @@ class LogProcessor:
             if data_src in mode_scalars:
                 tag[log_name] = mode_scalars[data_src].statistics(**log_cfg)
         return tag
+
+    def _scalar_route(self, prefix_key: str, mode: str, reserve_prefix: bool):
+        if not prefix_key.startswith(mode):
+            return None
+        prefix = f'{mode}/'
+        key = prefix_key if reserve_prefix or not prefix_key.startswith(prefix) \
+            else prefix_key[len(prefix):]
+        return key, self.mean_pattern.search(key) is not None
 
     def _collect_non_scalars(self, runner, mode: str) -> dict:
         infos = OrderedDict()

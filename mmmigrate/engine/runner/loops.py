@@ -114,6 +114,17 @@ class _TrainLoopBase(BaseLoop):
         self._iter += 1
 
 
+_COUNTERS = ('epoch', 'iter', 'max_epochs', 'max_iters')
+
+
+def keeps_own_counters(loop_class: type) -> bool:
+    """Whether ``loop.<counter>`` of this class is ``loop._<counter>`` for
+    all four counters: true for the training loops here and subclasses that
+    do not redefine a counter."""
+    return issubclass(loop_class, _TrainLoopBase) and all(
+        getattr(loop_class, name) is getattr(_TrainLoopBase, name) for name in _COUNTERS)
+
+
 @LOOPS.register_module()
 class EpochBasedTrainLoop(_TrainLoopBase):
     """Train for ``max_epochs``; validate after epoch ``e`` when

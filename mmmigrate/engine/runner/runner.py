@@ -42,7 +42,7 @@ from .dataloader import build_dataloader
 from .environment import collect_env, raise_open_file_limit, set_multi_processing
 from .log_processor import LogProcessor
 from .rng_state import capture_rng_state, read_sidecar, restore_rng_state, write_sidecar
-from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
+from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop, keeps_own_counters
 from .utils import get_batch_size, set_random_seed
 
 ENGINE_VERSION = '0.10.7'
@@ -71,6 +71,9 @@ def _all_or_none(names: str, values) -> None:
         raise ValueError(f'{names} must be given together: got {given} but not {missing}')
 
 
+_NO_LOOP = object()  # never a train loop
+
+
 def _holds_built_scheduler(schedulers) -> bool:
     if isinstance(schedulers, dict):
         return any(map(_holds_built_scheduler, schedulers.values()))
@@ -89,6 +92,8 @@ class Runner:
     cfg: Config
     # (train loop object last checked, whether it is a BaseLoop)
     _checked_train_loop: tuple = (None, False)
+    # that loop when its counters can be read from their attributes
+    _counted_train_loop: object = _NO_LOOP
 
     def __init__(self, model: Union[nn.Module, Dict], work_dir: str,
                  train_dataloader: Optional[Union[DataLoader, Dict]] = None,
@@ -237,35 +242,42 @@ class Runner:
     def log_dir(self):
         return self._log_dir
 
-    # Hooks read these several times per iteration: the common case (the
-    # loop is built and was checked before) takes no further calls.
+    # Hooks read these several times per iteration. A built-in train loop
+    # (or a subclass that keeps its counters) is read straight from its
+    # attributes; any other loop through its properties.
     @property
     def max_epochs(self):
         loop = self._train_loop
-        if loop is not self._checked_train_loop[0]:
-            loop = self._built_train_loop()
-        return loop.max_epochs if self._checked_train_loop[1] else 0
+        if loop is self._counted_train_loop:
+            return loop._max_epochs
+        return self._train_loop_count('max_epochs')
 
     @property
     def max_iters(self):
         loop = self._train_loop
-        if loop is not self._checked_train_loop[0]:
-            loop = self._built_train_loop()
-        return loop.max_iters if self._checked_train_loop[1] else 0
+        if loop is self._counted_train_loop:
+            return loop._max_iters
+        return self._train_loop_count('max_iters')
 
     @property
     def epoch(self):
         loop = self._train_loop
-        if loop is not self._checked_train_loop[0]:
-            loop = self._built_train_loop()
-        return loop.epoch if self._checked_train_loop[1] else 0
+        if loop is self._counted_train_loop:
+            return loop._epoch
+        return self._train_loop_count('epoch')
 
     @property
     def iter(self):
         loop = self._train_loop
+        if loop is self._counted_train_loop:
+            return loop._iter
+        return self._train_loop_count('iter')
+
+    def _train_loop_count(self, name: str) -> int:
+        loop = self._train_loop
         if loop is not self._checked_train_loop[0]:
             loop = self._built_train_loop()
-        return loop.iter if self._checked_train_loop[1] else 0
+        return getattr(loop, name) if self._checked_train_loop[1] else 0
 
     @property
     def launcher(self):
@@ -319,6 +331,8 @@ class Runner:
         if loop is not checked:
             is_loop = isinstance(loop, BaseLoop)
             self._checked_train_loop = (loop, is_loop)
+            self._counted_train_loop = loop if keeps_own_counters(type(loop)) \
+                else _NO_LOOP
         return loop if is_loop else None
 
     @property
@@ -335,6 +349,9 @@ class Runner:
 
     @property
     def train_dataloader(self):
+        loop = self._train_loop
+        if loop is self._counted_train_loop:
+            return loop.dataloader
         return self.train_loop.dataloader
 
     @property
