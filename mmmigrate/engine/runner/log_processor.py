@@ -172,9 +172,7 @@ class LogProcessor:
     def _scalar_route(self, prefix_key: str, mode: str, reserve_prefix: bool):
         if not prefix_key.startswith(mode):
             return None
-        prefix = f'{mode}/'
-        key = prefix_key if reserve_prefix or not prefix_key.startswith(prefix) \
-            else prefix_key[len(prefix):]
+        key = prefix_key if reserve_prefix else self._remove_prefix(prefix_key, f'{mode}/')
         return key, self.mean_pattern.search(key) is not None
 
     def _collect_non_scalars(self, runner, mode: str) -> dict:
