@@ -178,23 +178,25 @@ class MMLogger(logging.Logger, ManagerMixin):
             if level < handler.level:
                 continue
             line = formatter.plain_line(self.name, levelname, message, created)
-            handler.acquire()
-            try:
-                handler.stream.write(line + handler.terminator)
-                handler.flush()
-            except RecursionError:
-                raise
-            except Exception:
-                handler.handleError(self.makeRecord(self.name, level, '(unknown file)', 0, msg,
-                                                    args, None))
-            finally:
-                handler.release()
+            # StreamHandler.emit and .flush, under one hold of the lock
+            with handler.lock:
+                try:
+                    stream = handler.stream
+                    stream.write(line + handler.terminator)
+                    if hasattr(stream, 'flush'):
+                        stream.flush()
+                except RecursionError:
+                    raise
+                except Exception:
+                    handler.handleError(self.makeRecord(self.name, level, '(unknown file)', 0,
+                                                        msg, args, None))
 
     def _direct_route_intact(self) -> bool:
         for handler, formatter, filters in self._own_setup:
             if handler.formatter is not formatter or handler.filters != filters \
                     or type(handler) not in _DIRECT_HANDLER_TYPES \
-                    or handler.stream is None or formatter.datefmt is None:
+                    or handler.stream is None or handler.lock is None \
+                    or formatter.datefmt is None:
                 return False
         return True
 

@@ -7,8 +7,16 @@ from typing import Any, Optional
 from ..registry import VISBACKENDS
 
 
+_NEWLINE = os.linesep.encode()  # what MMEngine's text-mode files end lines with
+
+
 def _number(value):
     return value.item() if hasattr(value, 'item') else value
+
+
+def _json_line(record: dict) -> bytes:
+    # json.dumps escapes everything outside ASCII, as MMEngine's json.dump does
+    return json.dumps(record).encode('ascii') + _NEWLINE
 
 
 class BaseVisBackend:
@@ -82,15 +90,14 @@ class LocalVisBackend(BaseVisBackend):
 
     def add_scalar(self, name: str, value, step: int = 0, **kwargs) -> None:
         self._ensure_env()
-        self._append(json.dumps({name: _number(value), 'step': step}) + '\n',
-                     self._scalar_save_file)
+        self._append(_json_line({name: _number(value), 'step': step}), self._scalar_save_file)
 
     def add_scalars(self, scalar_dict: dict, step: int = 0, file_path: Optional[str] = None,
                     **kwargs) -> None:
         self._ensure_env()
         record = {k: v if type(v) is float else _number(v) for k, v in scalar_dict.items()}
         record.setdefault('step', step)
-        line = json.dumps(record) + '\n'
+        line = _json_line(record)
         if file_path is not None:
             path = self._extra_paths.get(file_path)
             if path is None:
@@ -105,14 +112,16 @@ class LocalVisBackend(BaseVisBackend):
             self._append(line, path)
         self._append(line, self._scalar_save_file)
 
-    def _append(self, line: str, path: str) -> None:
-        # Files stay open for the run; every line is flushed, so a crash
-        # loses nothing written before it.
+    def _append(self, line: bytes, path: str) -> None:
+        # Files stay open for the run, unbuffered: each line reaches the file
+        # in one write, so a crash loses nothing written before it (and no
+        # text or buffer layer runs at every logging interval).
         f = self._files.get(path)
         if f is None:
-            f = self._files[path] = open(path, 'a', encoding='utf-8')
-        f.write(line)
-        f.flush()
+            f = self._files[path] = open(path, 'ab', buffering=0)
+        written = f.write(line)
+        while written < len(line):  # a short write (e.g. interrupted by a signal)
+            written += f.write(line[written:])
 
     def close(self) -> None:
         for f in self._files.values():

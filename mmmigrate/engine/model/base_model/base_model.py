@@ -9,7 +9,7 @@ import torch.nn as nn
 
 from ...registry import MODELS
 from ...utils import is_list_of
-from ..utils import forward_with_batch
+from ..utils import call_module, forward_with_batch
 from ..base_module import BaseModule
 from .data_preprocessor import BaseDataPreprocessor
 
@@ -52,7 +52,7 @@ class BaseModel(BaseModule):
     def train_step(self, data: Union[dict, tuple, list], optim_wrapper) -> Dict[str, torch.Tensor]:
         """One optimisation step; returns the ``log_vars`` of ``parse_losses``."""
         with optim_wrapper.optim_context(self):
-            data = self.data_preprocessor(data, True)
+            data = call_module(self.data_preprocessor, data, True)
             losses = self._run_forward(data, mode='loss')
         parsed_losses, log_vars = self.parse_losses(losses)
         optim_wrapper.update_params(parsed_losses)
@@ -60,12 +60,12 @@ class BaseModel(BaseModule):
 
     def val_step(self, data: Union[tuple, dict, list]) -> list:
         """Predictions for a validation batch (``mode='predict'``)."""
-        data = self.data_preprocessor(data, False)
+        data = call_module(self.data_preprocessor, data, False)
         return self._run_forward(data, mode='predict')
 
     def test_step(self, data: Union[dict, tuple, list]) -> list:
         """Predictions for a test batch (``mode='predict'``)."""
-        data = self.data_preprocessor(data, False)
+        data = call_module(self.data_preprocessor, data, False)
         return self._run_forward(data, mode='predict')
 
     def parse_losses(self, losses: Dict[str, torch.Tensor]

@@ -35,6 +35,9 @@ class BaseDataPreprocessor(nn.Module):
                 return data
             return data.to(self._device, non_blocking=self._non_blocking)
         if kind is list or kind is tuple:
+            if self._device.type == 'cpu':  # CPU tensors stay as they are, without a call each
+                return kind([item if type(item) is torch.Tensor and item.is_cpu
+                             else self.cast_data(item) for item in data])
             return kind([self.cast_data(item) for item in data])
         if kind is dict:
             return {key: self.cast_data(value) for key, value in data.items()}
