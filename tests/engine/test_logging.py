@@ -51,6 +51,22 @@ def test_message_hub_scalars_info_and_state():
         hub.update_info('epoch', 4, resumed=False)
 
 
+def test_message_hub_takes_numbers_and_one_element_tensors_only():
+    hub = MessageHub(f'hub-{uuid.uuid4().hex}')
+    hub.update_scalar('a', torch.tensor([[1.5]]))
+    hub.update_scalar('a', 2)
+    assert hub.get_scalar('a').data == ([1.5, 2], [1, 1])
+    for bad in (torch.ones(2), torch.ones(0), 'text', None):
+        with pytest.raises(TypeError, match='one-element tensor'):
+            hub.update_scalar('a', bad)
+    np = pytest.importorskip('numpy')
+    hub.update_scalar('b', np.float32(0.5))
+    hub.update_scalar('b', np.ones((1, 1)))
+    assert hub.get_scalar('b').data == ([0.5, 1.0], [1, 1])
+    with pytest.raises(TypeError, match='one-element tensor'):
+        hub.update_scalar('b', np.ones(3))
+
+
 def test_logger_writes_file_and_print_log_routes(tmp_path, capsys):
     name = f'log-{uuid.uuid4().hex}'
     logger = MMLogger.get_instance(name, log_file=str(tmp_path / 'run.log'), log_level='INFO')

@@ -94,6 +94,39 @@ def test_nan_loss(tmp_path):
         runner.train()
 
 
+def test_non_finite_element_of_an_unreduced_loss(tmp_path):
+    """A custom train_step may return a per-sample loss (which the message
+    hub would refuse, so RuntimeInfoHook is left out): any non-finite element
+    stops training; an all-finite one (or an empty one) trains."""
+    from mmmigrate.engine.model import BaseModel
+
+    class PerSample(BaseModel):
+        def __init__(self, losses):
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.zeros(1))
+            self.losses = losses
+
+        def forward(self, *args, mode='tensor'):
+            return self.weight
+
+        def train_step(self, data, optim_wrapper):
+            return dict(loss=self.losses.pop(0))
+
+    def train(losses, name):
+        runner = Runner(model=PerSample(losses), work_dir=str(tmp_path / name),
+                        train_dataloader=dict(dataset=[0, 1, 2],
+                                              sampler=dict(type='DefaultSampler', shuffle=False),
+                                              batch_size=1, collate_fn=dict(type='default_collate')),
+                        train_cfg=dict(by_epoch=True, max_epochs=1),
+                        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
+                        default_hooks=dict(checkpoint=None, runtime_info=None))
+        runner.train()
+
+    train([torch.ones(2), torch.ones(0), torch.ones(3, 1)], 'finite')
+    with pytest.raises(FloatingPointError, match='not finite at epoch 1, iteration 2'):
+        train([torch.ones(2), torch.tensor([1.0, float('inf')]), torch.ones(2)], 'inf')
+
+
 def test_missing_config_file_and_bad_option():
     proc = subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'train', 'no_such.py'],
                           capture_output=True, text=True)
