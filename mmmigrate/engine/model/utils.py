@@ -6,7 +6,6 @@ from typing import List, Union
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-
 from torch.nn.modules import module as _torch_module
 
 from ..logging import print_log
