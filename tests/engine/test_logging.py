@@ -189,3 +189,30 @@ def test_errors_name_the_caller(tmp_path, monkeypatch):
     lines = (tmp_path / 'c.log').read_text().splitlines()
     assert f' - {__file__} - test_errors_name_the_caller - ' in lines[0]
     assert ' - print_log - ' in lines[1]  # as logging reports it: print_log called log()
+
+
+def test_local_vis_backend_lines_are_on_disk_at_once(tmp_path):
+    """Each add_scalars call leaves one JSON line, as MMEngine's json.dump
+    writes it, in scalars.json and in ``file_path``, readable before the
+    backend is closed; closing and writing again appends."""
+    import json
+    import os
+
+    from mmmigrate.engine.visualization import LocalVisBackend
+    backend = LocalVisBackend(str(tmp_path / 'vis'))
+    backend.add_scalars({'loss': torch.tensor(0.25), 'lr': 1e-3, 'épsilon': float('nan')},
+                        step=3, file_path='run.json')
+    backend.add_scalar('acc', 0.5, step=4)
+    expected = json.dumps({'loss': 0.25, 'lr': 1e-3, 'épsilon': float('nan'), 'step': 3})
+    run_file, scalars_file = tmp_path / 'vis' / 'run.json', tmp_path / 'vis' / 'scalars.json'
+    assert run_file.read_bytes() == (expected + os.linesep).encode('ascii')
+    assert scalars_file.read_bytes() == (expected + os.linesep + json.dumps(
+        {'acc': 0.5, 'step': 4}) + os.linesep).encode('ascii')
+    backend.close()
+    backend.add_scalars({'loss': 1.0}, step=5, file_path='run.json')
+    assert run_file.read_text().splitlines()[-1] == '{"loss": 1.0, "step": 5}'
+    with pytest.raises(ValueError, match='must end with .json'):
+        backend.add_scalars({'loss': 1.0}, file_path='run.txt')
+    with pytest.raises(ValueError, match='must differ from'):
+        backend.add_scalars({'loss': 1.0}, file_path='scalars.json')
+    backend.close()
