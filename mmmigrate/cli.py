@@ -206,7 +206,23 @@ def run(script, args, bundled, mmcv_shim):
         install_mmcv_shim_if_asked()
     sys.argv = [script, *args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
-    runpy.run_path(script, run_name='__main__')
+    try:
+        runpy.run_path(script, run_name='__main__')
+    finally:
+        _let_gloo_workers_finish()
+
+
+def _let_gloo_workers_finish() -> None:
+    """torch's gloo worker threads release a finished collective, and the
+    Python tensors it holds, just after the caller's wait has returned. If
+    the interpreter is already shutting down by then, that release aborts
+    the process ("terminate called without an active exception", a torch
+    race: pytorch/pytorch#179291), after the script itself has succeeded.
+    A script that ends right after a collective leaves that window open, so
+    the workers get a moment while the interpreter is still whole."""
+    if 'torch.distributed' in sys.modules:
+        import time
+        time.sleep(0.05)
 
 
 @main.command('checkpoint')
