@@ -22,8 +22,8 @@ def call_module(module: nn.Module, *args, **kwargs):
     ``torch.jit.trace`` and ``__call__`` not overridden: the very conditions
     of ``nn.Module._call_impl``'s own shortcut — ``forward`` is called
     directly. The result is the same; ``nn.Module``'s two dispatch frames
-    cost about 3 us per call once the model's own work has run
-    (``bench/train_overhead.py``). Otherwise the module is called as usual.
+    cost about 3 us per call on the benchmark's tiny model once torch's own
+    work has run. Otherwise the module is called as usual.
     """
     if (module._forward_pre_hooks or module._forward_hooks or module._backward_pre_hooks
             or module._backward_hooks or module._compiled_call_impl is not None

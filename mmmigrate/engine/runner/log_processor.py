@@ -49,8 +49,7 @@ class LogProcessor:
         prefix = f'{mode}/'
         for key, value in tag.items():
             if key.endswith('lr'):
-                if key.startswith(prefix):
-                    key = key[len(prefix):]
+                key = self._remove_prefix(key, prefix)
                 log_tag.pop(key)
                 lr_parts.append(f'{key}: {value:.{self.num_digits}e}')
         lr_str = ' '.join(lr_parts)
