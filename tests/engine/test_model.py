@@ -131,6 +131,62 @@ def test_train_step_runs_hooks_on_the_model_and_its_preprocessor():
     assert torch.equal(log_vars['loss'].detach(), expected)
 
 
+@pytest.mark.parametrize('batch', ['dict', 'tuple', 'list', 'namedtuple'])
+def test_train_step_without_module_hooks_gives_what_the_hooked_call_gives(batch):
+    """train_step calls ``forward`` directly when no module hook is set;
+    with a (no-op) hook it goes through ``nn.Module.__call__``. Both give
+    the same losses and the same parameters, bit for bit."""
+    from mmmigrate.engine.optim import OptimWrapper
+    inputs, labels = torch.randn(4, 2), torch.randn(4, 1)
+    Batch = namedtuple('Batch', 'inputs labels')
+    data = {'dict': dict(inputs=inputs, labels=labels), 'tuple': (inputs, labels),
+            'list': [inputs, labels], 'namedtuple': Batch(inputs, labels)}[batch]
+
+    def train(hooked):
+        torch.manual_seed(0)
+        model = Toy()
+        seen = []
+        if hooked:
+            model.register_forward_hook(lambda *args: seen.append('model'))
+        wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9))
+        losses = [model.train_step(data, wrapper)['loss'].item() for _ in range(3)]
+        assert seen == (['model'] * 3 if hooked else [])
+        return losses, [p.detach().clone() for p in model.parameters()]
+
+    direct_losses, direct_params = train(hooked=False)
+    hooked_losses, hooked_params = train(hooked=True)
+    assert direct_losses == hooked_losses
+    assert all(torch.equal(a, b) for a, b in zip(direct_params, hooked_params))
+
+
+def test_train_step_says_what_a_preprocessor_returned_wrongly():
+    from mmmigrate.engine.optim import OptimWrapper
+
+    class ToTensor(BaseDataPreprocessor):
+        def forward(self, data, training=False):
+            return data['inputs']
+
+    model = Toy(data_preprocessor=ToTensor())
+    wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    with pytest.raises(TypeError, match='must return a dict, list or tuple, got Tensor'):
+        model.train_step(dict(inputs=torch.ones(1, 2)), wrapper)
+
+
+def test_parse_losses_of_one_loss_tensor():
+    model = Toy()
+    loss = torch.tensor([1.0, 2.0, 4.5])
+    total, log_vars = model.parse_losses({'loss': loss})
+    assert type(log_vars).__name__ == 'OrderedDict' and list(log_vars) == ['loss']
+    assert total.item() == 2.5 and log_vars['loss'] is total
+    # a tensor subclass, or another single key, takes the general route
+    total, log_vars = model.parse_losses({'loss': nn.Parameter(loss)})
+    assert total.item() == 2.5 and list(log_vars) == ['loss']
+    total, log_vars = model.parse_losses({'loss_cls': loss})
+    assert list(log_vars) == ['loss', 'loss_cls'] and total.item() == 2.5
+    total, log_vars = model.parse_losses({'acc': loss})
+    assert total == 0 and list(log_vars) == ['loss', 'acc']
+
+
 def test_data_preprocessor_argument():
     assert isinstance(Toy().data_preprocessor, BaseDataPreprocessor)
     model = Toy(data_preprocessor=dict(type='ImgDataPreprocessor', mean=[0.], std=[1.]))

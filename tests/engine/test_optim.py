@@ -74,6 +74,50 @@ def test_grad_norm_is_logged_to_the_message_hub(message_hub):
     assert all(p.grad is None for p in model.parameters())  # zeroed after the step
 
 
+@pytest.mark.parametrize('name', ['scale_loss', 'backward', 'should_update', 'step',
+                                  'zero_grad'])
+@pytest.mark.parametrize('where', ['subclass', 'instance'])
+def test_update_params_calls_a_redefined_step_method(name, where):
+    """update_params does the five methods' work inline only while none of
+    them is redefined; a redefinition, in a subclass or on the instance (as
+    a test's mock would be), is called as in MMEngine. The result is the
+    same either way."""
+    calls = []
+
+    def recording(method):
+        def record(self, *args, **kwargs):
+            calls.append(name)
+            return method(self, *args, **kwargs)
+        return record
+
+    def train(make_wrapper):
+        model = linear()
+        wrapper = make_wrapper(model)
+        wrapper.initialize_count_status(model, init_counts=0, max_counts=5)
+        for step in range(5):
+            wrapper.update_params(model(torch.full((2, 3), float(step))).sum())
+        return [p.detach().clone() for p in model.parameters()], wrapper.inner_count
+
+    def redefined(model):
+        if where == 'subclass':
+            wrapper_type = type('Redefined', (OptimWrapper, ),
+                                {name: recording(getattr(OptimWrapper, name))})
+            return wrapper_type(sgd(model), accumulative_counts=2, clip_grad=dict(max_norm=1))
+        wrapper = OptimWrapper(sgd(model), accumulative_counts=2, clip_grad=dict(max_norm=1))
+        setattr(wrapper, name, recording(getattr(OptimWrapper, name)).__get__(wrapper))
+        return wrapper
+
+    inline_params, inline_count = train(
+        lambda model: OptimWrapper(sgd(model), accumulative_counts=2,
+                                   clip_grad=dict(max_norm=1)))
+    assert calls == []
+    params, count = train(redefined)
+    assert calls.count(name) == {'scale_loss': 5, 'backward': 5, 'should_update': 5,
+                                 'step': 3, 'zero_grad': 3}[name]
+    assert count == inline_count == 5
+    assert all(torch.equal(a, b) for a, b in zip(params, inline_params))
+
+
 def test_optim_context_skips_gradient_sync_until_the_step():
     class SyncRecorder(nn.Linear):
         def __init__(self):

@@ -4,7 +4,14 @@ import os
 import os.path as osp
 import re
 from collections import abc
+from contextlib import nullcontext
 from typing import Any, Callable, Optional, Type
+
+# The context manager that does nothing. ``OptimWrapper.optim_context``
+# returns this very object when it has nothing to enter, so that a caller
+# on the per-iteration path can skip the ``with`` (nullcontext's
+# ``__enter__`` and ``__exit__`` are two Python calls).
+NO_CONTEXT = nullcontext()
 
 
 def is_str(x) -> bool:

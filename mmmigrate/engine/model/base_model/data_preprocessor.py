@@ -35,9 +35,14 @@ class BaseDataPreprocessor(nn.Module):
                 return data
             return data.to(self._device, non_blocking=self._non_blocking)
         if kind is list or kind is tuple:
-            if self._device.type == 'cpu':  # CPU tensors stay as they are, without a call each
-                return kind([item if type(item) is torch.Tensor and item.is_cpu
-                             else self.cast_data(item) for item in data])
+            if self._device.type == 'cpu':
+                # A batch of CPU tensors is copied as it is, without a call per
+                # item (a comprehension would be one more call, too).
+                for item in data:
+                    if type(item) is not torch.Tensor or not item.is_cpu:
+                        break
+                else:
+                    return kind(data)
             return kind([self.cast_data(item) for item in data])
         if kind is dict:
             return {key: self.cast_data(value) for key, value in data.items()}

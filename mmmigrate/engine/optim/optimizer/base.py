@@ -70,7 +70,10 @@ class BaseOptimWrapper(metaclass=ABCMeta):
         result = {}
         if self.base_param_settings is not None:
             result['base_lr'] = [self.base_param_settings['lr']]
-        result['lr'] = [group['lr'] for group in self.optimizer.param_groups]
+        # a loop, not a comprehension: one Python call fewer per iteration
+        lrs = result['lr'] = []
+        for group in self.optimizer.param_groups:
+            lrs.append(group['lr'])
         return result
 
     def get_momentum(self) -> Dict[str, List[float]]:
