@@ -85,9 +85,11 @@ class LoggerHook(Hook):
             cached = self._epoch_length = (loader, epoch, len(loader))
         length = cached[2]
         end_of_epoch = batch_idx + 1 == length
-        if end_of_epoch or self.every_n_train_iters(runner, self.interval_exp_name):
+        # every_n_train_iters / every_n_inner_iters, inline (both intervals
+        # are positive): this runs at every iteration.
+        if end_of_epoch or (runner.iter + 1) % self.interval_exp_name == 0:
             runner.logger.info(f'Exp name: {runner.experiment_name}')
-        if not (self.every_n_inner_iters(batch_idx, self.interval)
+        if not ((batch_idx + 1) % self.interval == 0
                 or end_of_epoch and (not self.ignore_last or length <= self.interval)):
             return
         tag, log_str = runner.log_processor.get_log_after_iter(runner, batch_idx, 'train')

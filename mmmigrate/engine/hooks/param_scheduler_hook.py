@@ -25,7 +25,12 @@ class ParamSchedulerHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
                          outputs: Optional[dict] = None) -> None:
-        for schedulers in _scheduler_lists(runner):
+        # No schedulers, or one list: the common cases, without the helper
+        # call (this runs at every iteration).
+        schedulers = runner.param_schedulers
+        if schedulers is None:
+            return
+        for schedulers in [schedulers] if type(schedulers) is list else _scheduler_lists(runner):
             for scheduler in schedulers:
                 if not scheduler.by_epoch:
                     scheduler.step()
