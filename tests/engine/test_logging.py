@@ -216,3 +216,50 @@ def test_local_vis_backend_lines_are_on_disk_at_once(tmp_path):
     with pytest.raises(ValueError, match='must differ from'):
         backend.add_scalars({'loss': 1.0}, file_path='scalars.json')
     backend.close()
+
+
+def test_json_lines_are_what_json_dumps_writes():
+    """The scalar files' lines are built directly for flat float/int
+    records; they must be json.dumps' text to the byte, and other records
+    go to json.dumps itself."""
+    import json
+    import os
+    import random
+
+    from mmmigrate.engine.visualization.vis_backend import _json_line
+    records = [
+        {'lr': 1e-3, 'loss': 0.1 + 0.2, 'step': 10},
+        {'nan': float('nan'), 'inf': float('inf'), '-inf': -float('inf'), 'neg0': -0.0,
+         'tiny': 5e-324, 'huge': 1.7976931348623157e308, 'big': 1e16, 'step': 0},
+        {'épsilon/ü': 1.5, '"quoted"\\': 2, 'tab\t': 3, 'step': 3},
+        {'flag': True, 'none': None, 'list': [1.0], 'step': 1},  # json.dumps' own route
+        {1: 2.0, 'step': 1}, {'big_int': 10 ** 30, 'negative': -7, 'step': 2},
+    ]
+    rng = random.Random(0)
+    for _ in range(2000):
+        records.append({f'k{rng.randint(0, 9)}': rng.choice([
+            rng.random() * 10 ** rng.randint(-30, 30), rng.randint(-10 ** 9, 10 ** 9),
+            rng.uniform(-1, 1)]) for _ in range(4)})
+    for record in records:
+        assert _json_line(record) == (json.dumps(record) + os.linesep).encode('ascii'), record
+
+
+def test_eta_text_is_what_timedelta_prints():
+    """The log line's eta is written without building a timedelta; the text
+    must be str(timedelta(seconds=...)) for any value, negative ones and the
+    range limits included (beyond them, timedelta's own OverflowError)."""
+    import datetime
+    import random
+
+    from mmmigrate.engine.runner.log_processor import _timedelta_text
+    rng = random.Random(0)
+    values = [0, 1, 59, 60, 3599, 3600, 86399, 86400, 86401, 172800, -1, -86400, -86401,
+              86399999999999, -86399999913600]
+    values += [rng.randint(-10 ** 12, 10 ** 12) for _ in range(5000)]
+    values += [rng.randint(0, 10 ** 6) for _ in range(5000)]
+    for seconds in values:
+        assert _timedelta_text(seconds) == str(datetime.timedelta(seconds=seconds)), seconds
+    for seconds in (86399999999999 + 1, -86399999913600 - 1):
+        with pytest.raises(OverflowError):
+            _timedelta_text(seconds)
+

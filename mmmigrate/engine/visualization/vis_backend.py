@@ -14,9 +14,39 @@ def _number(value):
     return value.item() if hasattr(value, 'item') else value
 
 
+_JSON_KEYS: dict = {}  # key -> json.dumps(key), for the few keys a run logs
+_JSON_KEYS_KEPT = 1024
+
+
 def _json_line(record: dict) -> bytes:
-    # json.dumps escapes everything outside ASCII, as MMEngine's json.dump does
-    return json.dumps(record).encode('ascii') + _NEWLINE
+    """``json.dumps(record)`` as bytes, plus the line end. A flat record of
+    float and int values (every scalar record of a run) is written here
+    directly, the very text json.dumps makes: a float's repr (NaN and the
+    infinities by json's names), an int's repr and each key as json.dumps
+    escapes it (outside ASCII too, as MMEngine's json.dump does). This runs
+    at every logging interval, and json's encoder is several Python calls.
+    Anything else goes to json.dumps."""
+    parts = []
+    for key, value in record.items():
+        kind = type(value)
+        if kind is float:
+            if value - value == 0:  # finite
+                text = float.__repr__(value)
+            else:
+                text = 'NaN' if value != value else 'Infinity' if value > 0 else '-Infinity'
+        elif kind is int:
+            text = int.__repr__(value)
+        else:
+            return json.dumps(record).encode('ascii') + _NEWLINE
+        encoded_key = _JSON_KEYS.get(key)
+        if encoded_key is None:
+            if type(key) is not str:
+                return json.dumps(record).encode('ascii') + _NEWLINE
+            encoded_key = json.dumps(key)
+            if len(_JSON_KEYS) < _JSON_KEYS_KEPT:
+                _JSON_KEYS[key] = encoded_key
+        parts.append(f'{encoded_key}: {text}')
+    return ('{' + ', '.join(parts) + '}').encode('ascii') + _NEWLINE
 
 
 class BaseVisBackend:
