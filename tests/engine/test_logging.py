@@ -242,24 +242,3 @@ def test_json_lines_are_what_json_dumps_writes():
             rng.uniform(-1, 1)]) for _ in range(4)})
     for record in records:
         assert _json_line(record) == (json.dumps(record) + os.linesep).encode('ascii'), record
-
-
-def test_eta_text_is_what_timedelta_prints():
-    """The log line's eta is written without building a timedelta; the text
-    must be str(timedelta(seconds=...)) for any value, negative ones and the
-    range limits included (beyond them, timedelta's own OverflowError)."""
-    import datetime
-    import random
-
-    from mmmigrate.engine.runner.log_processor import _timedelta_text
-    rng = random.Random(0)
-    values = [0, 1, 59, 60, 3599, 3600, 86399, 86400, 86401, 172800, -1, -86400, -86401,
-              86399999999999, -86399999913600]
-    values += [rng.randint(-10 ** 12, 10 ** 12) for _ in range(5000)]
-    values += [rng.randint(0, 10 ** 6) for _ in range(5000)]
-    for seconds in values:
-        assert _timedelta_text(seconds) == str(datetime.timedelta(seconds=seconds)), seconds
-    for seconds in (86399999999999 + 1, -86399999913600 - 1):
-        with pytest.raises(OverflowError):
-            _timedelta_text(seconds)
-

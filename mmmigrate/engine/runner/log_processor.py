@@ -14,20 +14,6 @@ from ..registry import LOG_PROCESSORS
 _UNSEEN = object()
 
 
-def _timedelta_text(seconds: int) -> str:
-    """``str(datetime.timedelta(seconds=seconds))`` ('1 day, 2:03:04'),
-    without building the timedelta: this runs at every logging interval."""
-    if not -86399999913600 <= seconds <= 86399999999999:  # beyond timedelta's range: its error
-        return str(datetime.timedelta(seconds=seconds))
-    days, seconds = divmod(seconds, 86400)
-    hours, seconds = divmod(seconds, 3600)
-    minutes, seconds = divmod(seconds, 60)
-    text = f'{hours}:{minutes:02d}:{seconds:02d}'
-    if days:
-        text = f'{days} day{"" if abs(days) == 1 else "s"}, {text}'
-    return text
-
-
 @LOG_PROCESSORS.register_module()
 class LogProcessor:
     """Keys matching ``mean_pattern`` (losses, times, grad norm) are averaged
@@ -91,7 +77,7 @@ class LogProcessor:
         log_str += f'{lr_str}  '
         runtime_info = runner.message_hub.runtime_info
         if 'time' in log_tag and 'data_time' in log_tag and 'eta' in runtime_info:
-            eta = _timedelta_text(int(runtime_info['eta']))
+            eta = datetime.timedelta(seconds=int(runtime_info['eta']))
             log_str += (f'eta: {eta}  time: {log_tag["time"]:.{self.num_digits}f}  '
                         f'data_time: {log_tag["data_time"]:.{self.num_digits}f}  ')
             log_tag.pop('time')
