@@ -11,7 +11,7 @@ import os.path as osp
 import pickle
 import time
 from collections import OrderedDict
-from typing import Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Union
 
 import torch
 import torch.nn as nn
@@ -24,6 +24,7 @@ from ..device import get_device
 from ..dist import broadcast, get_dist_info, init_dist, is_distributed, master_only
 from ..evaluator import Evaluator
 from ..hooks import Hook, Priority, get_priority
+from ..hooks.default_train_iter import RUNNER_CACHE_KEY, DefaultTrainIterHooks
 from ..hooks.hook import hooks_for_stage
 from ..logging import MessageHub, MMLogger
 from ..model import (MMDistributedDataParallel, convert_sync_batchnorm, is_model_wrapper,
@@ -72,6 +73,7 @@ def _all_or_none(names: str, values) -> None:
 
 
 _NO_LOOP = object()  # never a train loop
+_FAST_PATH_READS = ('call_hook', 'iter', 'epoch', 'max_iters', 'train_dataloader')
 
 
 def _holds_built_scheduler(schedulers) -> bool:
@@ -191,7 +193,7 @@ class Runner:
         self._model_name = type(inner).__name__
 
         self._hooks: List[Hook] = []
-        self._hooks_by_stage: Dict[str, List[Hook]] = {}
+        self._hooks_by_stage: Dict[Any, Any] = {}
         self.register_hooks(default_hooks, custom_hooks)
         self.logger.info(f'Hooks will be executed in the following order:\n'
                          f'{self.get_hooks_info()}')
@@ -723,6 +725,27 @@ class Runner:
                 raise TypeError(f'{e} in {hook}') from None
 
     call_hooks = call_hook  # the spelling seed 001 uses
+
+    def train_iter_hooks(self) -> Union[DefaultTrainIterHooks, bool]:
+        """What the training loops call instead of ``call_hook`` at
+        ``before_train_iter`` / ``after_train_iter`` while those stages have
+        exactly the default hooks (``hooks.default_train_iter``), else False.
+        Worked out once per set of hooks; the loops read the answer from
+        ``_hooks_by_stage[RUNNER_CACHE_KEY]`` while it is there."""
+        stages = self._hooks_by_stage
+        fast = stages.get(RUNNER_CACHE_KEY)
+        if fast is None:
+            fast = False
+            cls = type(self)
+            # It calls no call_hook and reads the counters behind these
+            # properties: a runner redefining any of them keeps call_hook.
+            if all(getattr(cls, name) is getattr(Runner, name) for name in _FAST_PATH_READS) \
+                    and 'call_hook' not in vars(self):
+                fast = DefaultTrainIterHooks.for_hooks(
+                    hooks_for_stage(self._hooks, 'before_train_iter'),
+                    hooks_for_stage(self._hooks, 'after_train_iter')) or False
+            stages[RUNNER_CACHE_KEY] = fast
+        return fast
 
     def register_hook(self, hook: Union[Hook, Dict],
                       priority: Optional[Union[str, int, Priority]] = None) -> None:
