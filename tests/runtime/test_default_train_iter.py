@@ -271,3 +271,18 @@ def test_a_loop_with_its_own_counters_is_read_through_the_runner(tmp_path, monke
                                        **overrides)
     assert fast.message_hub.get_info('iter') == dispatched.message_hub.get_info('iter') == 107
     assert fast.message_hub.get_info('eta') == dispatched.message_hub.get_info('eta')
+
+
+@pytest.mark.parametrize('runner_class', [Runner, DispatchingRunner])
+def test_a_hooks_type_error_names_the_hook(tmp_path, runner_class):
+    runner = runner_for(tmp_path, runner_class, train_cfg=dict(by_epoch=True, max_epochs=1))
+
+    class VectorOutput(Hook):
+        def before_train(self, runner):
+            runner.model.train_step = lambda data, optim_wrapper: dict(
+                loss=torch.tensor(1.0), accuracy=torch.ones(3))
+
+    runner.register_hook(VectorOutput())
+    with pytest.raises(TypeError, match=r'expected a number or a one-element tensor, got '
+                                        r'tensor\(\[1., 1., 1.\]\) in <\S+RuntimeInfoHook object'):
+        runner.train()

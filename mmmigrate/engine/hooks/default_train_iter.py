@@ -53,12 +53,18 @@ def _default_hooks_in_order(hooks, classes) -> Optional[dict]:
     return found
 
 
-def _appendable(buffer, hub: MessageHub, key: str) -> bool:
-    """Whether ``hub.update_scalar(key, a_float)`` would only append to
-    ``buffer``, the hub's buffer for ``key`` (or None): a plain
-    ``HistoryBuffer`` below its ``max_length``, for a resumed key."""
-    return type(buffer) is HistoryBuffer and hub._resumed_keys.get(key) is True \
-        and len(buffer._log_history) < buffer.max_length
+def _update_scalar(hub: MessageHub, key: str, value) -> None:
+    """``hub.update_scalar(key, value)``. When that would only append a
+    float to a plain ``HistoryBuffer`` below its ``max_length``, for a
+    resumed key, it is appended here directly."""
+    buffer = hub._log_scalars.get(key)
+    if type(value) is float and type(buffer) is HistoryBuffer \
+            and hub._resumed_keys.get(key) is True \
+            and len(buffer._log_history) < buffer.max_length:
+        buffer._log_history.append(value)
+        buffer._count_history.append(1)
+    else:
+        hub.update_scalar(key, value)
 
 
 class DefaultTrainIterHooks:
@@ -68,9 +74,7 @@ class DefaultTrainIterHooks:
     ``loss_value`` is ``outputs['loss'].item()`` when the loop has read it
     already (to check it is finite), else None.
 
-    Scalars are appended to the hub's buffers directly when
-    ``hub.update_scalar`` would do only that (a float, for a key logged
-    before, see ``_appendable``); anything else goes through the hub."""
+    Scalars go to the hub through ``_update_scalar``."""
 
     def __init__(self, before: dict, after: dict) -> None:
         self.before_info = before.get(RuntimeInfoHook)
@@ -99,37 +103,26 @@ class DefaultTrainIterHooks:
         hub = runner.message_hub
         if type(hub) is not MessageHub:  # a subclass may redefine the API
             return self._call('before_train_iter', runner, batch_idx=batch_idx)
-        scalars = hub._log_scalars
-        info = self.before_info
-        if info is not None:
-            cur_iter = loop._iter if runner._counted_train_loop is loop \
-                and runner._train_loop is loop else runner.iter
-            if hub._resumed_keys.get('iter') is True:
-                hub._runtime_info['iter'] = cur_iter
-            else:
-                hub.update_info('iter', cur_iter)
-            lr_dict = runner.optim_wrapper.get_lr()
-            if type(lr_dict) is not dict:  # the hook's own error
-                return info.before_train_iter(runner, batch_idx)
-            keys = self._keys
-            for name, lr in lr_dict.items():
-                key = keys.get(name) or self._key(name)
-                value = lr[0]
-                buffer = scalars.get(key)
-                if type(value) is float and _appendable(buffer, hub, key):
-                    buffer._log_history.append(value)
-                    buffer._count_history.append(1)
+        hook = info = self.before_info
+        try:
+            if info is not None:
+                cur_iter = loop._iter if runner._counted_train_loop is loop \
+                    and runner._train_loop is loop else runner.iter
+                if hub._resumed_keys.get('iter') is True:
+                    hub._runtime_info['iter'] = cur_iter
                 else:
-                    hub.update_scalar(key, value)
-        timer = self.before_timer
-        if timer is not None:
-            value = time.time() - timer.t
-            buffer = scalars.get('train/data_time')
-            if _appendable(buffer, hub, 'train/data_time'):
-                buffer._log_history.append(value)
-                buffer._count_history.append(1)
-            else:
-                hub.update_scalar('train/data_time', value)
+                    hub.update_info('iter', cur_iter)
+                lr_dict = runner.optim_wrapper.get_lr()
+                if type(lr_dict) is not dict:  # the hook's own error
+                    return info.before_train_iter(runner, batch_idx)
+                keys = self._keys
+                for name, lr in lr_dict.items():
+                    _update_scalar(hub, keys.get(name) or self._key(name), lr[0])
+            hook = timer = self.before_timer
+            if timer is not None:
+                _update_scalar(hub, 'train/data_time', time.time() - timer.t)
+        except TypeError as e:  # as Runner.call_hook says it
+            raise TypeError(f'{e} in {hook}') from None
 
     def after(self, runner, loop, batch_idx: int, data_batch, outputs,
               loss_value=None) -> None:
@@ -137,72 +130,68 @@ class DefaultTrainIterHooks:
         if type(hub) is not MessageHub:
             return self._call('after_train_iter', runner, batch_idx=batch_idx,
                               data_batch=data_batch, outputs=outputs)
-        scalars = hub._log_scalars
-        if self.after_info is not None and outputs is not None:
-            keys = self._keys
-            for name, value in outputs.items():
-                key = keys.get(name) or self._key(name)
-                if loss_value is not None and name == 'loss':
-                    value = loss_value
-                elif type(value) is Tensor and value.numel() == 1:
-                    value = value.item()
-                buffer = scalars.get(key)
-                if type(value) is float and _appendable(buffer, hub, key):
-                    buffer._log_history.append(value)
-                    buffer._count_history.append(1)
+        hook = self.after_info
+        try:
+            if hook is not None and outputs is not None:
+                keys = self._keys
+                for name, value in outputs.items():
+                    key = keys.get(name) or self._key(name)
+                    if loss_value is not None and name == 'loss':
+                        value = loss_value
+                    elif type(value) is Tensor and value.numel() == 1:
+                        value = value.item()
+                    _update_scalar(hub, key, value)
+            # The runner's counters, read from the loop when they are its
+            # own (see Runner.iter).
+            if runner._counted_train_loop is loop and runner._train_loop is loop:
+                cur_iter, epoch, loader = loop._iter, loop._epoch, loop.dataloader
+                max_iters = loop._max_iters
+            else:
+                cur_iter, epoch, loader = runner.iter, runner.epoch, runner.train_dataloader
+                max_iters = runner.max_iters
+            hook = timer = self.after_timer
+            if timer is not None:
+                now = time.time()
+                iter_time = now - timer.t
+                timer.t = now
+                _update_scalar(hub, 'train/time', iter_time)
+                timer.time_sec_tot += iter_time
+                eta = timer.time_sec_tot / (cur_iter - timer.start_iter + 1) * (
+                    max_iters - cur_iter - 1)
+                if hub._resumed_keys.get('eta') is True:
+                    hub._runtime_info['eta'] = eta
                 else:
-                    hub.update_scalar(key, value)
-        # The runner's counters, read from the loop when they are its own
-        # (see Runner.iter).
-        if runner._counted_train_loop is loop and runner._train_loop is loop:
-            cur_iter, epoch, loader = loop._iter, loop._epoch, loop.dataloader
-            max_iters = loop._max_iters
-        else:
-            cur_iter, epoch, loader = runner.iter, runner.epoch, runner.train_dataloader
-            max_iters = runner.max_iters
-        timer = self.after_timer
-        if timer is not None:
-            now = time.time()
-            iter_time = now - timer.t
-            timer.t = now
-            buffer = scalars.get('train/time')
-            if _appendable(buffer, hub, 'train/time'):
-                buffer._log_history.append(iter_time)
-                buffer._count_history.append(1)
-            else:
-                hub.update_scalar('train/time', iter_time)
-            timer.time_sec_tot += iter_time
-            eta = timer.time_sec_tot / (cur_iter - timer.start_iter + 1) * (
-                max_iters - cur_iter - 1)
-            if hub._resumed_keys.get('eta') is True:
-                hub._runtime_info['eta'] = eta
-            else:
-                hub.update_info('eta', eta)
-        logger = self.logger
-        if logger is not None:
-            # The hook logs only at these iterations (or when it has not
-            # seen this epoch's loader yet): it decides the rest itself.
-            seen = logger._epoch_length
-            if seen[0] is not loader or seen[1] != epoch or batch_idx + 1 == seen[2] \
-                    or (batch_idx + 1) % logger.interval == 0 \
-                    or (cur_iter + 1) % logger.interval_exp_name == 0:
-                logger.after_train_iter(runner, batch_idx, data_batch, outputs)
-        scheduler = self.scheduler
-        if scheduler is not None:
-            schedulers = runner.param_schedulers
-            if type(schedulers) is list:
-                for one in schedulers:
-                    if not one.by_epoch:
-                        one.step()
-            elif schedulers is not None:
-                scheduler.after_train_iter(runner, batch_idx, data_batch, outputs)
-        checkpoint = self.checkpoint
-        if checkpoint is not None and not checkpoint.by_epoch:
-            checkpoint.after_train_iter(runner, batch_idx, data_batch, outputs)
+                    hub.update_info('eta', eta)
+            hook = logger = self.logger
+            if logger is not None:
+                # The hook logs only at these iterations (or when it has not
+                # seen this epoch's loader yet): it decides the rest itself.
+                seen = logger._epoch_length
+                if seen[0] is not loader or seen[1] != epoch or batch_idx + 1 == seen[2] \
+                        or (batch_idx + 1) % logger.interval == 0 \
+                        or (cur_iter + 1) % logger.interval_exp_name == 0:
+                    logger.after_train_iter(runner, batch_idx, data_batch, outputs)
+            hook = self.scheduler
+            if hook is not None:
+                schedulers = runner.param_schedulers
+                if type(schedulers) is list:
+                    for one in schedulers:
+                        if not one.by_epoch:
+                            one.step()
+                elif schedulers is not None:
+                    hook.after_train_iter(runner, batch_idx, data_batch, outputs)
+            hook = checkpoint = self.checkpoint
+            if checkpoint is not None and not checkpoint.by_epoch:
+                checkpoint.after_train_iter(runner, batch_idx, data_batch, outputs)
+        except TypeError as e:
+            raise TypeError(f'{e} in {hook}') from None
 
     def _call(self, stage: str, runner, **kwargs) -> None:
         hooks = (self.before_info, self.before_timer) if stage == 'before_train_iter' else (
             self.after_info, self.after_timer, self.logger, self.scheduler, self.checkpoint)
         for hook in hooks:
             if hook is not None:
-                getattr(hook, stage)(runner, **kwargs)
+                try:
+                    getattr(hook, stage)(runner, **kwargs)
+                except TypeError as e:
+                    raise TypeError(f'{e} in {hook}') from None
