@@ -13,7 +13,9 @@ hook objects (their state, such as the timer's clock, stays theirs).
 subclasses), at most one of each, in this (their priority) order, with no
 method replaced on the instance. Anything else at these stages (a custom hook,
 a subclass, a changed priority order) takes the generic dispatch, and so does
-a runner with its own ``call_hook`` (``Runner.train_iter_hooks`` decides).
+a runner with its own ``call_hook`` or counter properties (``iter``,
+``epoch``, ``max_iters``, ``train_dataloader``); ``Runner.train_iter_hooks``
+decides.
 """
 import time
 from typing import Optional

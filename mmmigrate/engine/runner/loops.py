@@ -109,11 +109,13 @@ class _TrainLoopBase(BaseLoop):
     def _train_step(self, batch_idx: int, data_batch) -> None:
         runner = self._runner
         # The default hooks' work in one call when they are all there is
-        # (hooks.default_train_iter). A custom runner may lack the method.
+        # (hooks.default_train_iter); a runner not built by Runner.__init__
+        # or without train_iter_hooks dispatches through its call_hook.
         stages = getattr(runner, '_hooks_by_stage', None)
         fast = stages.get(RUNNER_CACHE_KEY) if type(stages) is dict else False
         if fast is None:
-            fast = runner.train_iter_hooks()
+            train_iter_hooks = getattr(runner, 'train_iter_hooks', None)
+            fast = train_iter_hooks() if train_iter_hooks is not None else False
         if fast:
             fast.before(runner, self, batch_idx)
         else:
