@@ -70,9 +70,10 @@ def _update_scalar(hub: MessageHub, key: str, value) -> None:
 
 
 class DefaultTrainIterHooks:
-    """``before(runner, batch_idx)`` and ``after(runner, batch_idx,
-    data_batch, outputs, loss_value)``: what ``call_hook('before_train_iter',
-    ...)`` and ``call_hook('after_train_iter', ...)`` do with these hooks.
+    """``before(runner, loop, batch_idx)`` and ``after(runner, loop,
+    batch_idx, data_batch, outputs, loss_value)``, called by the training
+    ``loop``: what ``call_hook('before_train_iter', ...)`` and
+    ``call_hook('after_train_iter', ...)`` do with these hooks.
     ``loss_value`` is ``outputs['loss'].item()`` when the loop has read it
     already (to check it is finite), else None.
 
