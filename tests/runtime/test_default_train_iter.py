@@ -5,6 +5,7 @@ import itertools
 import json
 import math
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
@@ -219,7 +220,6 @@ def test_a_message_hub_subclass_gets_its_own_methods_called(tmp_path):
 
 def test_a_lr_that_is_not_a_dict_is_the_hooks_error(tmp_path):
     runner = runner_for(tmp_path)
-    runner.optim_wrapper  # noqa: B018  (built by train)
 
     class NoDictLr(Hook):
         def before_train(self, runner):
@@ -286,3 +286,20 @@ def test_a_hooks_type_error_names_the_hook(tmp_path, runner_class):
     with pytest.raises(TypeError, match=r'expected a number or a one-element tensor, got '
                                         r'tensor\(\[1., 1., 1.\]\) in <\S+RuntimeInfoHook object'):
         runner.train()
+
+
+def test_a_lr_dict_of_another_dict_type_is_logged_like_a_dict(tmp_path, monkeypatch):
+    class OrderedLr(Hook):
+        def before_train(self, runner):
+            get_lr = runner.optim_wrapper.get_lr
+            runner.optim_wrapper.get_lr = lambda: OrderedDict(get_lr())
+
+    overrides = dict(train_cfg=dict(by_epoch=True, max_epochs=1), custom_hooks=[OrderedLr()])
+    fast = train_with_fake_clock(monkeypatch, Runner, tmp_path / 'fast', **overrides)
+    assert isinstance(fast.train_iter_hooks(), DefaultTrainIterHooks)
+    dispatched = train_with_fake_clock(monkeypatch, DispatchingRunner, tmp_path / 'dispatched',
+                                       **overrides)
+    for key in ('train/lr', 'train/data_time', 'train/time'):
+        assert len(fast.message_hub.get_scalar(key).data[0]) == 8, key
+        assert fast.message_hub.get_scalar(key).data == \
+            dispatched.message_hub.get_scalar(key).data, key

@@ -70,8 +70,8 @@ def _update_scalar(hub: MessageHub, key: str, value) -> None:
 
 
 class DefaultTrainIterHooks:
-    """``before(runner, loop, batch_idx)`` and ``after(runner, loop,
-    batch_idx, data_batch, outputs, loss_value)``, called by the training
+    """``before(runner, loop, batch_idx, data_batch)`` and ``after(runner,
+    loop, batch_idx, data_batch, outputs, loss_value)``, called by the training
     ``loop``: what ``call_hook('before_train_iter', ...)`` and
     ``call_hook('after_train_iter', ...)`` do with these hooks.
     ``loss_value`` is ``outputs['loss'].item()`` when the loop has read it
@@ -102,10 +102,11 @@ class DefaultTrainIterHooks:
         key = self._keys[name] = f'train/{name}'
         return key
 
-    def before(self, runner, loop, batch_idx: int) -> None:
+    def before(self, runner, loop, batch_idx: int, data_batch) -> None:
         hub = runner.message_hub
         if type(hub) is not MessageHub:  # a subclass may redefine the API
-            return self._call('before_train_iter', runner, batch_idx=batch_idx)
+            return runner.call_hook('before_train_iter', batch_idx=batch_idx,
+                                    data_batch=data_batch)
         hook = info = self.before_info
         try:
             if info is not None:
@@ -116,7 +117,7 @@ class DefaultTrainIterHooks:
                 else:
                     hub.update_info('iter', cur_iter)
                 lr_dict = runner.optim_wrapper.get_lr()
-                if type(lr_dict) is not dict:  # the hook's own error
+                if not isinstance(lr_dict, dict):  # the hook's own error
                     return info.before_train_iter(runner, batch_idx)
                 keys = self._keys
                 for name, lr in lr_dict.items():
@@ -131,8 +132,8 @@ class DefaultTrainIterHooks:
               loss_value=None) -> None:
         hub = runner.message_hub
         if type(hub) is not MessageHub:
-            return self._call('after_train_iter', runner, batch_idx=batch_idx,
-                              data_batch=data_batch, outputs=outputs)
+            return runner.call_hook('after_train_iter', batch_idx=batch_idx,
+                                    data_batch=data_batch, outputs=outputs)
         hook = self.after_info
         try:
             if hook is not None and outputs is not None:
@@ -188,13 +189,3 @@ class DefaultTrainIterHooks:
                 checkpoint.after_train_iter(runner, batch_idx, data_batch, outputs)
         except TypeError as e:
             raise TypeError(f'{e} in {hook}') from None
-
-    def _call(self, stage: str, runner, **kwargs) -> None:
-        hooks = (self.before_info, self.before_timer) if stage == 'before_train_iter' else (
-            self.after_info, self.after_timer, self.logger, self.scheduler, self.checkpoint)
-        for hook in hooks:
-            if hook is not None:
-                try:
-                    getattr(hook, stage)(runner, **kwargs)
-                except TypeError as e:
-                    raise TypeError(f'{e} in {hook}') from None

@@ -117,7 +117,7 @@ class _TrainLoopBase(BaseLoop):
             train_iter_hooks = getattr(runner, 'train_iter_hooks', None)
             fast = train_iter_hooks() if train_iter_hooks is not None else False
         if fast:
-            fast.before(runner, self, batch_idx)
+            fast.before(runner, self, batch_idx, data_batch)
         else:
             runner.call_hook('before_train_iter', batch_idx=batch_idx, data_batch=data_batch)
         outputs = runner.model.train_step(data_batch, optim_wrapper=runner.optim_wrapper)
