@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / 'oracle'))
+sys.path.insert(0, str(Path(__file__).parent))  # numerics
 
 import oracle_env  # noqa: E402
 
@@ -25,3 +26,16 @@ def message_hub():
     from mmmigrate.engine.logging import MessageHub
     import uuid
     return MessageHub.get_instance(f'test-{uuid.uuid4().hex}')
+
+
+def pytest_collection_modifyitems(config, items):
+    """Bitwise comparisons with recorded MMCV/MMEngine results mean something
+    only on float kernels like those they were recorded on (tests/numerics.py)."""
+    marked = [item for item in items if item.get_closest_marker('recorded_numerics')]
+    if not marked:
+        return
+    import numerics
+    reason = numerics.mismatch()
+    if reason:
+        for item in marked:
+            item.add_marker(pytest.mark.skip(reason=reason))

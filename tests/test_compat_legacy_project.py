@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / 'examples' / 'legacy_project'
 RECORDED = ROOT / 'tests' / 'fixtures' / 'example' / 'mmcv_1.7.2_history.jsonl'
@@ -37,6 +39,7 @@ runner.train()
 '''
 
 
+@pytest.mark.recorded_numerics
 def test_legacy_project_runs_unchanged_through_compat(tmp_path):
     work_dir = tmp_path / 'work_dir'
     out = subprocess.run([sys.executable, '-c', SCRIPT, str(PROJECT), str(work_dir)],
@@ -52,6 +55,7 @@ def test_legacy_project_runs_unchanged_through_compat(tmp_path):
         assert math.isclose(mine['lr'], theirs['lr'], rel_tol=1e-12, abs_tol=0)
 
 
+@pytest.mark.recorded_numerics
 def test_legacy_script_unchanged_and_converted_give_mmcvs_trajectory(tmp_path):
     """tools/train.py itself (Config, EpochBasedRunner, MMDataParallel,
     build_optimizer, get_logger, register_training_hooks, run), unchanged,
@@ -110,6 +114,7 @@ print(json.dumps(run(SCRIPT)))
 '''
 
 
+@pytest.mark.recorded_numerics
 def test_seed000_legacy_sample_runs_unchanged_with_the_shim(tmp_path):
     """Seed 000's MMCV sample (mmcv.runner.Runner, register_training_hooks,
     run) as written: the parameters real MMCV 1.7.2 ended with."""

@@ -48,6 +48,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.recorded_numerics
 @pytest.mark.parametrize('case', CASES)
 def test_legacy_script_matches_its_mmcv_run(case):
     out = subprocess.run(_command(case), capture_output=True, text=True, timeout=300,

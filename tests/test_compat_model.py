@@ -62,6 +62,7 @@ def _close(a, b, rel):
     return math.isclose(a, b, rel_tol=rel, abs_tol=0)
 
 
+@pytest.mark.recorded_numerics
 @pytest.mark.parametrize('case', ['seed_toy', 'gan'])
 def test_legacy_model_trains_as_on_mmcv(case, tmp_path):
     history, params = _run(case, tmp_path)

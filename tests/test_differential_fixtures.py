@@ -14,6 +14,7 @@ import scenarios
 from compare import scheduler_mismatches
 
 ENGINE = 'mmmigrate.engine'
+pytestmark = pytest.mark.recorded_numerics
 
 
 def recorded(suite: str) -> dict:

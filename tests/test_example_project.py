@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 LEGACY = ROOT / 'examples' / 'legacy_project'
 RECORDED = ROOT / 'tests' / 'fixtures' / 'example' / 'mmcv_1.7.2_history.jsonl'
@@ -19,6 +21,7 @@ def _history(path: Path) -> list:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+@pytest.mark.recorded_numerics
 def test_converted_example_trains_as_the_legacy_project_did(tmp_path):
     converted = tmp_path / 'converted'
     out = subprocess.run(CLI + ['convert', str(LEGACY), '--out-dir', str(converted)],
@@ -77,6 +80,7 @@ print(json.dumps({name: value.tolist() for name, value in model.state_dict().ite
 '''
 
 
+@pytest.mark.recorded_numerics
 def test_resuming_the_mmcv_checkpoint_finishes_like_the_uninterrupted_mmcv_run(tmp_path):
     """The legacy project's epoch_1.pth from real MMCV 1.7.2, resumed by the
     converted project on the bundled engine: epochs 2 and 3 have MMCV's

@@ -124,6 +124,7 @@ def _close(mine, theirs, rel):
     return math.isclose(mine, theirs, rel_tol=rel, abs_tol=rel)
 
 
+@pytest.mark.recorded_numerics
 @pytest.mark.parametrize('case', RUNNABLE)
 def test_converted_runnable_script_matches_its_mmcv_run(case, tmp_path):
     """runner/runnable_*.in.py ran as it is on real MMCV 1.7.2 (recorded in

@@ -38,6 +38,7 @@ def test_suite_matches_live_mmengine(mmengine_python, suite):
             assert ours[name] == oracle[name], name
 
 
+@pytest.mark.recorded_numerics
 @pytest.mark.parametrize('suite', scenarios.SUITES)
 def test_committed_fixture_is_current(mmengine_python, suite):
     oracle = oracle_result(mmengine_python, suite)
@@ -46,6 +47,7 @@ def test_committed_fixture_is_current(mmengine_python, suite):
         'python tests/oracle/oracle_env.py')
 
 
+@pytest.mark.recorded_numerics
 def test_our_checkpoint_resumes_on_mmengine_to_the_same_parameters(mmengine_python, tmp_path):
     ours = str(tmp_path / 'ours')
     oracle_env.run_scenario_process(sys.executable, 'mmmigrate.engine', [
