@@ -1,4 +1,7 @@
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,3 +42,24 @@ def pytest_collection_modifyitems(config, items):
     if reason:
         for item in marked:
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_configure(config):
+    """Processes the tests start (torchrun writes torchelastic_* folders,
+    torch its inductor cache, the oracles their own) get a temp folder of
+    the session's, removed at its end, so the suite leaves nothing behind.
+    This process keeps the real one: pytest's tmp_path lives there, and a
+    test of ours that leaks a temp file shows up."""
+    if os.environ.get('MMMIGRATE_TESTS_TMPDIR'):  # an xdist worker: the controller made it
+        return
+    tempfile.gettempdir()  # fixed for this process before TMPDIR changes
+    root = tempfile.mkdtemp(prefix='mmmigrate-tests-')
+    os.environ.update(MMMIGRATE_TESTS_TMPDIR=root, TMPDIR=root,
+                      TORCHINDUCTOR_CACHE_DIR=os.path.join(root, 'torchinductor'))
+    config._mmmigrate_tmp_root = root
+
+
+def pytest_unconfigure(config):
+    root = getattr(config, '_mmmigrate_tmp_root', None)
+    if root is not None:
+        shutil.rmtree(root, ignore_errors=True)

@@ -122,6 +122,7 @@ class EpochWorkflowLoop(EpochBasedTrainLoop):
         while self._epoch < self._max_epochs and not self.stop_training:
             _run_phases(self.workflow, lambda: self._epoch >= self._max_epochs,
                         self.run_epoch, lambda index: runner.val_loop.run())
+        self._sync_rng_state()  # the last checkpoint becomes resumable too
         runner.call_hook('after_train')
         return runner.model
 
@@ -146,6 +147,7 @@ class IterWorkflowLoop(IterBasedTrainLoop):
         while self._iter < self._max_iters and not self.stop_training:
             _run_phases(self.workflow, lambda: self._iter >= self._max_iters,
                         self._train_one, runner.val_loop.run_one)
+        self._sync_rng_state()  # the last checkpoint becomes resumable too
         runner.call_hook('after_train_epoch')
         runner.call_hook('after_train')
         return runner.model

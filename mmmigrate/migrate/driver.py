@@ -139,7 +139,7 @@ def _convert_list(converter: ConfigConverter, paths, flatten: bool,
             target = plan.target(outcome)
             if target is not None:
                 pending.append((outcome, target, writers.submit(
-                    write_atomically, target, _content(outcome))))
+                    write_atomically, target, _content(outcome), Path(outcome.path))))
             outcomes.append(outcome)
     for outcome, target, written in pending:
         try:
@@ -242,7 +242,7 @@ def _copy_unchanged(outcome: Outcome, data: bytes, plan: WritePlan) -> None:
     """A file with nothing to convert still belongs to the mirrored tree."""
     target = plan.target(outcome)
     try:
-        write_atomically(target, data)
+        write_atomically(target, data, Path(outcome.path))
     except OSError as e:
         outcome.error = f'{target}: cannot write ({e.strerror or e})'
 
@@ -264,7 +264,7 @@ def _convert_source_one(path: str, plan: Optional[WritePlan]) -> Outcome:
     target = plan.target(outcome) if plan is not None else None
     if target is not None:
         try:
-            write_atomically(target, result.new_data)
+            write_atomically(target, result.new_data, Path(path))
         except OSError as e:
             outcome.error = f'{target}: cannot write ({e.strerror or e})'
     return outcome
@@ -276,25 +276,52 @@ def _keep_newlines(original: str, new: str) -> str:
     return new
 
 
-def write_atomically(path: Path, text) -> None:
+def write_atomically(path: Path, text, source: Optional[Path] = None) -> None:
     """Write ``text`` (str, UTF-8; or bytes, as they are) to ``path``
     through a temporary file and a rename: a crash never leaves a truncated
-    file where the old one was."""
+    file where the old one was. An existing ``path`` keeps its mode; a new
+    one gets the mode ``open()`` would give it under the umask, plus the
+    executable bits of ``source`` (the file it was converted or copied
+    from) that the umask allows, as ``cp`` does."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        umask = _umask()
+        mode = 0o666 & ~umask
+        try:
+            if source is not None:
+                mode |= source.stat().st_mode & 0o111 & ~umask
+        except OSError:  # '<stdin>', or a source gone since it was read
+            pass
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.',
                                          suffix='.tmp')
     try:
         with os.fdopen(handle, 'wb') as f:
+            os.fchmod(f.fileno(), mode)  # mkstemp makes it 0o600
             f.write(text if isinstance(text, bytes) else text.encode('utf-8'))
             f.flush()
             os.fsync(f.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _umask() -> int:
+    # Linux shows the umask in /proc; setting it to read it back elsewhere
+    # would briefly change it for the writer threads too.
+    try:
+        with open('/proc/self/status') as status:
+            for line in status:
+                if line.startswith('Umask:'):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def report_text(outcomes: List[Outcome], stream=sys.stdout, verbose: bool = False) -> None:

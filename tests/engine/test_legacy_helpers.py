@@ -40,7 +40,7 @@ def test_every_moved_name_exists_in_the_bundled_engine():
 # The same calls, made here on the bundled engine and on real MMEngine; each
 # returns plain data.
 CALLS = r'''
-import io, json, os, tempfile, warnings
+import io, json, os, shutil, tempfile, warnings
 def run(mmengine):
     from mmengine import fileio, utils
     out, tmp = {}, tempfile.mkdtemp()
@@ -79,6 +79,7 @@ def run(mmengine):
     bar.update()
     out['progress_no_total'] = bar_file.getvalue().split(' elapsed')[0]
     out['track'] = utils.track_progress(lambda x: x * 2, [1, 2, 3], file=io.StringIO())
+    shutil.rmtree(tmp)
     return out
 '''
 

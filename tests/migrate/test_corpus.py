@@ -1,7 +1,8 @@
 """The development corpus: the MMCV 1.x-era configs (about 1,000) and
 Python packages (about 1,000 files) shipped in five OpenMMLab wheels.
 
-Downloaded once into ``.cache/corpus`` (``pip download --no-deps``).
+Downloaded once (``pip download --no-deps``) into ``mmmigrate-tests/corpus``
+under ``$XDG_CACHE_HOME`` (default ``~/.cache``), outside the checkout.
 
 ``mmmigrate config``: no file may crash the tool; every output must parse,
 load with the bundled engine's Config, convert to nothing on a second run,
@@ -12,9 +13,11 @@ nothing, and no import from a package MMCV 2.x lacks is left without a
 ``# TODO(mmmigrate)`` saying what to use instead.
 """
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -23,8 +26,8 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[2]
-CACHE = REPO / '.cache' / 'corpus'
+CACHE = (Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache')
+         / 'mmmigrate-tests' / 'corpus')
 WHEELS = {'mmpose': '0.29.0', 'mmaction2': '0.24.1', 'mmocr': '0.6.3', 'mmrotate': '0.3.4',
           'mmedit': '0.16.1'}
 
@@ -35,37 +38,52 @@ def _corpus_configs() -> Path:
 
 
 def _corpus():
-    """(configs folder, sources folder), a sub-folder per library in each."""
+    """(configs folder, sources folder), a sub-folder per library in each.
+    Each wheel is downloaded and unpacked in a scratch folder and renamed
+    into place, so test processes running side by side never see half a
+    corpus."""
     configs, sources = CACHE / 'configs', CACHE / 'sources'
-    if all(folder.exists() and len(list(folder.iterdir())) == len(WHEELS)
-           for folder in (configs, sources)):
-        return configs, sources
     CACHE.mkdir(parents=True, exist_ok=True)
     for name, version in WHEELS.items():
-        if not list(CACHE.glob(f'{name}-{version}-*.whl')):
-            result = subprocess.run([sys.executable, '-m', 'pip', 'download', '-q', '--no-deps',
-                                     f'{name}=={version}', '-d', str(CACHE)],
-                                    capture_output=True, text=True)
-            if result.returncode != 0:
-                pytest.skip(f'cannot download {name}=={version}: {result.stderr[-300:]}')
-    shutil.rmtree(configs, ignore_errors=True)
-    shutil.rmtree(sources, ignore_errors=True)
-    for name, version in WHEELS.items():
-        wheel = next(CACHE.glob(f'{name}-{version}-*.whl'))
-        with zipfile.ZipFile(wheel) as archive:
-            for member in archive.namelist():
-                parts = member.split('/')
-                if not member.endswith('.py') or '.dist-info' in parts[0]:
-                    continue
-                if '.mim' in parts:
-                    if parts[parts.index('.mim') + 1] != 'configs':
-                        continue
-                    target = configs / name / Path(*parts[parts.index('.mim') + 2:])
-                else:
-                    target = sources / name / Path(*parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(archive.read(member))
+        if (configs / name).is_dir() and (sources / name).is_dir():
+            continue
+        with tempfile.TemporaryDirectory(dir=CACHE, prefix='.unpacking-') as scratch:
+            _unpack(name, version, Path(scratch))
+            for kind in ('configs', 'sources'):
+                (CACHE / kind).mkdir(exist_ok=True)
+                try:
+                    os.rename(Path(scratch) / kind / name, CACHE / kind / name)
+                except OSError:  # another process put it there first
+                    pass
     return configs, sources
+
+
+def _unpack(name: str, version: str, scratch: Path) -> None:
+    wheels = list(CACHE.glob(f'{name}-{version}-*.whl'))
+    if not wheels:
+        result = subprocess.run([sys.executable, '-m', 'pip', 'download', '-q', '--no-deps',
+                                 f'{name}=={version}', '-d', str(scratch)],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.skip(f'cannot download {name}=={version}: {result.stderr[-300:]}')
+        wheels = list(scratch.glob(f'{name}-{version}-*.whl'))
+        os.replace(wheels[0], CACHE / wheels[0].name)
+        wheels = [CACHE / wheels[0].name]
+    with zipfile.ZipFile(wheels[0]) as archive:
+        for member in archive.namelist():
+            parts = member.split('/')
+            if not member.endswith('.py') or '.dist-info' in parts[0]:
+                continue
+            if '.mim' in parts:
+                if parts[parts.index('.mim') + 1] != 'configs':
+                    continue
+                target = scratch / 'configs' / name / Path(*parts[parts.index('.mim') + 2:])
+            else:
+                target = scratch / 'sources' / name / Path(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(member))
+    for kind in ('configs', 'sources'):
+        (scratch / kind / name).mkdir(parents=True, exist_ok=True)
 
 
 def _convert_copy(command: str, source: Path, tree: Path) -> tuple:

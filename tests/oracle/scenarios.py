@@ -496,8 +496,12 @@ def _jsonable(value, root=None):
 
 
 def suite_config(E) -> dict:
+    with tempfile.TemporaryDirectory(prefix='mmmigrate-oracle-cfg-') as root:
+        return _suite_config_in(E, root)
+
+
+def _suite_config_in(E, root: str) -> dict:
     results = {}
-    root = tempfile.mkdtemp(prefix='mmmigrate-oracle-cfg-')
     for rel, text in CONFIG_FILES.items():
         path = os.path.join(root, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -1,4 +1,5 @@
 """``CheckpointHook``: periodic, last and best checkpoints."""
+import functools
 import hashlib
 import os
 import os.path as osp
@@ -40,8 +41,13 @@ class CheckpointHook(Hook):
     inferred from ``greater_keys``/``less_keys`` when omitted).
     ``published_keys`` writes a slim copy of the last/best checkpoints
     named with their sha256 prefix. The work dir's ``last_checkpoint``
-    file always names the newest checkpoint, for ``resume=True``.
-    Checkpoints are written atomically. Only local paths are supported.
+    file names the newest checkpoint that resumes bitwise, for
+    ``resume=True``: a checkpoint is named there (and the one
+    ``max_keep_ckpts`` lets go is deleted) once training goes on after it,
+    past the validation that follows the save, when its random state is
+    recorded (``Runner.when_checkpoint_resumable``); MMEngine names it at
+    once. Checkpoints are written atomically. Only local paths are
+    supported.
     Unlike MMEngine, a previous best checkpoint is only deleted when it lies
     in this run's ``out_dir`` (a run resumed elsewhere keeps the original).
     """
@@ -238,12 +244,11 @@ class CheckpointHook(Hook):
                   logger='current')
 
     def _save_checkpoint_with_step(self, runner, step, meta) -> None:
+        evicted = None
         if self.max_keep_ckpts > 0 and not (self.keep_ckpt_ids and
                                             self.keep_ckpt_ids[-1] == step):
             if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
-                oldest = self.keep_ckpt_ids.popleft()
-                if is_main_process():
-                    _remove(self._path(self.filename_tmpl.format(oldest)))
+                evicted = self._path(self.filename_tmpl.format(self.keep_ckpt_ids.popleft()))
             self.keep_ckpt_ids.append(step)
             runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))
         filename = self.filename_tmpl.format(step)
@@ -253,8 +258,21 @@ class CheckpointHook(Hook):
                                save_param_scheduler=self.save_param_scheduler, meta=meta,
                                by_epoch=self.by_epoch)
         if is_main_process():
-            from ..runner.checkpoint import atomic_write_text
-            atomic_write_text(osp.join(runner.work_dir, 'last_checkpoint'), self.last_ckpt)
+            # Named for --resume, and the old one deleted, only once the new
+            # one can be resumed bitwise (see engine/runner/rng_state.py).
+            commit = functools.partial(self._name_last_checkpoint, runner.work_dir,
+                                       self.last_ckpt, evicted)
+            if hasattr(runner, 'when_checkpoint_resumable'):
+                runner.when_checkpoint_resumable(commit)
+            else:  # a runner of another engine
+                commit()
+
+    @staticmethod
+    def _name_last_checkpoint(work_dir: str, checkpoint: str, evicted: Optional[str]) -> None:
+        from ..runner.checkpoint import atomic_write_text
+        atomic_write_text(osp.join(work_dir, 'last_checkpoint'), checkpoint)
+        if evicted is not None and evicted != checkpoint:
+            _remove(evicted)
 
     def _remove_interrupted_writes(self) -> None:
         """Delete temporary files left by a checkpoint write that a crash

@@ -236,15 +236,42 @@ def get_state_dict(module, destination=None, prefix: str = '', keep_vars: bool =
     return module.state_dict(destination=destination, prefix=prefix, keep_vars=keep_vars)
 
 
+def new_file_mode(path: str) -> int:
+    """The mode ``open(path, 'w')`` would leave: an existing file keeps its
+    own; a new one gets 0o666 less the process umask."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    # Linux shows the umask in /proc; setting it to read it back elsewhere
+    # would briefly change it for every thread of the process.
+    try:
+        with open('/proc/self/status') as status:
+            for line in status:
+                if line.startswith('Umask:'):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a crash never leaves a truncated
     file there: write a temporary file in the same directory, flush and
-    fsync it, then rename it over ``path``."""
+    fsync it, then rename it over ``path``. The file gets the mode a plain
+    ``open(path, 'wb')`` would give it (``new_file_mode``)."""
     directory = osp.dirname(osp.abspath(path))
     os.makedirs(directory, exist_ok=True)
+    mode = new_file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f'.{osp.basename(path)}.', suffix='.tmp', dir=directory)
     try:
         with os.fdopen(fd, 'wb') as f:
+            os.fchmod(f.fileno(), mode)  # mkstemp makes it 0o600
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
@@ -253,7 +280,12 @@ def atomic_write_bytes(path: str, data: bytes) -> None:
         if osp.exists(tmp):
             os.remove(tmp)
         raise
-    try:  # make the rename itself durable
+    fsync_directory(directory)
+
+
+def fsync_directory(directory: str) -> None:
+    """Make the renames in ``directory`` durable (where the OS allows)."""
+    try:
         dir_fd = os.open(directory, os.O_RDONLY)
     except OSError:
         return

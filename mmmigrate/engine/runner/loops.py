@@ -172,6 +172,7 @@ class EpochBasedTrainLoop(_TrainLoopBase):
             self._decide_current_val_interval(self.epoch)
             if self._should_validate(self._epoch, self._max_epochs):
                 self.runner.val_loop.run()
+        self._sync_rng_state()  # the last checkpoint becomes resumable too
         self.runner.call_hook('after_train')
         return self.runner.model
 
@@ -252,6 +253,7 @@ class IterBasedTrainLoop(_TrainLoopBase):
             self._decide_current_val_interval(self._iter)
             if self._should_validate(self._iter, self._max_iters):
                 self.runner.val_loop.run()
+        self._sync_rng_state()  # the last checkpoint becomes resumable too
         self.runner.call_hook('after_train_epoch')
         self.runner.call_hook('after_train')
         return self.runner.model

@@ -42,7 +42,7 @@ from .checkpoint import (CHECKPOINT_UPGRADERS, REPLAY_SCHEDULES, _load_checkpoin
 from .dataloader import build_dataloader
 from .environment import collect_env, raise_open_file_limit, set_multi_processing
 from .log_processor import LogProcessor
-from .rng_state import capture_rng_state, read_sidecar, restore_rng_state, write_sidecar
+from .rng_state import RandomStateKeeper, capture_rng_state
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop, keeps_own_counters
 from .utils import get_batch_size, set_random_seed
 
@@ -183,8 +183,7 @@ class Runner:
         self._load_from = load_from
         self._resume = resume
         self._has_loaded = False
-        self._rng_state_to_restore = None
-        self._rng_pending_checkpoint = None
+        self._random_state = RandomStateKeeper(self.rank)
         if isinstance(model, dict) and data_preprocessor is not None:
             model.setdefault('data_preprocessor', data_preprocessor)
         self.model = self.build_model(model)
@@ -687,6 +686,7 @@ class Runner:
                                                    self._train_loop.max_iters)
         self._maybe_compile('train_step')
         model = self.train_loop.run()
+        self.sync_rng_state()  # a custom loop's last checkpoint, if it never synced
         self.call_hook('after_run')
         return model
 
@@ -922,9 +922,7 @@ class Runner:
                     scheduler.load_state_dict(state)
         elif meta.get(REPLAY_SCHEDULES) and resume_param_scheduler:
             self._replay_param_schedulers()
-        state = read_sidecar(filename, self.rank) or checkpoint.get('rng_state')
-        if state is not None:
-            self._rng_state_to_restore = state
+        self._random_state.load(filename, checkpoint)
         self._has_loaded = True
         self.logger.info(f'resumed epoch: {self.epoch}, iter: {self.iter}')
 
@@ -983,14 +981,17 @@ class Runner:
     def sync_rng_state(self) -> None:
         """Called by the train loops where training continues (before an
         epoch's data is drawn, before each iteration of an iteration-based
-        loop): restores the random state of a resumed checkpoint, or records
-        it next to the checkpoint saved since the last call."""
-        if self._rng_state_to_restore is not None:
-            restore_rng_state(self._rng_state_to_restore)
-            self._rng_state_to_restore = None
-        elif self._rng_pending_checkpoint is not None:
-            write_sidecar(self._rng_pending_checkpoint, self.rank)
-            self._rng_pending_checkpoint = None
+        loop, and when training ends): restores the random state of a
+        resumed checkpoint, or records it for the checkpoint saved since
+        the last call, which only then becomes resumable (``rng_state``)."""
+        self._random_state.sync()
+
+    def when_checkpoint_resumable(self, action) -> None:
+        """Run ``action()`` once the checkpoint saved last (with its
+        optimizer) can be resumed bitwise, at once when none is waiting.
+        ``CheckpointHook`` names a checkpoint in ``last_checkpoint`` (and
+        deletes the ones ``max_keep_ckpts`` lets go) through this."""
+        self._random_state.when_resumable(action)
 
     def save_checkpoint(self, out_dir: str, filename: str, file_client_args=None,
                         save_optimizer: bool = True, save_param_scheduler: bool = True,
@@ -998,15 +999,19 @@ class Runner:
                         backend_args=None) -> None:
         """Write a checkpoint (atomically, on rank 0) in MMEngine's layout, made
         of plain data only, so it loads with ``torch.load(weights_only=True)``.
-        A checkpoint with the optimizer state can be resumed: every rank then
-        records its random state for it at the next training step."""
+        A checkpoint with the optimizer state can be resumed: every rank
+        records its random state for it where training continues
+        (``sync_rng_state``)."""
         if file_client_args is not None or backend_args is not None:
             raise ValueError('save_checkpoint: remote storage (file_client_args/backend_args) '
                              'is not supported by the bundled engine')
+        path = osp.join(out_dir, filename)
+        if save_optimizer:
+            self._random_state.before_save(path)
         self._write_checkpoint(out_dir, filename, save_optimizer, save_param_scheduler, meta,
                                by_epoch)
         if save_optimizer:
-            self._rng_pending_checkpoint = osp.join(out_dir, filename)
+            self._random_state.after_save(path)
 
     @master_only
     def _write_checkpoint(self, out_dir: str, filename: str, save_optimizer: bool,
