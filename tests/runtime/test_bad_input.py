@@ -74,6 +74,61 @@ def test_checkpoint_of_another_model(tmp_path):
     assert 'CheckpointMismatchError' in line and 'another model' in line
 
 
+class _Payload:
+    """Unpickling this would run a command: weights_only loading refuses it."""
+
+    def __reduce__(self):
+        return (os.system, ('echo pwned',))
+
+
+@pytest.fixture(scope='module')
+def one_epoch(tmp_path_factory):
+    """A work dir after one epoch of the toy run."""
+    work_dir = tmp_path_factory.mktemp('one_epoch')
+    trained = cli_train(work_dir, '--cfg-options', 'train_cfg.max_epochs=1')
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    return work_dir
+
+
+def copy_of(work_dir: Path, target: Path) -> Path:
+    import shutil
+    shutil.copytree(work_dir, target)
+    (target / 'last_checkpoint').write_text(str(target / 'epoch_1.pth'))
+    return target
+
+
+@pytest.mark.parametrize('content', [b'not a pickle at all', 'malicious', 'wrong shape'])
+def test_a_bad_random_state_file_is_named(tmp_path, one_epoch, content):
+    import io
+    work_dir = copy_of(one_epoch, tmp_path / 'run')
+    sidecar = work_dir / 'epoch_1.pth.rng-rank0'
+    assert sidecar.exists()
+    if content == 'malicious':
+        buffer = io.BytesIO()
+        torch.save({'python': _Payload()}, buffer)
+        content = buffer.getvalue()
+    elif content == 'wrong shape':
+        buffer = io.BytesIO()
+        torch.save({'python': [3, [1, 2], None], 'torch': torch.zeros(3, dtype=torch.uint8)},
+                   buffer)
+        content = buffer.getvalue()
+    sidecar.write_bytes(content)
+    line = one_error_line(cli_train(work_dir, '--resume', '--cfg-options',
+                                    'train_cfg.max_epochs=2'))
+    assert 'RandomStateError' in line and str(sidecar) in line and 'delete it' in line
+
+
+def test_resuming_a_checkpoint_without_its_random_state_says_so(tmp_path, one_epoch):
+    work_dir = copy_of(one_epoch, tmp_path / 'run')
+    sidecar = work_dir / 'epoch_1.pth.rng-rank0'
+    sidecar.unlink()
+    resumed = cli_train(work_dir, '--resume', '--cfg-options', 'train_cfg.max_epochs=2')
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    output = resumed.stdout + resumed.stderr
+    assert f'{sidecar} is missing' in output and 'may differ' in output
+    assert (work_dir / 'epoch_2.pth.rng-rank0').exists()
+
+
 def test_resume_needs_matching_shapes(tmp_path):
     import toy_project
     source = toy_project.ToyClassifier(hidden=8)

@@ -1,15 +1,11 @@
-"""A small MMEngine-style project (model, dataset, metric, a crash hook)
+"""A small MMEngine-style project (model, dataset, metric)
 that the runtime tests train through ``mmmigrate train``."""
-import os
-import signal
-
 import torch
 import torch.nn as nn
 
 from mmmigrate.engine.evaluator import BaseMetric
-from mmmigrate.engine.hooks import Hook
 from mmmigrate.engine.model import BaseModel
-from mmmigrate.engine.registry import DATASETS, HOOKS, METRICS, MODELS
+from mmmigrate.engine.registry import DATASETS, METRICS, MODELS
 
 
 @MODELS.register_module(force=True)
@@ -54,26 +50,3 @@ class ToyAccuracy(BaseMetric):
 
     def compute_metrics(self, results):
         return dict(acc=sum(results) / len(results))
-
-
-@HOOKS.register_module(force=True)
-class CrashHook(Hook):
-    """Kills the process with SIGKILL at ``iteration`` (after its step), or
-    while the checkpoint of epoch ``save_epoch`` is being written."""
-    priority = 'LOWEST'
-
-    def __init__(self, iteration=None, save_epoch=None):
-        self.iteration = iteration
-        self.save_epoch = save_epoch
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
-        if runner.iter + 1 == self.iteration:
-            os.kill(os.getpid(), signal.SIGKILL)
-
-    def before_save_checkpoint(self, runner, checkpoint):
-        if checkpoint['meta']['epoch'] == self.save_epoch and 'optimizer' in checkpoint:
-            # The data is written to a temporary file; die before it is synced
-            # and renamed over the target.
-            def die(fd):
-                os.kill(os.getpid(), signal.SIGKILL)
-            os.fsync = die
