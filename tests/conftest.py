@@ -24,6 +24,16 @@ def mmengine_python():
 
 
 @pytest.fixture
+def umask():
+    """``umask(mask)`` sets the process umask for the test; the old one is
+    put back afterwards."""
+    previous = os.umask(0o022)
+    os.umask(previous)
+    yield os.umask
+    os.umask(previous)
+
+
+@pytest.fixture
 def message_hub():
     """A fresh MessageHub made current for the test."""
     from mmmigrate.engine.logging import MessageHub

@@ -311,7 +311,8 @@ def write_atomically(path: Path, text, source: Optional[Path] = None) -> None:
 
 def _umask() -> int:
     # Linux shows the umask in /proc; setting it to read it back elsewhere
-    # would briefly change it for the writer threads too.
+    # would briefly change it for the writer threads too. (The engine has
+    # the same few lines: the codemod may not import it, it imports torch.)
     try:
         with open('/proc/self/status') as status:
             for line in status:

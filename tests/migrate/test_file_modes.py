@@ -2,7 +2,6 @@
 plain ``open()`` gives under the umask; a file converted or copied into an
 output folder keeps its source's executable bits; a file converted in place
 keeps its own mode."""
-import os
 import stat
 from pathlib import Path
 
@@ -13,16 +12,6 @@ from mmmigrate.cli import main
 
 LEGACY_CONFIG = "optimizer = dict(type='SGD', lr=0.01)\noptimizer_config = dict(grad_clip=None)\n"
 LEGACY_SCRIPT = "#!/usr/bin/env python\nfrom mmcv.runner import get_dist_info\n"
-
-
-@pytest.fixture
-def umask():
-    previous = os.umask(0o022)
-
-    def set_to(mask):
-        os.umask(mask)
-    yield set_to
-    os.umask(previous)
 
 
 def mode(path: Path) -> int:

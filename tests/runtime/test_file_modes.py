@@ -1,7 +1,6 @@
 """Every file a training run writes (checkpoints, their random-state files,
 last_checkpoint, logs, scalar files) gets the mode a plain ``open()`` gives
 under the user's umask, not mkstemp's 0o600."""
-import os
 import stat
 from pathlib import Path
 
@@ -12,18 +11,6 @@ from mmmigrate.engine.runner import Runner
 from mmmigrate.engine.runner.checkpoint import atomic_write_text
 
 HERE = Path(__file__).parent
-
-
-@pytest.fixture
-def umask():
-    """Sets the process umask for the test and puts the old one back."""
-    previous = os.umask(0o022)
-
-    def set_to(mask):
-        os.umask(mask)
-        return mask
-    yield set_to
-    os.umask(previous)
 
 
 def modes(root: Path) -> dict:
