@@ -68,39 +68,17 @@ def test_kill_points_cover_the_whole_run(killed_runs):
     assert all(run['killed'] == -9 for run in runs)  # each run really died by SIGKILL
     kinds = {run['event'].split(':')[0] for run in runs}
     assert {'hook', 'forward', 'fsync', 'replace', 'replaced'} <= kinds
-    # Between a checkpoint becoming visible and the end of the validation after it.
-    between = 0
+    # Between a periodic checkpoint becoming visible and training going on
+    # after it (no training step since); among them, inside the validation
+    # that follows the save.
+    after_save = during_validation = 0
     for run in runs:
         before = events[:run['point'] - 1]
         saved = [i for i, e in enumerate(before) if e.startswith('replaced:') and
                  e.endswith('.pth') and 'best_' not in e]
-        validated = [i for i, e in enumerate(before) if e == 'hook:after_val_epoch']
-        between += bool(saved) and (not validated or validated[-1] < saved[-1])
-    assert between >= 4
-
-
-def test_every_resumed_run_ends_bitwise_equal_to_the_uninterrupted_one(killed_runs):
-    expected = final_checkpoint(killed_runs['reference'])
-    for run in killed_runs['runs']:
-        where = f'killed at event {run["point"]} ({run["event"]})'
-        assert run['resumed'] == 0, where
-        actual = final_checkpoint(run['work_dir'])
-        assert (actual['meta']['epoch'], actual['meta']['iter']) == (
-            expected['meta']['epoch'], expected['meta']['iter']), where
-        for key in ('state_dict', 'optimizer', 'param_schedulers'):
-            assert_same(actual[key], expected[key], f'{where}: {key}')
-
-
-def test_every_loss_computed_around_a_kill_is_the_uninterrupted_runs(killed_runs):
-    expected = dict(losses(killed_runs['reference']))
-    assert len(expected) == len(losses(killed_runs['reference']))  # one loss per iteration
-    for run in killed_runs['runs']:
-        seen = losses(run['work_dir'])
-        assert {step for step, _ in seen} == set(expected), run['point']
-        assert all(expected[step] == loss for step, loss in seen), run['point']
-
-
-def test_a_kill_never_leaves_a_truncated_or_unresumable_checkpoint(killed_runs):
-    for run in killed_runs['runs']:
-        assert run['unreadable'] == [], run['point']
-        assert run['last_has_random_state'], run['point']
+        since = before[saved[-1]:] if saved else ['forward:loss']
+        if 'forward:loss' not in since:
+            after_save += 1
+            during_validation += ('hook:before_val' in since and
+                                  'hook:after_val_epoch' not in since)
+    assert after_save >= 10 and during_validation >= 3
