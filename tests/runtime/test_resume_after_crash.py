@@ -82,3 +82,30 @@ def test_kill_points_cover_the_whole_run(killed_runs):
             during_validation += ('hook:before_val' in since and
                                   'hook:after_val_epoch' not in since)
     assert after_save >= 10 and during_validation >= 3
+
+
+def test_every_resumed_run_ends_bitwise_equal_to_the_uninterrupted_one(killed_runs):
+    expected = final_checkpoint(killed_runs['reference'])
+    for run in killed_runs['runs']:
+        where = f'killed at event {run["point"]} ({run["event"]})'
+        assert run['resumed'] == 0, where
+        actual = final_checkpoint(run['work_dir'])
+        assert (actual['meta']['epoch'], actual['meta']['iter']) == (
+            expected['meta']['epoch'], expected['meta']['iter']), where
+        for key in ('state_dict', 'optimizer', 'param_schedulers'):
+            assert_same(actual[key], expected[key], f'{where}: {key}')
+
+
+def test_every_loss_computed_around_a_kill_is_the_uninterrupted_runs(killed_runs):
+    expected = dict(losses(killed_runs['reference']))
+    assert len(expected) == len(losses(killed_runs['reference']))  # one loss per iteration
+    for run in killed_runs['runs']:
+        seen = losses(run['work_dir'])
+        assert {step for step, _ in seen} == set(expected), run['point']
+        assert all(expected[step] == loss for step, loss in seen), run['point']
+
+
+def test_a_kill_never_leaves_a_truncated_or_unresumable_checkpoint(killed_runs):
+    for run in killed_runs['runs']:
+        assert run['unreadable'] == [], run['point']
+        assert run['last_has_random_state'], run['point']
