@@ -339,7 +339,9 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verb
       mmmigrate config faster_rcnn.py --diff --report json
 
     Exit status: 0 done, 1 with --check when something would change,
-    2 when a file could not be read (it is reported and left untouched).
+    2 when a file could not be read (it is reported and left untouched),
+    3 when a value could not be carried over (it is kept, with a
+    TODO(mmmigrate) comment and an error in the report).
     """
     from .migrate import driver
     if list(paths) == [Path('-')]:
@@ -347,7 +349,7 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verb
         if outcome.error is None:
             sys.stdout.write(outcome.diff if show_diff else outcome.new_source)
         _config_report(driver, [outcome], report, sys.stderr, verbose)
-        sys.exit(2 if outcome.error else (1 if check and outcome.changed else 0))
+        _exit_status([outcome], check, values_kept=True)
     if output is not None and len(paths) != 1:
         raise click.UsageError('-o/--output takes exactly one input file')
     files = _files(driver, paths, include, exclude, gitignore)
@@ -357,7 +359,7 @@ def config(paths, output, out_dir, flatten, show_diff, check, report, jobs, verb
     bar = _progress_bar(len(files), progress, report)
     outcomes = driver.convert_paths(files, flatten, jobs or os.cpu_count() or 1, plan, bar)
     bar.close()
-    _finish(driver, outcomes, show_diff, check, report, verbose)
+    _finish(driver, outcomes, show_diff, check, report, verbose, values_kept=True)
 
 
 @main.command('convert')
@@ -409,7 +411,7 @@ def convert(paths, out_dir, show_diff, check, report, jobs, verbose, include, ex
     bar = _progress_bar(len(files), progress, report)
     outcomes = driver.convert_sources(files, jobs or os.cpu_count() or 1, plan, bar)
     bar.close()
-    _finish(driver, outcomes, show_diff, check, report, verbose)
+    _finish(driver, outcomes, show_diff, check, report, verbose, values_kept=False)
 
 
 def _files(driver, paths, include, exclude, gitignore):
@@ -424,16 +426,26 @@ def _progress_bar(total: int, wanted, report: str):
     return Progress(total, enabled=wanted if wanted is not None or report == 'text' else False)
 
 
-def _finish(driver, outcomes, show_diff, check, report, verbose):
+def _finish(driver, outcomes, show_diff, check, report, verbose, values_kept):
     """Diff, report and exit status, as both commands' --help describe."""
     if show_diff:
         sys.stdout.write(''.join(o.diff for o in outcomes))
     _config_report(driver, outcomes, report, sys.stdout if report == 'json' else sys.stderr,
                    verbose)
+    _exit_status(outcomes, check, values_kept)
+
+
+def _exit_status(outcomes, check: bool, values_kept: bool) -> None:
+    """2: a file could not be read; 3 (``values_kept``: `config`): a value
+    was kept because it could not be carried over; 1: --check and something
+    would change; else 0."""
     if any(o.error for o in outcomes):
         sys.exit(2)
+    if values_kept and any(f.severity == 'error' for o in outcomes for f in o.findings):
+        sys.exit(3)
     if check and any(o.changed for o in outcomes):
         sys.exit(1)
+    sys.exit(0)
 
 
 def _config_report(driver, outcomes, report, stream, verbose=False):

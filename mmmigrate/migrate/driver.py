@@ -168,6 +168,9 @@ def _translate_one(converter: ConfigConverter, path: Path, flatten: bool) -> Out
         result: FileResult = converter.flatten(path) if flatten else converter.convert(path)
     except (ConfigReadError, OSError, UnicodeDecodeError) as e:
         return Outcome(str(path), error=str(e))
+    except RecursionError:
+        return Outcome(str(path), error=f'{path}: nested too deeply for mmmigrate to rewrite; '
+                       'the file is left untouched')
     except Exception as e:  # a bug of ours: report it with the file, keep going
         return Outcome(str(path), error=f'{path}: internal error ({type(e).__name__}: {e}); '
                        'please report it with this file')
@@ -175,8 +178,14 @@ def _translate_one(converter: ConfigConverter, path: Path, flatten: bool) -> Out
     diff = ''.join(difflib.unified_diff(result.source.splitlines(True),
                                         new_source.splitlines(True),
                                         f'a/{path}', f'b/{path}')) if result.changed else ''
+    encoding = converter.tree.file(path).encoding
+    try:  # written back in the file's own encoding (a BOM stays)
+        new_data = None if encoding == 'utf-8' else new_source.encode(encoding)
+    except UnicodeEncodeError as e:
+        return Outcome(str(path), error=f'{path}: the converted text cannot be written in the '
+                       f"file's encoding {encoding} ({e.reason}); the file is left untouched")
     return Outcome(str(path), result.changed, result.converted_keys, result.findings,
-                   diff=diff, new_source=new_source)
+                   diff=diff, new_source=new_source, new_data=new_data)
 
 
 def _content(outcome: Outcome):

@@ -9,9 +9,12 @@ same way and merged as MMCV merges them (dicts recursively, ``_delete_``
 replacing, anything else overriding).
 """
 import ast
+import codecs
 import copy
+import io
 import operator
 import os
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional
@@ -55,6 +58,7 @@ class ConfigFile:
     statements: List['Statement'] = field(default_factory=list)
     has_delete: bool = True  # whether any of its values may hold _delete_
     import_lines: List[int] = field(default_factory=list)  # top-level import statements
+    encoding: str = 'utf-8'  # as Python decoded it ('utf-8-sig': a BOM); the output's too
 
 
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -68,17 +72,51 @@ def absolute(path) -> Path:
     return Path(os.path.normpath(os.path.abspath(path)))
 
 
+MAX_CONFIG_BYTES = 8 * 2 ** 20  # far above any real config; bounds the work per file
+_MAX_FOLDED_BITS = 10_000  # larger integers stay as written (no 10**10**10 folding)
+
+
+def read_source(path: Path):
+    """(text, encoding) of a Python config, decoded as Python decodes it
+    (a BOM, or the encoding a PEP 263 coding line names; UTF-8 otherwise)."""
+    try:
+        if not path.is_file():
+            kind = 'a folder' if path.is_dir() else 'not a regular file'
+            raise ConfigReadError(f'{path}: {kind}; a config is a .py file')
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigReadError(f'{path}: larger than {MAX_CONFIG_BYTES >> 20} MiB; not read '
+                                  'as a config')
+        data = path.read_bytes()
+    except OSError as e:
+        raise ConfigReadError(f'{path}: cannot be read ({e.strerror or e})') from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ConfigReadError(f'{path}:1: UTF-16 text, which Python does not read as source; '
+                              'save it as UTF-8. The file is left untouched')
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding), encoding
+    except SyntaxError as e:  # an unknown or contradictory coding line
+        raise ConfigReadError(f'{path}:1: {e.msg}; the file is left untouched') from None
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b'\n') + 1
+        raise ConfigReadError(f'{path}:{line}: not valid {e.encoding} text ({e.reason}); '
+                              'the file is left untouched') from None
+
+
 def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
     path = Path(path)
+    encoding = 'utf-8'
     if source is None:
-        with open(path, encoding='utf-8', newline='') as f:  # keep \r\n as it is
-            source = f.read()
+        source, encoding = read_source(path)
     text = _Source(source.replace('\r\n', '\n'))
     try:
         tree = ast.parse(text, filename=str(path))
     except SyntaxError as e:
         raise ConfigReadError(f'{path}:{e.lineno}: not valid Python ({e.msg}); '
                               'the file is left untouched') from None
+    except (ValueError, RecursionError, MemoryError) as e:  # e.g. ints over 4,300 digits
+        raise ConfigReadError(f'{path}: Python cannot compile it ({type(e).__name__}: '
+                              f'{str(e)[:120]}); the file is left untouched') from None
     values: Dict[str, object] = {}
     lines: Dict[str, int] = {}
     statements = []
@@ -87,7 +125,10 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], ast.Name):
             assigned = node.targets[0].id
-            values[assigned] = _value(node.value, text, values)
+            try:
+                values[assigned] = _value(node.value, text, values)
+            except RecursionError:  # nested too deep to fold: kept as written
+                values[assigned] = Opaque(_segment(text, node.value), node.lineno)
             lines[assigned] = node.lineno
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], ast.Subscript):
@@ -108,7 +149,7 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
     imports = [node.lineno for node in tree.body
                if isinstance(node, (ast.Import, ast.ImportFrom))]
     return ConfigFile(path, source, values, lines, bases, statements,
-                      has_delete='_delete_' in text, import_lines=imports)
+                      has_delete='_delete_' in text, import_lines=imports, encoding=encoding)
 
 
 def _apply_subscript(target: ast.Subscript, value_node, text: str, values: dict):
@@ -171,11 +212,14 @@ def _value(node, source: str, names: dict):
             return -operand if isinstance(node.op, ast.USub) else operand
     elif isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         left, right = _value(node.left, source, names), _value(node.right, source, names)
-        if _is_number(left) and _is_number(right):
+        if _is_number(left) and _is_number(right) and _small_enough(node.op, left, right):
             try:
-                return _BINARY[type(node.op)](left, right)
+                result = _BINARY[type(node.op)](left, right)
             except (ArithmeticError, ValueError):
-                pass
+                result = None
+            if result is not None and not (isinstance(result, int) and
+                                           result.bit_length() > _MAX_FOLDED_BITS):
+                return result
         if isinstance(node.op, ast.Add) and isinstance(left, list) and isinstance(right, list):
             return left + right
     return Opaque(_segment(source, node), node.lineno)
@@ -204,6 +248,14 @@ def _segment(source: '_Source', node) -> str:
     return b''.join(parts).decode('utf-8')
 
 
+def _small_enough(op, left, right) -> bool:
+    """Whether folding ``left op right`` stays cheap: an integer power is
+    bounded before it is computed."""
+    if isinstance(op, ast.Pow) and isinstance(left, int) and isinstance(right, int):
+        return right <= 0 or abs(left) <= 1 or right * left.bit_length() <= _MAX_FOLDED_BITS
+    return True
+
+
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -214,18 +266,57 @@ class ConfigTree:
     def __init__(self):
         self._files: Dict[Path, ConfigFile] = {}
         self._merged: Dict[Path, dict] = {}
+        self._parsed: Dict[Path, ConfigFile] = {}  # read, but _base_ loops not checked yet
+        self._errors: Dict[Path, ConfigReadError] = {}
 
     def file(self, path: Path) -> ConfigFile:
+        """The file at ``path``; ``ConfigReadError`` when it cannot be read
+        or its ``_base_`` chain leads back to it."""
         found = self._files.get(path)  # also keyed by the path as given
         if found is None:
             resolved = absolute(path)
             found = self._files.get(resolved)
             if found is None:
-                if not resolved.exists():
-                    raise ConfigReadError(f'{resolved}: no such config file')
-                found = self._files[resolved] = parse_config(resolved)
+                if resolved in self._errors:
+                    raise self._errors[resolved]
+                try:
+                    found = self._parse(resolved)
+                    self._check_no_loop(found)
+                except ConfigReadError as e:
+                    self._errors[resolved] = e
+                    raise
+                self._files[resolved] = found
             self._files[path] = found
         return found
+
+    def _parse(self, path: Path) -> ConfigFile:
+        if path not in self._parsed:
+            if not path.exists():
+                raise ConfigReadError(f'{path}: no such config file')
+            self._parsed[path] = parse_config(path)
+        return self._parsed[path]
+
+    def _check_no_loop(self, config_file: ConfigFile) -> None:
+        """Walk the ``_base_`` graph above the file (without recursion);
+        raise if it comes back to the file."""
+        start = config_file.path
+        pending = [(base, (start, base)) for base in config_file.bases]
+        seen = set()
+        while pending:
+            path, chain = pending.pop()
+            if path == start:
+                names = ' -> '.join(p.name for p in chain)
+                raise ConfigReadError(f'{start}:{config_file.lines.get("_base_", 1)}: _base_ '
+                                      f'files include each other ({names}); MMCV cannot load '
+                                      'it either')
+            if path in seen:
+                continue
+            seen.add(path)
+            try:
+                bases = self._parse(path).bases
+            except ConfigReadError:
+                continue  # reported when that base itself is read
+            pending.extend((base, chain + (base, )) for base in bases)
 
     def add_source(self, path: Path, source: str) -> None:
         """Read ``source`` as if it were the file ``path`` (standard input)."""

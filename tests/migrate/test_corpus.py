@@ -92,8 +92,10 @@ def _convert_copy(command: str, source: Path, tree: Path) -> tuple:
     shutil.copytree(source, tree, dirs_exist_ok=True)
     result = subprocess.run([sys.executable, '-m', 'mmmigrate.cli', command, str(tree),
                              '--report', 'json', '-j', '0'], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout)
+    kept = any(f['severity'] == 'error' for file in report['files'] for f in file['findings'])
+    # `config` exits 3 when a value was kept because it could not be carried over
+    assert result.returncode == (3 if kept and command == 'config' else 0), result.stderr[-3000:]
     assert report['summary']['errors'] == 0, [f['error'] for f in report['files'] if f['error']]
     return tree, report
 
@@ -118,7 +120,9 @@ def test_second_run_changes_nothing(converted_corpus):
                              '--check', '--report', 'json', '-j', '0'],
                             capture_output=True, text=True)
     report = json.loads(result.stdout)
-    assert result.returncode == 0, [f['path'] for f in report['files'] if f['changed']][:10]
+    assert report['summary']['changed'] == 0, [f['path'] for f in report['files']
+                                               if f['changed']][:10]
+    assert result.returncode in (0, 3)  # 3: values kept with a TODO, as in the first run
 
 
 def test_every_output_loads_and_leaf_schedules_build(converted_corpus):

@@ -159,7 +159,16 @@ def _translate_one(param: _Param, config, shape: TrainingShape,
         raise ScheduleError('warmup-by-epoch-iter-runner',
                             f'{param.key}: warmup_by_epoch=True under IterBasedRunner '
                             'crashes MMCV (AssertionError); set warmup_iters in iterations')
-    main = builder(param, config, by_epoch, shape, findings)
+    try:
+        main = builder(param, config, by_epoch, shape, findings)
+    except KeyError as e:
+        raise ScheduleError('schedule-missing-argument',
+                            f'{param.key}: policy {policy!r} needs {e.args[0]!r}, which is not '
+                            'given; MMCV raises a TypeError here too') from None
+    except (TypeError, ValueError) as e:
+        raise ScheduleError('schedule-bad-argument',
+                            f'{param.key}: policy {policy!r} cannot use these arguments '
+                            f'({e}); MMCV would fail here too') from None
     _reject_leftovers(param, policy_name, config)
     if not warmup:
         return main.schedulers
