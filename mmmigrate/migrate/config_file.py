@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
-from .reader import ConfigReadError, ConfigTree, absolute, merge_values
+from .reader import ConfigReadError, ConfigTree, absolute, merge_values, split_lines
 from .render import render_assignment
 from .translate.config import (LEGACY_KEYS, NEW_KEY_SOURCES, contributes, is_legacy,
                                minimal_override, translate_config)
@@ -234,7 +234,7 @@ class ConfigConverter:
             finding.file = str(path)
             legacy = finding.key.split('.')[0]
             finding.line = finding.line or config_file.lines.get(legacy)
-        if not emitted and not removed:
+        if not emitted and not removed and all(f.severity == 'info' for f in findings):
             return FileResult(path, config_file.source, config_file.source, findings)
         try:
             new_source = rewrite_source(config_file, removed, emitted, findings)
@@ -290,7 +290,7 @@ def rewrite_source(config_file, removed: set, emitted: dict,
     hand. Everything else — comments, blank lines, formatting — is copied
     as it is, line for line."""
     source = config_file.source.replace('\r\n', '\n')
-    lines = source.splitlines(keepends=True)
+    lines = split_lines(source)
     if lines and not lines[-1].endswith('\n'):
         lines[-1] += '\n'
     own_values = config_file.values
@@ -340,12 +340,13 @@ def rewrite_source(config_file, removed: set, emitted: dict,
         else:
             if name is not None and name in kept_legacy:
                 own = [f for f in legacy_findings if f.key.split('.')[0] == name]
-                out.append(_todo_lines(own, None, {f.key: None for f in own}))
-                out.extend(line + '\n' for f in own if f.rule == 'legacy-key-kept'
-                           for line in textwrap.wrap(f.message, width=79,
-                                                     initial_indent=NOTE,
-                                                     subsequent_indent='#   ',
-                                                     break_on_hyphens=False))
+                notes = _todo_lines(own, None, {f.key: None for f in own}) + ''.join(
+                    line + '\n' for f in own if f.rule == 'legacy-key-kept'
+                    for line in textwrap.wrap(f.message, width=79, initial_indent=NOTE,
+                                              subsequent_indent='#   ',
+                                              break_on_hyphens=False))
+                if notes not in source:  # written by an earlier run: not again
+                    out.append(notes)
             out.extend(lines[first:last])
         cursor = last
     out.extend(lines[cursor:])

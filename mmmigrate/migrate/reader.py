@@ -14,6 +14,7 @@ import copy
 import io
 import operator
 import os
+import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,6 +226,16 @@ def _value(node, source: str, names: dict):
     return Opaque(_segment(source, node), node.lineno)
 
 
+_LINE = re.compile(r'[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$')
+
+
+def split_lines(text: str) -> List[str]:
+    """``text`` cut into lines (ends kept) where Python's parser cuts it:
+    at \\n, \\r\\n and \\r only. ``str.splitlines`` also cuts at form feeds
+    and other separators, which would shift every line number after them."""
+    return _LINE.findall(text)
+
+
 class _Source(str):
     """A file's text with its lines split once (for source segments)."""
 
@@ -233,7 +244,7 @@ class _Source(str):
         cached = self.__dict__.get('_lines')
         if cached is None:
             cached = self.__dict__['_lines'] = [line.encode('utf-8')
-                                                for line in self.splitlines(True)]
+                                                for line in split_lines(self)]
         return cached
 
 

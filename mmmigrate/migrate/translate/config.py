@@ -140,6 +140,11 @@ def translate_config(config: dict) -> Translation:
                      f'{key} is not read by MMEngine; removed' +
                      (' (validation cadence now comes from train_cfg.val_interval)'
                       if key == 'workflow' else ''))
+    for finding in ctx.findings:
+        # Never lose a value: a key whose meaning could not be carried over
+        # stays, next to its error finding.
+        if finding.severity == 'error' and finding.key in ctx.removed:
+            ctx.removed.remove(finding.key)
     for key, value in ctx.new.items():
         # Keys already in MMEngine form (written by an earlier conversion of a
         # child file) override what the remaining legacy keys give.
@@ -189,6 +194,11 @@ def _translate_optimizer(ctx: _Context) -> None:
     elif isinstance(optimizer, Opaque) or not isinstance(optimizer, dict):
         ctx.find('optimizer-opaque', 'error', 'optimizer',
                  'optimizer is not a dict literal; write optim_wrapper by hand')
+        for key in ('optimizer_config', 'fp16'):
+            if key in ctx.removed:  # they go into the same optim_wrapper: kept with it
+                ctx.find('optimizer-opaque', 'error', key,
+                         f'{key} is kept: it goes into optim_wrapper together with optimizer, '
+                         'which is not a dict literal')
         return
     else:
         optimizer = dict(optimizer)
@@ -343,7 +353,9 @@ def _translate_runner(ctx: _Context) -> None:
                  f'{", ".join(sorted(runner))} not carried over')
     if loop.get('max_epochs', loop.get('max_iters')) is None:
         ctx.find('runner-no-length', 'error', 'runner',
-                 'the runner has no max_epochs/max_iters; set train_cfg by hand')
+                 'the runner has no max_epochs/max_iters (or is not a dict literal); set '
+                 'train_cfg by hand')
+        return
     ctx.new['train_cfg'] = loop
 
 

@@ -1,0 +1,69 @@
+"""`mmmigrate config` never deletes a value whose meaning it cannot carry
+over: the legacy key stays, with a TODO(mmmigrate) and an error finding
+(exit status 3), and a second run changes nothing."""
+import ast
+import subprocess
+import sys
+
+
+def config(*args):
+    return subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'config', *map(str, args)],
+                          capture_output=True, text=True, timeout=60)
+
+
+def assignments(text: str) -> dict:
+    """Top-level ``name: source`` of a config."""
+    tree = ast.parse(text)
+    return {node.targets[0].id: ast.get_source_segment(text, node.value)
+            for node in tree.body if isinstance(node, ast.Assign)}
+
+
+def convert_twice(path):
+    first = config(path)
+    after_first = path.read_text()
+    config(path)
+    assert path.read_text() == after_first, 'a second run changed the file'
+    return first, after_first
+
+
+def test_an_optimizer_that_is_not_a_literal_keeps_its_optimizer_config(tmp_path):
+    path = tmp_path / 'cfg.py'
+    path.write_text("import copy\n_opt = dict(type='SGD', lr=0.02, momentum=0.9)\n"
+                    "optimizer = copy.deepcopy(_opt)\n"
+                    "optimizer_config = dict(grad_clip=dict(max_norm=35, norm_type=2))\n"
+                    "runner = dict(type='EpochBasedRunner', max_epochs=12)\n")
+    result, text = convert_twice(path)
+    assert result.returncode == 3
+    values = assignments(text)
+    assert values['optimizer'] == 'copy.deepcopy(_opt)'
+    assert values['optimizer_config'] == 'dict(grad_clip=dict(max_norm=35, norm_type=2))'
+    assert 'optimizer_config is kept' in text and 'optimizer_config is kept' in result.stderr
+    assert values['train_cfg'] == "dict(type='EpochBasedTrainLoop', max_epochs=12)"
+
+
+def test_list_valued_legacy_keys_are_all_kept_and_flagged(tmp_path):
+    path = tmp_path / 'cfg.py'
+    original = ("optimizer = [dict(type='SGD', lr=0.1)]\n"
+                "runner = [dict(type='EpochBasedRunner', max_epochs=12)]\n"
+                "checkpoint_config = [dict(interval=1)]\n"
+                "log_config = [dict(interval=50)]\n")
+    path.write_text(original)
+    result, text = convert_twice(path)
+    assert result.returncode == 3
+    assert assignments(text) == assignments(original)  # nothing lost, nothing invented
+    assert text.count('# TODO(mmmigrate): [') == 4
+    for rule in ('optimizer-opaque', 'runner-no-length', 'checkpoint-opaque',
+                 'log-config-opaque'):
+        assert f'error [{rule}]' in result.stderr
+
+
+def test_a_form_feed_line_does_not_shift_the_rewrite(tmp_path):
+    path = tmp_path / 'cfg.py'
+    path.write_text("optimizer = dict(type='SGD', lr=0.1)\n\x0c\nwork_dir = './work'\n"
+                    "runner = dict(type='EpochBasedRunner', max_epochs=3)\n")
+    result, text = convert_twice(path)
+    assert result.returncode == 0, result.stderr
+    values = assignments(text)
+    assert values['work_dir'] == "'./work'" and 'optimizer' not in values
+    assert values['train_cfg'] == "dict(type='EpochBasedTrainLoop', max_epochs=3)"
+    assert '\x0c' in text
