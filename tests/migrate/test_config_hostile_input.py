@@ -3,7 +3,6 @@ as Python reads it or refused with one message naming the file (and line),
 never a traceback or a hang, and the rest of the tree is still converted."""
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
