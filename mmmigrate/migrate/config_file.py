@@ -198,6 +198,10 @@ class ConfigConverter:
             if key in config_file.values and _written_value(
                     config_file.values[key], override) == config_file.values[key]:
                 continue  # the file already says this (a second run)
+            own_sources = NEW_KEY_SOURCES.get(key, (key, ))
+            if key in config_file.values and not any(k in config_file.values
+                                                     for k in own_sources):
+                continue  # the file's own MMEngine value beats its bases' legacy keys
             emitted[key] = override
         for key in sorted(set(config_file.values) & set(LEGACY_KEYS) - own_removed):
             # A legacy key that stays (not convertible, or left for the

@@ -5,6 +5,8 @@ import ast
 import subprocess
 import sys
 
+import pytest
+
 
 def config(*args):
     return subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'config', *map(str, args)],
@@ -67,3 +69,38 @@ def test_a_form_feed_line_does_not_shift_the_rewrite(tmp_path):
     assert values['work_dir'] == "'./work'" and 'optimizer' not in values
     assert values['train_cfg'] == "dict(type='EpochBasedTrainLoop', max_epochs=3)"
     assert '\x0c' in text
+
+
+SCHEDULE_BASE = ("optimizer = dict(type='SGD', lr=0.02, momentum=0.9)\n"
+                 "optimizer_config = dict(grad_clip=None)\n"
+                 "lr_config = dict(policy='step', step=[8, 11])\n"
+                 "runner = dict(type='EpochBasedRunner', max_epochs=12)\n")
+
+
+def test_a_converted_child_keeps_its_schedule_when_its_base_is_converted_later(tmp_path):
+    (tmp_path / 'sched.py').write_text(SCHEDULE_BASE)
+    child = tmp_path / 'child.py'
+    child.write_text("_base_ = './sched.py'\nlr_config = dict(step=[16, 23])\n")
+    assert config(child).returncode == 0  # the child first, its base still legacy
+    converted_child = child.read_text()
+    assert 'milestones=[16, 23]' in converted_child
+    assert config(tmp_path).returncode == 0  # then the whole tree
+    assert child.read_text() == converted_child
+    assert 'milestones=[8, 11]' in (tmp_path / 'sched.py').read_text()
+
+
+@pytest.mark.parametrize('child_line,written', [
+    ("fp16 = dict(loss_scale=256.)",
+     "optim_wrapper = dict(type='AmpOptimWrapper', loss_scale=256.0)"),
+    ("optimizer_config = dict(grad_clip=dict(max_norm=35, norm_type=2))",
+     "optim_wrapper = dict(clip_grad=dict(max_norm=35, norm_type=2))"),
+])
+def test_a_legacy_child_over_a_converted_base_changes_its_optim_wrapper(tmp_path, child_line,
+                                                                        written):
+    (tmp_path / 'sched.py').write_text(SCHEDULE_BASE)
+    assert config(tmp_path / 'sched.py').returncode == 0
+    child = tmp_path / 'child.py'
+    child.write_text(f"_base_ = './sched.py'\n{child_line}\n")
+    result, text = convert_twice(child)
+    assert result.returncode == 0, result.stderr
+    assert text == f"_base_ = './sched.py'\n{written}\n"

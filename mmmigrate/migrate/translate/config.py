@@ -86,6 +86,7 @@ class _Context:
         self.findings: List[Finding] = []
         self.new: dict = {}
         self.removed: List[str] = []
+        self.over_converted: set = set()  # new keys a child's legacy keys change on a base
 
     def find(self, rule, severity, key, message, deviation=None):
         self.findings.append(Finding(rule, severity, key, message, deviation=deviation))
@@ -150,7 +151,9 @@ def translate_config(config: dict) -> Translation:
         # child file) override what the remaining legacy keys give.
         existing = ctx.config.get(key)
         if isinstance(value, dict) and isinstance(existing, dict) and key not in ctx.removed:
-            ctx.new[key] = merge(value, existing)
+            # ... except where a child's legacy keys change a converted base's
+            ctx.new[key] = (merge(existing, value) if key in ctx.over_converted
+                            else merge(value, existing))
     ordered = {key: ctx.new[key] for key in NEW_KEY_ORDER if key in ctx.new}
     ordered.update((k, v) for k, v in ctx.new.items() if k not in ordered)
     return Translation(ordered, ctx.removed, ctx.findings)
@@ -177,7 +180,11 @@ def _translate_optimizer(ctx: _Context) -> None:
     optimizer = ctx.take('optimizer')
     hook = ctx.take('optimizer_config')
     fp16 = ctx.take('fp16')
-    if optimizer is None:
+    # A child's fp16 / optimizer_config over a base already converted: they
+    # change the optim_wrapper that base wrote.
+    onto_converted = optimizer is None and 'optim_wrapper' in ctx.config and (
+        isinstance(fp16, dict) or isinstance(hook, dict))
+    if optimizer is None and not onto_converted:
         # Converted together with the optimizer they belong to; on their
         # own (a custom hook kept after conversion) they stay as they are.
         for key in ('optimizer_config', 'fp16'):
@@ -188,7 +195,10 @@ def _translate_optimizer(ctx: _Context) -> None:
                      'optimizer_config/fp16 without an optimizer in this config chain: '
                      'they are converted where the optimizer is defined')
         return
-    if isinstance(optimizer, BuiltOptimizer):
+    if onto_converted:
+        optimizer, wrapper = {}, {}
+        ctx.over_converted.add('optim_wrapper')
+    elif isinstance(optimizer, BuiltOptimizer):
         # a training script's optimizer object: MMEngine takes it as it is
         optimizer, wrapper = {}, dict(type='OptimWrapper', optimizer=optimizer)
     elif isinstance(optimizer, Opaque) or not isinstance(optimizer, dict):
@@ -227,8 +237,8 @@ def _translate_optimizer(ctx: _Context) -> None:
                  'optimises in model.train_step: port its logic to an OptimWrapper subclass '
                  'and remove optimizer_config (kept for reference)')
         ctx.removed.remove('optimizer_config')
-    else:
-        wrapper['type'] = known['wrapper']
+    elif not (onto_converted and known['wrapper'] == 'OptimWrapper'):
+        wrapper['type'] = known['wrapper']  # (over a converted base, its type stays)
     grad_clip = hook.pop('grad_clip', None)
     if grad_clip is not None:
         wrapper['clip_grad'] = grad_clip
@@ -243,6 +253,11 @@ def _translate_optimizer(ctx: _Context) -> None:
     if isinstance(fp16, dict):
         amp = True
         loss_scale = fp16.get('loss_scale', loss_scale)
+        unknown = sorted(map(str, set(fp16) - {'loss_scale'}))
+        if unknown:
+            ctx.find('fp16-unknown-args', 'warning', 'fp16',
+                     f'{", ".join(unknown)} not accepted by MMCV\'s fp16 (it takes only '
+                     'loss_scale; MMCV raised a TypeError); not carried over')
     if amp:
         wrapper['type'] = 'AmpOptimWrapper'
         # MMCV's default is a static 512; MMEngine's would be 'dynamic'.
