@@ -289,7 +289,8 @@ def conversion_options(func):
         click.option('--check', is_flag=True, help='Write nothing; exit 1 when a file would '
                      'change (for CI / pre-commit).'),
         click.option('--report', type=click.Choice(['text', 'json']), default='text',
-                     show_default=True, help='Report format (on stderr; stdout for json).'),
+                     show_default=True, help='Report format (on stderr; json goes to stdout, '
+                     'or to stderr with --diff, whose output is on stdout).'),
         click.option('-j', '--jobs', type=int, default=1, show_default=True,
                      help='Convert with this many processes (0: one per core).'),
         click.option('-v', '--verbose', is_flag=True,
@@ -430,8 +431,9 @@ def _finish(driver, outcomes, show_diff, check, report, verbose, values_kept):
     """Diff, report and exit status, as both commands' --help describe."""
     if show_diff:
         sys.stdout.write(''.join(o.diff for o in outcomes))
-    _config_report(driver, outcomes, report, sys.stdout if report == 'json' else sys.stderr,
-                   verbose)
+    # The JSON report goes to stdout, unless --diff's output is there.
+    json_out = report == 'json' and not show_diff
+    _config_report(driver, outcomes, report, sys.stdout if json_out else sys.stderr, verbose)
     _exit_status(outcomes, check, values_kept)
 
 

@@ -7,7 +7,9 @@ written when the new text does not parse. Nothing here imports torch or
 executes a config.
 """
 import difflib
+import errno
 import functools
+import glob
 import json
 import multiprocessing
 import os
@@ -139,7 +141,8 @@ def _convert_list(converter: ConfigConverter, paths, flatten: bool,
             target = plan.target(outcome)
             if target is not None:
                 pending.append((outcome, target, writers.submit(
-                    write_atomically, target, _content(outcome), Path(outcome.path))))
+                    write_atomically, target, _content(outcome), Path(outcome.path),
+                    plan.out_dir)))
             outcomes.append(outcome)
     for outcome, target, written in pending:
         try:
@@ -251,7 +254,7 @@ def _copy_unchanged(outcome: Outcome, data: bytes, plan: WritePlan) -> None:
     """A file with nothing to convert still belongs to the mirrored tree."""
     target = plan.target(outcome)
     try:
-        write_atomically(target, data, Path(outcome.path))
+        write_atomically(target, data, Path(outcome.path), plan.out_dir)
     except OSError as e:
         outcome.error = f'{target}: cannot write ({e.strerror or e})'
 
@@ -273,7 +276,7 @@ def _convert_source_one(path: str, plan: Optional[WritePlan]) -> Outcome:
     target = plan.target(outcome) if plan is not None else None
     if target is not None:
         try:
-            write_atomically(target, result.new_data, Path(path))
+            write_atomically(target, result.new_data, Path(path), plan.out_dir)
         except OSError as e:
             outcome.error = f'{target}: cannot write ({e.strerror or e})'
     return outcome
@@ -285,13 +288,25 @@ def _keep_newlines(original: str, new: str) -> str:
     return new
 
 
-def write_atomically(path: Path, text, source: Optional[Path] = None) -> None:
+def write_atomically(path: Path, text, source: Optional[Path] = None,
+                     within: Optional[Path] = None) -> None:
     """Write ``text`` (str, UTF-8; or bytes, as they are) to ``path``
     through a temporary file and a rename: a crash never leaves a truncated
-    file where the old one was. An existing ``path`` keeps its mode; a new
-    one gets the mode ``open()`` would give it under the umask, plus the
-    executable bits of ``source`` (the file it was converted or copied
-    from) that the umask allows, as ``cp`` does."""
+    file where the old one was (and a temporary file such a crash left is
+    removed). An existing ``path`` keeps its mode; a new one gets the mode
+    ``open()`` would give it under the umask, plus the executable bits of
+    ``source`` (the file it was converted or copied from) that the umask
+    allows, as ``cp`` does.
+
+    A symlink converted in place is written through (the link stays). A
+    read-only file is not written. With ``within`` (an output folder),
+    nothing is written outside it, symlinks in it are not followed."""
+    if path.is_symlink() and within is None:
+        path = path.resolve()
+    if within is not None:
+        root = within.resolve()
+        if path.is_symlink() or root not in (path.parent.resolve(), *path.parent.resolve().parents):
+            raise OSError(errno.EPERM, f'a symlink leads out of {within}; not followed')
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777
@@ -303,6 +318,12 @@ def write_atomically(path: Path, text, source: Optional[Path] = None) -> None:
                 mode |= source.stat().st_mode & 0o111 & ~umask
         except OSError:  # '<stdin>', or a source gone since it was read
             pass
+    else:
+        if not mode & 0o222:
+            raise OSError(errno.EACCES, 'read-only; make it writable, or write elsewhere with '
+                          '-o/--out-dir')
+    for stale in path.parent.glob(f'.{glob.escape(path.name)}.*.tmp'):
+        stale.unlink(missing_ok=True)  # left by a run that was killed while writing
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.',
                                          suffix='.tmp')
     try:

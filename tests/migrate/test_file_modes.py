@@ -69,3 +69,60 @@ def test_in_place_conversion_keeps_the_files_own_mode(tmp_path, umask):
     invoke('convert', script)
     assert 'optim_wrapper' in config.read_text() and 'mmengine' in script.read_text()
     assert (mode(config), mode(script)) == (0o604, 0o750)
+
+
+def test_a_symlinked_config_is_converted_through_the_link(tmp_path):
+    real = tmp_path / 'shared' / 'cfg.py'
+    real.parent.mkdir()
+    real.write_text(LEGACY_CONFIG)
+    link = tmp_path / 'cfg.py'
+    link.symlink_to(real)
+    invoke('config', link)
+    assert link.is_symlink() and 'optim_wrapper' in real.read_text()
+
+
+def test_a_read_only_file_is_not_rewritten(tmp_path):
+    config = tmp_path / 'cfg.py'
+    config.write_text(LEGACY_CONFIG)
+    config.chmod(0o444)
+    result = CliRunner().invoke(main, ['config', str(config)], catch_exceptions=False)
+    assert result.exit_code == 2 and 'read-only' in result.output
+    assert config.read_text() == LEGACY_CONFIG
+
+
+def test_a_symlink_inside_the_output_folder_is_not_followed(tmp_path):
+    source = tmp_path / 'configs'
+    (source / 'sub').mkdir(parents=True)
+    (source / 'sub' / 'cfg.py').write_text(LEGACY_CONFIG)
+    (source / 'top.py').write_text(LEGACY_CONFIG)
+    outside = tmp_path / 'elsewhere'
+    outside.mkdir()
+    out = tmp_path / 'out'
+    out.mkdir()
+    (out / 'sub').symlink_to(outside)
+    result = CliRunner().invoke(main, ['config', str(source), '--out-dir', str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 2 and 'symlink' in result.output
+    assert list(outside.iterdir()) == []
+    assert 'optim_wrapper' in (out / 'top.py').read_text()  # the rest is written
+
+
+def test_a_temporary_file_left_by_a_killed_run_is_removed(tmp_path):
+    config = tmp_path / 'cfg.py'
+    config.write_text(LEGACY_CONFIG)
+    stale = tmp_path / '.cfg.py.abcd1234.tmp'
+    stale.write_text('half a file')
+    invoke('config', config)
+    assert not stale.exists() and 'optim_wrapper' in config.read_text()
+
+
+def test_diff_with_a_json_report_keeps_stdout_for_the_diff(tmp_path):
+    import json
+    import subprocess
+    import sys
+    config = tmp_path / 'cfg.py'
+    config.write_text(LEGACY_CONFIG)
+    result = subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'config', str(config),
+                             '--diff', '--report', 'json'], capture_output=True, text=True)
+    assert result.stdout.startswith('--- a/') and '+optim_wrapper' in result.stdout
+    assert json.loads(result.stderr)['summary']['changed'] == 1
