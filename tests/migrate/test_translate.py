@@ -68,3 +68,32 @@ def test_step_with_a_floor_that_never_clips_is_a_plain_step_schedule():
                                       None, TrainingShape(base_lrs=(0.1, )))
     assert [s['milestones'] for s in schedule] == [[2], [4], [6]]
     assert schedule[-1]['gamma'] == 0.02 / 0.025
+
+
+def test_dynamic_intervals_validate_at_mmdet_2s_epochs():
+    """mmdet 2.28's EvalHook decides the interval before epoch e (0-based)
+    from bisect(milestones, e + 1) and validates when (e + 1) % interval
+    == 0; the engine's loop decides after it, from the epochs done. The
+    converted milestones must give the same validation epochs."""
+    import bisect
+    legacy = dict(runner=dict(type='EpochBasedRunner', max_epochs=32),
+                  evaluation=dict(interval=10, dynamic_intervals=[(15, 1), (22, 4)]))
+    loop = translate_config(legacy).new['train_cfg']
+    assert loop['dynamic_intervals'] == [(16, 1), (23, 4)]
+
+    def mmdet_epochs():
+        milestones, intervals = [0, 15, 22], [10, 1, 4]
+        for e in range(32):
+            interval = intervals[bisect.bisect(milestones, e + 1) - 1]
+            if (e + 1) % interval == 0:
+                yield e + 1
+
+    def engine_epochs():
+        milestones = [0] + [m for m, _ in loop['dynamic_intervals']]
+        intervals = [loop['val_interval']] + [i for _, i in loop['dynamic_intervals']]
+        for done in range(1, 33):  # the engine's EpochBasedTrainLoop after each epoch
+            interval = intervals[bisect.bisect(milestones, done + 1) - 1]
+            if done % interval == 0 or done == 32:  # (MMEngine also validates the last)
+                yield done
+
+    assert list(engine_epochs()) == list(mmdet_epochs())

@@ -14,6 +14,7 @@ partial ``_base_`` file.
 from typing import List
 
 from ...rules import load_pack
+from .evaluation import translate_evaluation
 from .schedules import TrainingShape, translate_schedules
 from .values import BuiltOptimizer, Finding, Opaque, Translation, is_opaque, merge
 
@@ -123,7 +124,7 @@ def translate_config(config: dict) -> Translation:
     _translate_optimizer(ctx)
     _translate_runner(ctx)
     _translate_schedules(ctx)
-    _translate_evaluation(ctx)
+    translate_evaluation(ctx)
     _translate_checkpoint(ctx)
     _translate_logging(ctx)
     _translate_custom_hooks(ctx)
@@ -372,64 +373,6 @@ def _translate_runner(ctx: _Context) -> None:
                  'train_cfg by hand')
         return
     ctx.new['train_cfg'] = loop
-
-
-def _translate_evaluation(ctx: _Context) -> None:
-    evaluation = ctx.take('evaluation')
-    if evaluation is None:
-        return
-    if not isinstance(evaluation, dict):
-        ctx.find('evaluation-opaque', 'error', 'evaluation',
-                 'evaluation is not a dict literal; set val_cfg/val_evaluator by hand')
-        return
-    evaluation = dict(evaluation)
-    interval = evaluation.pop('interval', 1)
-    start = evaluation.pop('start', None)
-    evaluation.pop('by_epoch', None)
-    loop = ctx.new.setdefault('train_cfg', {})
-    loop['val_interval'] = interval
-    if start is not None:
-        if isinstance(interval, int) and isinstance(start, int) and (interval == 1 or
-                                                                     start % interval == 0):
-            loop['val_begin'] = start
-        else:
-            loop['val_begin'] = start
-            length = loop.get('max_epochs', loop.get('max_iters'))
-            if isinstance(length, int) and isinstance(start, int) and isinstance(interval, int):
-                mmcv = list(range(start, length + 1, interval))
-                ours = [e for e in range(1, length + 1)
-                        if e >= start and (e % interval == 0 or e == length)]
-                stake = f' ({mmcv} in MMCV, {ours} here)'
-            else:
-                stake = ''
-            ctx.find('evaluation-start-shift', 'warning', 'evaluation.start',
-                     f'MMCV validated at {start}, {start}+{interval}, ...; MMEngine '
-                     f'validates at multiples of {interval} from val_begin on and after the '
-                     f'last one, so validation happens at other points{stake}; training '
-                     'itself is the same')
-    checkpoint = {}
-    for key in ('save_best', 'rule', 'greater_keys', 'less_keys'):
-        if key in evaluation:
-            checkpoint[key] = evaluation.pop(key)
-    if checkpoint:
-        ctx.default_hooks().setdefault('checkpoint', {}).update(checkpoint)
-    evaluator = {}
-    if evaluation.pop('gpu_collect', False):
-        evaluator['collect_device'] = 'gpu'
-    if 'tmpdir' in evaluation:
-        evaluator['collect_dir'] = evaluation.pop('tmpdir')
-    if evaluation.pop('broadcast_bn_buffer', True) is not False:
-        ctx.find('evaluation-bn-broadcast', 'info', 'evaluation',
-                 'MMEngine does not broadcast BatchNorm buffers before validation; add '
-                 "custom_hooks=[dict(type='SyncBuffersHook')] in distributed training")
-    evaluator.update(evaluation)  # metric and the other dataset.evaluate() arguments
-    ctx.new['val_cfg'] = dict(type='ValLoop')
-    ctx.new['test_cfg'] = dict(type='TestLoop')
-    ctx.new['val_evaluator'] = evaluator
-    ctx.new['test_evaluator'] = dict(evaluator)
-    ctx.find('evaluator-type', 'warning', 'evaluation',
-             'MMCV passed these arguments to dataset.evaluate(); MMEngine needs a metric '
-             "class: set val_evaluator.type (e.g. mmdet's CocoMetric)")
 
 
 # -- hooks -----------------------------------------------------------------
