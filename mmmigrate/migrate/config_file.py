@@ -234,6 +234,7 @@ class ConfigConverter:
         for base in config_file.bases:
             base_new = merge(base_new, self.converted_config(base), has_delete=False)
         emitted, removed, findings = self._plan(path, base_new)
+        findings = findings + _chained_legacy_assignments(config_file)
         for finding in findings:
             finding.file = str(path)
             legacy = finding.key.split('.')[0]
@@ -279,6 +280,24 @@ def _todo_lines(findings: List[Finding], new_key: Optional[str],
                                        initial_indent=TODO, subsequent_indent='#   ',
                                        break_on_hyphens=False))
     return ''.join(line + '\n' for line in lines)
+
+
+def _chained_legacy_assignments(config_file) -> List[Finding]:
+    """``optimizer = other = dict(...)``: the reader takes no value from a
+    statement that assigns several names, so such a legacy key is neither
+    converted nor removed; say so."""
+    findings = []
+    for statement in config_file.statements:
+        node = statement.node
+        if isinstance(node, ast.Assign) and len(node.targets) > 1:
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id in LEGACY_KEYS:
+                    findings.append(Finding(
+                        'legacy-key-chained', 'error', target.id,
+                        f'{target.id} is assigned together with other names; write '
+                        f'`{target.id} = ...` as a statement of its own and run mmmigrate '
+                        'again', line=node.lineno))
+    return findings
 
 
 class RewriteError(Exception):

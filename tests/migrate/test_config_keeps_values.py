@@ -104,3 +104,12 @@ def test_a_legacy_child_over_a_converted_base_changes_its_optim_wrapper(tmp_path
     result, text = convert_twice(child)
     assert result.returncode == 0, result.stderr
     assert text == f"_base_ = './sched.py'\n{written}\n"
+
+
+def test_a_legacy_key_assigned_with_other_names_is_flagged(tmp_path):
+    path = tmp_path / 'cfg.py'
+    path.write_text("optimizer = other = dict(type='SGD', lr=0.1)\n")
+    result, text = convert_twice(path)
+    assert result.returncode == 3
+    assert 'error [legacy-key-chained] optimizer is assigned together' in result.stderr
+    assert assignments(text) == {'optimizer': "dict(type='SGD', lr=0.1)"}
