@@ -140,6 +140,7 @@ def _convert_list(converter: ConfigConverter, paths, flatten: bool,
                 continue
             target = plan.target(outcome)
             if target is not None:
+                outcome.findings += _moved_base_findings(converter, Path(path), target, plan)
                 pending.append((outcome, target, writers.submit(
                     write_atomically, target, _content(outcome), Path(outcome.path),
                     plan.out_dir)))
@@ -150,6 +151,31 @@ def _convert_list(converter: ConfigConverter, paths, flatten: bool,
         except OSError as e:
             outcome.error = f'{target}: cannot write ({e.strerror or e})'
     return outcomes
+
+
+def _moved_base_findings(converter: ConfigConverter, path: Path, target: Path,
+                         plan: WritePlan) -> List[Finding]:
+    """A relative ``_base_`` of a file written elsewhere (``-o``, or
+    ``--out-dir`` for a base outside the converted folder) that no longer
+    leads to its base there."""
+    try:
+        config_file = converter.tree.file(path)
+    except ConfigReadError:
+        return []
+    raw = config_file.values.get('_base_')
+    written = [raw] if isinstance(raw, str) else list(raw or ())
+    findings = []
+    for text, base in zip(written, config_file.bases):
+        moved = absolute(target.parent / text)
+        inside = plan.out_dir is not None and plan.root in base.parents
+        if os.path.isabs(text) or moved == base or inside:
+            continue
+        findings.append(Finding(
+            'base-path-moved', 'warning', '_base_',
+            f'written to {target}: its _base_ {text!r} leads to {moved} there, not to {base}; '
+            'copy the base beside it, or convert the folder holding both with --out-dir',
+            file=str(path), line=config_file.lines.get('_base_')))
+    return findings
 
 
 def convert_stdin(source: str, flatten: bool = False) -> Outcome:

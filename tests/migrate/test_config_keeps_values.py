@@ -113,3 +113,16 @@ def test_a_legacy_key_assigned_with_other_names_is_flagged(tmp_path):
     assert result.returncode == 3
     assert 'error [legacy-key-chained] optimizer is assigned together' in result.stderr
     assert assignments(text) == {'optimizer': "dict(type='SGD', lr=0.1)"}
+
+
+def test_writing_elsewhere_says_when_a_relative_base_no_longer_leads_to_it(tmp_path):
+    (tmp_path / 'cfgs').mkdir()
+    (tmp_path / 'cfgs' / 'base.py').write_text(SCHEDULE_BASE)
+    child = tmp_path / 'cfgs' / 'child.py'
+    child.write_text("_base_ = './base.py'\nlr_config = dict(step=[16, 23])\n")
+    elsewhere = config(child, '-o', tmp_path / 'out' / 'child.py')
+    assert elsewhere.returncode == 0
+    assert "warning [base-path-moved] written to" in elsewhere.stderr
+    beside = config(child, '-o', tmp_path / 'cfgs' / 'child_new.py')
+    mirrored = config(tmp_path / 'cfgs', '--out-dir', tmp_path / 'mirror')
+    assert 'base-path-moved' not in beside.stderr + mirrored.stderr
