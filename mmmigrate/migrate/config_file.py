@@ -282,6 +282,24 @@ def _todo_lines(findings: List[Finding], new_key: Optional[str],
     return ''.join(line + '\n' for line in lines)
 
 
+def _after_names_it_uses(key: str, value, variables, statements, at: Optional[int],
+                         until: int) -> Optional[int]:
+    """Where the new key ``key`` goes: before statement ``at`` (None: at the
+    end), or later, right after the last statement before ``until`` that
+    assigns a name its text uses (``val_interval=interval`` with ``interval``
+    assigned below the runner it replaces), so the name is defined there."""
+    text = render_assignment(key, value, variables)
+    used = {node.id for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)} & variables
+    if not used:
+        return at
+    last = max((index for index, statement in enumerate(statements[:until])
+                if statement.assigned in used), default=None)
+    if last is None or (at is not None and last < at):
+        return at
+    return last + 1 if last + 1 < len(statements) else None
+
+
 def _chained_legacy_assignments(config_file) -> List[Finding]:
     """``optimizer = other = dict(...)``: the reader takes no value from a
     statement that assigns several names, so such a legacy key is neither
@@ -337,7 +355,10 @@ def rewrite_source(config_file, removed: set, emitted: dict,
     for key in rendered:
         sources = [position[k] for k in NEW_KEY_SOURCES.get(key, (key, ))
                    if k in position and k in removed]
-        anchors.setdefault(min(sources) if sources else first_removed, []).append(key)
+        at = min(sources) if sources else first_removed
+        anchors.setdefault(_after_names_it_uses(key, rendered[key], variables, statements, at,
+                                                max(sources, default=len(statements))),
+                           []).append(key)
     kept_legacy = {f.key.split('.')[0] for f in findings} & set(own_values) - removed
     legacy_findings = findings
     findings = [f for f in findings if f.key.split('.')[0] not in kept_legacy]

@@ -126,3 +126,20 @@ def test_writing_elsewhere_says_when_a_relative_base_no_longer_leads_to_it(tmp_p
     beside = config(child, '-o', tmp_path / 'cfgs' / 'child_new.py')
     mirrored = config(tmp_path / 'cfgs', '--out-dir', tmp_path / 'mirror')
     assert 'base-path-moved' not in beside.stderr + mirrored.stderr
+
+
+def test_a_new_key_is_written_below_the_names_it_uses(tmp_path):
+    path = tmp_path / 'cfg.py'
+    path.write_text("optimizer = dict(type='SGD', lr=0.02)\n"
+                    "max_iters = 368750\n"
+                    "runner = dict(type='IterBasedRunner', max_iters=max_iters)\n"
+                    "interval = 5000\n"
+                    "checkpoint_config = dict(by_epoch=False, interval=interval)\n"
+                    "evaluation = dict(interval=interval, metric='bbox')\n")
+    result, text = convert_twice(path)
+    assert result.returncode == 0, result.stderr
+    namespace = {}
+    exec(compile(text, str(path), 'exec'), namespace)  # used to raise NameError: interval
+    assert namespace['train_cfg'] == dict(type='IterBasedTrainLoop', max_iters=368750,
+                                          val_interval=5000)
+    assert namespace['default_hooks']['checkpoint']['interval'] == 5000
