@@ -282,13 +282,15 @@ def _todo_lines(findings: List[Finding], new_key: Optional[str],
     return ''.join(line + '\n' for line in lines)
 
 
-def _after_names_it_uses(key: str, value, variables, statements, at: Optional[int],
+def _after_names_it_uses(text: str, variables, statements, at: Optional[int],
                          until: int) -> Optional[int]:
-    """Where the new key ``key`` goes: before statement ``at`` (None: at the
-    end), or later, right after the last statement before ``until`` that
-    assigns a name its text uses (``val_interval=interval`` with ``interval``
-    assigned below the runner it replaces), so the name is defined there."""
-    text = render_assignment(key, value, variables)
+    """Where a new key's assignment ``text`` goes: before statement ``at``
+    (None: at the end), or later, right after the last statement before
+    ``until`` that assigns a name the text uses (``val_interval=interval``
+    with ``interval`` assigned below the runner it replaces), so the name
+    is defined there."""
+    if not any(name in text for name in variables):  # the common case, without parsing
+        return at
     used = {node.id for node in ast.walk(ast.parse(text))
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)} & variables
     if not used:
@@ -352,11 +354,13 @@ def rewrite_source(config_file, removed: set, emitted: dict,
             position[statement.assigned] = index
     first_removed = min((position[k] for k in removed if k in position), default=None)
     anchors: Dict[Optional[int], List[str]] = {}
+    texts = {}  # key -> its rendered assignment
     for key in rendered:
         sources = [position[k] for k in NEW_KEY_SOURCES.get(key, (key, ))
                    if k in position and k in removed]
         at = min(sources) if sources else first_removed
-        anchors.setdefault(_after_names_it_uses(key, rendered[key], variables, statements, at,
+        texts[key] = render_assignment(key, rendered[key], variables)
+        anchors.setdefault(_after_names_it_uses(texts[key], variables, statements, at,
                                                 max(sources, default=len(statements))),
                            []).append(key)
     kept_legacy = {f.key.split('.')[0] for f in findings} & set(own_values) - removed
@@ -366,8 +370,7 @@ def rewrite_source(config_file, removed: set, emitted: dict,
                  if _FINDING_NEW_KEY.get(f.key, f.key) not in rendered}
 
     def block(keys) -> str:
-        return ''.join(_todo_lines(findings, key, placement)
-                       + render_assignment(key, rendered[key], variables) + '\n'
+        return ''.join(_todo_lines(findings, key, placement) + texts[key] + '\n'
                        for key in keys)
 
     out, cursor = [], 0  # cursor: index of the next line not yet copied

@@ -9,10 +9,10 @@ executes a config.
 import difflib
 import errno
 import functools
-import glob
 import json
 import multiprocessing
 import os
+import re
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -60,6 +60,11 @@ class WritePlan:
         folders = [str(absolute(p).parent) for p in inputs]
         self.root = Path(os.path.commonpath(folders)) if folders else Path.cwd()
 
+    def prepare(self, paths: List[Path]) -> None:
+        """Before anything is written: remove what a killed run left."""
+        targets = [self.target(Outcome(str(p), changed=True)) for p in paths]
+        _remove_stale_temporaries({t.parent for t in targets if t is not None})
+
     def target(self, outcome: 'Outcome') -> Optional[Path]:
         if outcome.error:
             return None
@@ -82,6 +87,8 @@ def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1,
     available they read the tree again themselves."""
     converter = ConfigConverter()
     converter.prepare(paths)
+    if plan is not None:
+        plan.prepare(paths)
     if jobs <= 1 or len(paths) < 2 * jobs:
         return _convert_list(converter, paths, flatten, plan, progress)
     # Files of one folder share most of their bases: keep them together.
@@ -227,6 +234,8 @@ def convert_sources(paths: List[Path], jobs: int = 1,
     files found among them through the config converter, files that never
     mention mmcv skipped after one read."""
     from .source_file import looks_like_config, mentions_mmcv, warm_up
+    if plan is not None:
+        plan.prepare(paths)
     configs, sources, outcomes = [], [], {}
     for path in paths:
         try:
@@ -348,8 +357,6 @@ def write_atomically(path: Path, text, source: Optional[Path] = None,
         if not mode & 0o222:
             raise OSError(errno.EACCES, 'read-only; make it writable, or write elsewhere with '
                           '-o/--out-dir')
-    for stale in path.parent.glob(f'.{glob.escape(path.name)}.*.tmp'):
-        stale.unlink(missing_ok=True)  # left by a run that was killed while writing
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.',
                                          suffix='.tmp')
     try:
@@ -363,6 +370,20 @@ def write_atomically(path: Path, text, source: Optional[Path] = None,
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+_TEMPORARY = re.compile(r'\..+\.py\.[a-z0-9_]{8}\.tmp')
+
+
+def _remove_stale_temporaries(folders) -> None:
+    """Delete the temporary files (``.NAME.py.XXXXXXXX.tmp``) that a run
+    killed while writing left in ``folders``; called before this run
+    writes anything, so none of them is one of its own."""
+    for folder in folders:
+        if folder.is_dir():
+            for stale in folder.glob('.*.py.*.tmp'):
+                if _TEMPORARY.fullmatch(stale.name):  # mkstemp's 8 random characters
+                    stale.unlink(missing_ok=True)
 
 
 def _umask() -> int:
