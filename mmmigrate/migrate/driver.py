@@ -339,8 +339,8 @@ def write_atomically(path: Path, text, source: Optional[Path] = None,
     if path.is_symlink() and within is None:
         path = path.resolve()
     if within is not None:
-        root = within.resolve()
-        if path.is_symlink() or root not in (path.parent.resolve(), *path.parent.resolve().parents):
+        root, parent = within.resolve(), path.parent.resolve()
+        if path.is_symlink() or (parent != root and root not in parent.parents):
             raise OSError(errno.EPERM, f'a symlink leads out of {within}; not followed')
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -43,6 +43,7 @@ def test_a_utf8_bom_is_read_and_kept(tmp_path):
     ('folder_base.py', b"_base_ = '.'\n", 'a folder'),
     ('device_base.py', b"_base_ = '/dev/zero'\n", 'not a regular file'),
     ('huge_int.py', b'x = ' + b'9' * 5000 + b'\n', '4300 digits'),
+    ('oversized.py', b'# ' + b'x' * (9 * 2 ** 20) + b'\n', 'larger than 8 MiB'),
 ])
 def test_unreadable_input_is_one_message_naming_the_file(tmp_path, name, content, message):
     path = tmp_path / name

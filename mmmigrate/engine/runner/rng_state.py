@@ -96,20 +96,20 @@ def read_sidecar(checkpoint_path: str, rank: int) -> Optional[dict]:
         raise RandomStateError(f'{path}: cannot be read as a random state with '
                                f'weights_only=True ({first}); delete it to resume with the '
                                'state saved inside the checkpoint') from None
-    check_rng_state(state, path)
+    check_rng_state(state, path, 'delete it to resume with the state saved inside the '
+                    'checkpoint')
     return state
 
 
-def check_rng_state(state, path: str) -> None:
-    """Raise ``RandomStateError`` naming ``path`` unless ``state`` restores
-    (tried, then the current state is put back)."""
+def check_rng_state(state, path: str, advice: str) -> None:
+    """Raise ``RandomStateError`` naming ``path`` (and saying ``advice``)
+    unless ``state`` restores (tried, then the current state is put back)."""
     current = capture_rng_state()
     try:
         restore_rng_state(state)
     except Exception as e:
         raise RandomStateError(f'{path}: not a random state this engine wrote ({type(e).__name__}'
-                               f': {e}); delete it to resume with the state saved inside the '
-                               'checkpoint') from None
+                               f': {e}); {advice}') from None
     finally:
         restore_rng_state(current)
 
@@ -170,7 +170,8 @@ class RandomStateKeeper:
         state = read_sidecar(checkpoint_path, self.rank)
         if state is None and checkpoint.get('rng_state') is not None:
             state = checkpoint['rng_state']
-            check_rng_state(state, checkpoint_path)
+            check_rng_state(state, checkpoint_path, 'its rng_state entry is damaged: resume '
+                            'from another checkpoint, or load it with load_from (weights only)')
             print_log(f'{sidecar_path(checkpoint_path, self.rank)} is missing: the run that saved '
                       f'{checkpoint_path} stopped before training went on after it (or it was '
                       'saved by a custom loop), so the random state is the one saved inside the '
