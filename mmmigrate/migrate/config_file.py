@@ -14,6 +14,7 @@ needs to be printed back; this keeps the command several times faster
 than a libcst round trip, see bench/config_convert.py.)
 """
 import ast
+import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +23,10 @@ from typing import Dict, List, Optional, Set, Tuple
 from .reader import ConfigReadError, ConfigTree, absolute, merge_values, split_lines
 from .render import render_assignment
 from .translate.config import (LEGACY_KEYS, NEW_KEY_SOURCES, contributes, is_legacy,
-                               minimal_override, translate_config)
+                               legacy_sources, minimal_override, translate_config)
 from .translate.values import Finding, merge
 
+_BASE_REFERENCE = re.compile(r'\{\{\s*_base_\.([A-Za-z_]\w*)')
 # Which new key a finding about a legacy key is written next to.
 _FINDING_NEW_KEY = {
     'lr_config': 'param_scheduler', 'momentum_config': 'param_scheduler',
@@ -64,13 +66,17 @@ class ConfigConverter:
         self._suppressed: Dict[Path, Set[str]] = {}
         self._prepared: Optional[Set[Path]] = set()
         self._provides: Dict[Tuple[Path, str], bool] = {}
+        # {base file: its keys that configs built on it read as {{_base_.KEY}}}
+        self._read_by_children: Dict[Path, Set[str]] = {}
 
     @property
-    def suppressed(self) -> Dict[Path, Set[str]]:
-        """{base file: new keys it leaves to the configs combining it}."""
-        return self._suppressed
+    def planning(self) -> tuple:
+        """What ``prepare`` found over the whole run, for worker processes:
+        ({base file: new keys it leaves to the configs combining it},
+        {base file: keys configs built on it read as ``{{_base_.KEY}}``})."""
+        return self._suppressed, self._read_by_children
 
-    def prepare(self, paths, suppressed: Optional[Dict[Path, Set[str]]] = None) -> None:
+    def prepare(self, paths, planning: Optional[tuple] = None) -> None:
         """Look at every file of the run (and its bases) before converting.
 
         MMEngine, like MMCV, refuses a key defined by two ``_base_`` files of
@@ -79,8 +85,8 @@ class ConfigConverter:
         ``runner`` and ``evaluation``) would be, when those legacy keys live
         in sibling bases. Such a key is then written where the bases meet,
         and the bases keep the legacy keys it is made from."""
-        if suppressed is not None:  # computed over the whole run by the caller
-            self._suppressed = suppressed
+        if planning is not None:  # computed over the whole run by the caller
+            self._suppressed, self._read_by_children = planning
             self._prepared = None
             return
         if self._prepared is None:
@@ -98,24 +104,50 @@ class ConfigConverter:
                 continue  # reported when the file itself is converted
         for path in sorted(files - self._prepared):
             try:
-                bases = self.tree.file(path).bases
+                self._note_base_references(path)
+                self._leave_colliding_keys_to_children(path)
             except ConfigReadError:
-                continue
-            if len(bases) < 2:
-                continue
-            for key in NEW_KEY_SOURCES:
-                providers = [b for b in bases if self._base_provides(b, key)]
-                if len(providers) > 1:
-                    for provider in providers:
-                        for ancestor in self._chain(provider):
-                            if self._own_sources(ancestor, key):
-                                self._suppressed.setdefault(ancestor, set()).add(key)
+                continue  # reported when the file itself is converted
         self._prepared |= files
 
+    def _leave_colliding_keys_to_children(self, path: Path) -> None:
+        bases = self.tree.file(path).bases
+        if len(bases) < 2:
+            return
+        for key in NEW_KEY_SOURCES:
+            providers = [b for b in bases if self._base_provides(b, key)]
+            # a sibling base that defines the MMEngine key itself (a model
+            # base's `model`, a converted base's `default_hooks`)
+            definers = [b for b in bases if b not in providers
+                        and self._base_defines(b, key)] if providers else []
+            if len(providers) + len(definers) > 1:
+                for provider in providers:
+                    for ancestor in self._chain(provider):
+                        if self._own_sources(ancestor, key):
+                            self._suppressed.setdefault(ancestor, set()).add(key)
+
+    def _note_base_references(self, path: Path) -> None:
+        """``{{_base_.data.samples_per_gpu}}`` in a child reads the base's
+        ``data`` when the config loads: the base must keep it."""
+        keys = set(_BASE_REFERENCE.findall(self.tree.file(path).source))
+        if keys:
+            for ancestor in self._chain(path)[1:]:
+                read = keys & set(self.tree.file(ancestor).values)
+                if read:
+                    self._read_by_children.setdefault(ancestor, set()).update(read)
+
     def _own_sources(self, path: Path, key: str) -> bool:
-        values = self.tree.file(path).values
-        return any(source in values and contributes(source, values[source], key)
-                   for source in NEW_KEY_SOURCES[key] if source in LEGACY_KEYS)
+        return bool(legacy_sources(self.tree.file(path).values, key))
+
+    def _base_defines(self, path: Path, key: str) -> bool:
+        """Whether ``path`` or its bases define ``key`` as MMEngine reads it
+        (a top-level model setting named train_cfg moves into model)."""
+        try:
+            return any(key in values and not legacy_sources(values, key)
+                       and key not in legacy_sources(values, 'model')
+                       for values in (self.tree.file(p).values for p in self._chain(path)))
+        except ConfigReadError:
+            return False
 
     def _base_provides(self, path: Path, key: str) -> bool:
         if (path, key) not in self._provides:
@@ -171,12 +203,17 @@ class ConfigConverter:
             return {}, set(), []
         translation = translate_config(merged)
         suppressed = self._suppressed.get(config_file.path, set())
+        # Keys left for the configs combining this file stay; top-level model
+        # settings never do: MMEngine would read them as loop configs.
         own_removed = {k for k in translation.removed if k in config_file.values
-                       and not any(contributes(k, merged.get(k), new) for new in suppressed)}
+                       and not any(contributes(k, merged.get(k), new)
+                                   for new in suppressed if new != 'model')}
         kept_for_bases = {k for k in translation.removed if k in config_file.values} \
             - own_removed
         kept_for_reads = _still_read(config_file, own_removed)
-        own_removed -= kept_for_reads
+        kept_for_children = own_removed & self._read_by_children.get(config_file.path,
+                                                                     set()) - kept_for_reads
+        own_removed -= kept_for_reads | kept_for_children
         findings_extra = [Finding(
             'legacy-key-kept', 'info', key,
             f'{key} stays in this file: its MMEngine keys are written in the configs that '
@@ -186,6 +223,11 @@ class ConfigConverter:
             'legacy-key-kept', 'info', key,
             f'{key} stays in this file because other statements here read it')
             for key in sorted(kept_for_reads)]
+        findings_extra += [Finding(
+            'legacy-key-kept', 'info', key,
+            f'{key} stays in this file because configs built on it read it '
+            f'({{{{_base_.{key}}}}})')
+            for key in sorted(kept_for_children)]
         emitted = {}
         for key, value in translation.new.items():
             if key in suppressed:

@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ class Outcome:
     new_data: Optional[bytes] = None  # sources: the exact bytes to write
     kind: str = 'config'  # or 'source'
     skipped: bool = False  # a source that never mentions mmcv
+    seconds: float = 0.0  # time to read and convert it (its bases' first time included)
 
 
 def collect_python_files(paths: List[Path], include=(), exclude=(),
@@ -107,7 +109,7 @@ def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1,
     try:
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
             worker = _convert_shared if context else functools.partial(
-                _convert_chunk, flatten=flatten, suppressed=converter.suppressed, plan=plan)
+                _convert_chunk, flatten=flatten, planning=converter.planning, plan=plan)
             results = {}
             for chunk_result in pool.map(worker, chunks):
                 results.update((o.path, o) for o in chunk_result)
@@ -126,9 +128,9 @@ def _convert_shared(paths: List[str]) -> List[Outcome]:
     return _convert_list(converter, paths, flatten, plan)
 
 
-def _convert_chunk(paths: List[str], flatten: bool, suppressed, plan) -> List[Outcome]:
+def _convert_chunk(paths: List[str], flatten: bool, planning, plan) -> List[Outcome]:
     converter = ConfigConverter()
-    converter.prepare(paths, suppressed)
+    converter.prepare(paths, planning)
     return _convert_list(converter, paths, flatten, plan)
 
 
@@ -139,7 +141,9 @@ def _convert_list(converter: ConfigConverter, paths, flatten: bool,
     outcomes, pending = [], []
     with ThreadPoolExecutor(max_workers=4) as writers:
         for path in paths:
+            started = time.perf_counter()
             outcome = _translate_one(converter, Path(path), flatten)
+            outcome.seconds = time.perf_counter() - started
             if progress is not None:
                 progress.advance()
             if plan is None:
@@ -443,7 +447,8 @@ def report_json(outcomes: List[Outcome], stream=sys.stdout) -> None:
         files.append(dict(path=outcome.path, changed=outcome.changed, error=outcome.error,
                           converted_keys=outcome.converted_keys,
                           flagged=sum(f.severity != 'info' for f in outcome.findings),
-                          findings=[f.as_dict() for f in outcome.findings]))
+                          findings=[f.as_dict() for f in outcome.findings],
+                          seconds=round(outcome.seconds, 4)))
     summary = dict(files=len(files), skipped=sum(o.skipped for o in outcomes),
                    changed=sum(f['changed'] for f in files),
                    keys_converted=sum(len(f['converted_keys']) for f in files),

@@ -1,8 +1,6 @@
-"""The development corpus: the MMCV 1.x-era configs (about 1,000) and
-Python packages (about 1,000 files) shipped in five OpenMMLab wheels.
-
-Downloaded once (``pip download --no-deps``) into ``mmmigrate-tests/corpus``
-under ``$XDG_CACHE_HOME`` (default ``~/.cache``), outside the checkout.
+"""The development corpus (tests/corpus/fetch.py): the MMCV 1.x-era configs
+(about 1,300) and Python packages (about 1,400 files) shipped in eight
+OpenMMLab packages, cached outside the checkout.
 
 ``mmmigrate config``: no file may crash the tool; every output must parse,
 load with the bundled engine's Config, convert to nothing on a second run,
@@ -13,77 +11,30 @@ nothing, and no import from a package MMCV 2.x lacks is left without a
 ``# TODO(mmmigrate)`` saying what to use instead.
 """
 import json
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import zipfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from corpus.fetch import CorpusUnavailable, corpus
+
 pytestmark = pytest.mark.slow
 
-CACHE = (Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache')
-         / 'mmmigrate-tests' / 'corpus')
-WHEELS = {'mmpose': '0.29.0', 'mmaction2': '0.24.1', 'mmocr': '0.6.3', 'mmrotate': '0.3.4',
-          'mmedit': '0.16.1'}
-
-
-def _corpus_configs() -> Path:
-    """A folder per library holding its shipped configs/ tree."""
-    return _corpus()[0]
 
 
 def _corpus():
-    """(configs folder, sources folder), a sub-folder per library in each.
-    Each wheel is downloaded and unpacked in a scratch folder and renamed
-    into place, so test processes running side by side never see half a
-    corpus."""
-    configs, sources = CACHE / 'configs', CACHE / 'sources'
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for name, version in WHEELS.items():
-        if (configs / name).is_dir() and (sources / name).is_dir():
-            continue
-        with tempfile.TemporaryDirectory(dir=CACHE, prefix='.unpacking-') as scratch:
-            _unpack(name, version, Path(scratch))
-            for kind in ('configs', 'sources'):
-                (CACHE / kind).mkdir(exist_ok=True)
-                try:
-                    os.rename(Path(scratch) / kind / name, CACHE / kind / name)
-                except OSError:  # another process put it there first
-                    pass
-    return configs, sources
+    """(configs folder, sources folder), a sub-folder per library in each."""
+    try:
+        return corpus()
+    except CorpusUnavailable as e:
+        pytest.skip(str(e))
 
 
-def _unpack(name: str, version: str, scratch: Path) -> None:
-    wheels = list(CACHE.glob(f'{name}-{version}-*.whl'))
-    if not wheels:
-        result = subprocess.run([sys.executable, '-m', 'pip', 'download', '-q', '--no-deps',
-                                 f'{name}=={version}', '-d', str(scratch)],
-                                capture_output=True, text=True)
-        if result.returncode != 0:
-            pytest.skip(f'cannot download {name}=={version}: {result.stderr[-300:]}')
-        wheels = list(scratch.glob(f'{name}-{version}-*.whl'))
-        os.replace(wheels[0], CACHE / wheels[0].name)
-        wheels = [CACHE / wheels[0].name]
-    with zipfile.ZipFile(wheels[0]) as archive:
-        for member in archive.namelist():
-            parts = member.split('/')
-            if not member.endswith('.py') or '.dist-info' in parts[0]:
-                continue
-            if '.mim' in parts:
-                if parts[parts.index('.mim') + 1] != 'configs':
-                    continue
-                target = scratch / 'configs' / name / Path(*parts[parts.index('.mim') + 2:])
-            else:
-                target = scratch / 'sources' / name / Path(*parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(member))
-    for kind in ('configs', 'sources'):
-        (scratch / kind / name).mkdir(parents=True, exist_ok=True)
+def _corpus_configs() -> Path:
+    return _corpus()[0]
 
 
 def _convert_copy(command: str, source: Path, tree: Path) -> tuple:

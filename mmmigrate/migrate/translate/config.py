@@ -54,6 +54,8 @@ def contributes(legacy_key: str, value, new_key: str) -> bool:
     """Whether the legacy ``value`` of ``legacy_key`` feeds ``new_key``."""
     if legacy_key not in NEW_KEY_SOURCES.get(new_key, ()):
         return False
+    if new_key == 'model' and legacy_key != 'model':
+        return _is_model_setting({legacy_key: value}, legacy_key)
     if (legacy_key, new_key) == ('evaluation', 'default_hooks'):
         return isinstance(value, dict) and any(
             k in value for k in ('save_best', 'rule', 'greater_keys', 'less_keys'))
@@ -62,6 +64,16 @@ def contributes(legacy_key: str, value, new_key: str) -> bool:
 
 def is_legacy(config: dict) -> bool:
     return any(key in config for key in LEGACY_KEYS) or _has_model_loop_collision(config)
+
+
+def legacy_sources(config: dict, new_key: str) -> List[str]:
+    """The keys of one legacy file (not merged) that ``new_key`` is made
+    from: its legacy keys, and top-level model settings."""
+    found = [k for k in NEW_KEY_SOURCES.get(new_key, ()) if k in LEGACY_KEYS and k in config
+             and contributes(k, config[k], new_key)]
+    if new_key == 'model' and _has_model_loop_collision(config):
+        found += [k for k in ('train_cfg', 'test_cfg') if _is_model_setting(config, k)]
+    return found
 
 
 def _has_model_loop_collision(config: dict) -> bool:
@@ -145,8 +157,9 @@ def translate_config(config: dict) -> Translation:
     for finding in ctx.findings:
         # Never lose a value: a key whose meaning could not be carried over
         # stays, next to its error finding.
-        if finding.severity == 'error' and finding.key in ctx.removed:
-            ctx.removed.remove(finding.key)
+        legacy_key = finding.key.split('.')[0]  # 'log_config.hooks' is about log_config
+        if finding.severity == 'error' and legacy_key in ctx.removed:
+            ctx.removed.remove(legacy_key)
     for key, value in ctx.new.items():
         # Keys already in MMEngine form (written by an earlier conversion of a
         # child file) override what the remaining legacy keys give.

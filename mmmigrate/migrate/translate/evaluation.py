@@ -21,7 +21,9 @@ def translate_evaluation(ctx) -> None:
     dynamic = evaluation.pop('dynamic_intervals', None)
     if dynamic is not None:
         _translate_dynamic_intervals(ctx, loop, dynamic)
-    if start is not None:
+    if start is None:
+        _check_final_validation(ctx, loop, interval)
+    else:
         if isinstance(interval, int) and isinstance(start, int) and (interval == 1 or
                                                                      start % interval == 0):
             loop['val_begin'] = start
@@ -63,6 +65,32 @@ def translate_evaluation(ctx) -> None:
     ctx.find('evaluator-type', 'warning', 'evaluation',
              'MMCV passed these arguments to dataset.evaluate(); MMEngine needs a metric '
              "class: set val_evaluator.type (e.g. mmdet's CocoMetric)")
+
+
+def _check_final_validation(ctx, loop: dict, interval) -> None:
+    """MMCV's EvalHook validates at multiples of ``interval``; MMEngine's
+    train loops also validate after the last epoch / iteration, from
+    ``val_begin`` on. An interval longer than the training never validated
+    in MMCV: ``val_begin`` past the end keeps it so."""
+    converted = ctx.config.get('train_cfg')
+    if isinstance(converted, dict) and 'val_interval' in converted:
+        return  # a converted file above this one set the cadence; it wins (merged later)
+    length = loop.get('max_epochs', loop.get('max_iters'))
+    if not (isinstance(length, int) and isinstance(interval, int)) or interval <= 0 \
+            or isinstance(length, bool) or 'dynamic_intervals' in loop:
+        return
+    unit = 'epoch' if 'max_epochs' in loop else 'iteration'
+    if interval > length:
+        loop['val_begin'] = interval
+        ctx.find('val-never', 'info', 'evaluation',
+                 f'evaluation.interval ({interval}) is longer than the training ({length} '
+                 f'{unit}s): MMCV never validated; val_begin={interval} keeps it so '
+                 '(MMEngine would validate after the last one)')
+    elif length % interval:
+        ctx.find('val-after-last', 'warning', 'evaluation',
+                 f'MMEngine also validates after the last {unit} ({length}); MMCV validated '
+                 f'only at multiples of {interval}: one more validation (and save_best '
+                 'check) at the end, training itself is the same')
 
 
 def _translate_dynamic_intervals(ctx, loop: dict, dynamic) -> None:
