@@ -235,14 +235,26 @@ class ConfigConverter:
             if key in base_new and base_new[key] == value and key not in config_file.values:
                 continue
             override = minimal_override(base_new[key], value) if key in base_new else value
+            if key == 'train_cfg' and key in base_new and isinstance(value, dict) and any(
+                    isinstance(config_file.values.get(k), dict)
+                    and config_file.values[k].get('_delete_') for k in NEW_KEY_SOURCES.get(key, ())):
+                # `runner = dict(_delete_=True, ...)` replaced the base's runner:
+                # the new key replaces the base's new key the same way
+                override = dict(_delete_=True, **value)
             if override == {} and key not in own_removed:
                 continue
             if key in config_file.values and _written_value(
                     config_file.values[key], override) == config_file.values[key]:
                 continue  # the file already says this (a second run)
             own_sources = NEW_KEY_SOURCES.get(key, (key, ))
-            if key in config_file.values and not any(k in config_file.values
-                                                     for k in own_sources):
+            if key in base_new and len(config_file.bases) == 1 and key not in own_removed \
+                    and not any(k in config_file.values for k in own_sources):
+                # Made from legacy keys its base chain keeps for the files that
+                # combine bases; the base already has the converted key (a
+                # second run over a half-converted tree must not redo it).
+                continue
+            if key in config_file.values and key not in own_removed and not any(
+                    k in config_file.values for k in own_sources):
                 continue  # the file's own MMEngine value beats its bases' legacy keys
             emitted[key] = override
         for key in sorted(set(config_file.values) & set(LEGACY_KEYS) - own_removed):
@@ -353,7 +365,9 @@ def _chained_legacy_assignments(config_file) -> List[Finding]:
         node = statement.node
         if isinstance(node, ast.Assign) and len(node.targets) > 1:
             for target in node.targets:
-                if isinstance(target, ast.Name) and target.id in LEGACY_KEYS:
+                # train_cfg / test_cfg / model: model settings that may move
+                if isinstance(target, ast.Name) and (target.id in LEGACY_KEYS or target.id in (
+                        'train_cfg', 'test_cfg', 'model')):
                     findings.append(Finding(
                         'legacy-key-chained', 'error', target.id,
                         f'{target.id} is assigned together with other names; write '
@@ -390,10 +404,11 @@ def rewrite_source(config_file, removed: set, emitted: dict,
         rendered[key] = value
     variables = frozenset(k for k in own_values if k not in removed)
     _check_own_lines(statements, removed)
-    position = {}
+    position, last_position = {}, {}
     for index, statement in enumerate(statements):
-        if statement.assigned and statement.assigned not in position:
-            position[statement.assigned] = index
+        if statement.assigned:
+            position.setdefault(statement.assigned, index)
+            last_position[statement.assigned] = index
     first_removed = min((position[k] for k in removed if k in position), default=None)
     anchors: Dict[Optional[int], List[str]] = {}
     texts = {}  # key -> its rendered assignment
@@ -402,8 +417,11 @@ def rewrite_source(config_file, removed: set, emitted: dict,
                    if k in position and k in removed]
         at = min(sources) if sources else first_removed
         texts[key] = render_assignment(key, rendered[key], variables)
-        anchors.setdefault(_after_names_it_uses(texts[key], variables, statements, at,
-                                                max(sources, default=len(statements))),
+        # the value comes from the last assignment of its legacy keys: names
+        # assigned up to there may be used
+        until = max((last_position[k] for k in NEW_KEY_SOURCES.get(key, (key, ))
+                     if k in last_position and k in removed), default=len(statements))
+        anchors.setdefault(_after_names_it_uses(texts[key], variables, statements, at, until),
                            []).append(key)
     kept_legacy = {f.key.split('.')[0] for f in findings} & set(own_values) - removed
     legacy_findings = findings

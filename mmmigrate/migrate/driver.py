@@ -324,6 +324,8 @@ def _convert_source_one(path: str, plan: Optional[WritePlan]) -> Outcome:
 def _keep_newlines(original: str, new: str) -> str:
     if '\r\n' in original:  # new lines written by us get the file's style too
         return new.replace('\r\n', '\n').replace('\n', '\r\n')
+    if '\r' in original and '\n' not in original:  # classic Mac OS line ends
+        return new.replace('\n', '\r')
     return new
 
 

@@ -109,6 +109,10 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
     encoding = 'utf-8'
     if source is None:
         source, encoding = read_source(path)
+    if '\r' in source and '\n' not in source:
+        raise ConfigReadError(f'{path}: its lines end in a lone carriage return (classic Mac '
+                              'OS); mmmigrate writes \\n or \\r\\n line ends only: convert the '
+                              'line ends first; the file is left untouched')
     text = _Source(source.replace('\r\n', '\n'))
     try:
         tree = ast.parse(text, filename=str(path))
@@ -123,6 +127,7 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
     statements = []
     for node in tree.body:
         assigned = None
+        _refuse_what_cannot_be_followed(path, node)
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], ast.Name):
             assigned = node.targets[0].id
@@ -151,6 +156,22 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
                if isinstance(node, (ast.Import, ast.ImportFrom))]
     return ConfigFile(path, source, values, lines, bases, statements,
                       has_delete='_delete_' in text, import_lines=imports, encoding=encoding)
+
+
+def _refuse_what_cannot_be_followed(path: Path, node) -> None:
+    """Statements that change which names the config defines in ways a
+    static reader cannot follow: the file is left as it is, with a message."""
+    if isinstance(node, ast.Delete) and any(isinstance(t, ast.Name) for t in node.targets):
+        names = ', '.join(t.id for t in node.targets if isinstance(t, ast.Name))
+        raise ConfigReadError(f'{path}:{node.lineno}: `del {names}` at top level: mmmigrate '
+                              'reads configs without running them and cannot follow a deleted '
+                              'name; the file is left untouched (remove the del, or convert '
+                              'it by hand)')
+    if isinstance(node, ast.Assign) and len(node.targets) > 1 and any(
+            isinstance(t, ast.Name) and t.id == '_base_' for t in node.targets):
+        raise ConfigReadError(f'{path}:{node.lineno}: _base_ is assigned together with other '
+                              'names; write `_base_ = ...` on its own line so its bases can '
+                              'be read; the file is left untouched')
 
 
 def _apply_subscript(target: ast.Subscript, value_node, text: str, values: dict):

@@ -186,11 +186,15 @@ def fuzz(count: int, seed: int, workdir: Path, use_oracles: bool = True) -> dict
             if error is None:
                 loads['outputs MMEngine loads'] += 1
                 continue
-            chain_findings = [f for e in files.values()
-                              if str(Path(e['path'])).startswith(str(Path(output).parents[0]))
-                              for f in e['findings'] if f['severity'] != 'info']
-            if chain_findings:
+            mutant_dir = str((outputs / f"m{m['index']:05d}").resolve()) + os.sep
+            said = [f['severity'] for e in files.values() if e['path'].startswith(mutant_dir)
+                    for f in e['findings'] if f['severity'] != 'info'] + [
+                'error' for e in files.values()
+                if e['path'].startswith(mutant_dir) and e['error']]
+            if said:
                 loads['fail to load, flagged'] += 1
+                examples.setdefault('fail to load, flagged', []).append(
+                    f"{output} ({m['operation']}: {m['what']}): {error}")
             else:
                 fail('fails to load where the input loaded',
                      f"{output} ({m['operation']}: {m['what']}): {error}")

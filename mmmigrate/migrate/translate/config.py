@@ -15,8 +15,9 @@ from typing import List
 
 from ...rules import load_pack
 from .evaluation import translate_evaluation
+from .hooks import translate_checkpoint, translate_custom_hooks, translate_logging
 from .schedules import TrainingShape, translate_schedules
-from .values import BuiltOptimizer, Finding, Opaque, Translation, is_opaque, merge
+from .values import BuiltOptimizer, Finding, Opaque, Translation, merge
 
 # Keys only MMCV-era configs have; a file holding one of them is legacy.
 LEGACY_KEYS = ('optimizer', 'optimizer_config', 'fp16', 'lr_config', 'momentum_config',
@@ -137,9 +138,10 @@ def translate_config(config: dict) -> Translation:
     _translate_runner(ctx)
     _translate_schedules(ctx)
     translate_evaluation(ctx)
-    _translate_checkpoint(ctx)
-    _translate_logging(ctx)
-    _translate_custom_hooks(ctx)
+    translate_checkpoint(ctx)
+    translate_logging(ctx)
+    if is_legacy(ctx.config):
+        translate_custom_hooks(ctx)
     _translate_environment(ctx)
     _translate_loading(ctx)
     workflow = ctx.config.get('workflow')
@@ -191,6 +193,12 @@ def _translate_model_collision(ctx: _Context) -> None:
 # -- optimisation ------------------------------------------------------------
 
 def _translate_optimizer(ctx: _Context) -> None:
+    if 'optimizer' in ctx.config and ctx.config['optimizer'] is None:
+        # kept as written (an error finding keeps the key): there is nothing
+        # to carry over, and removing it would bring a base's optimizer back
+        ctx.find('optimizer-none', 'error', 'optimizer',
+                 'optimizer = None: MMCV built no optimizer from this config; MMEngine needs '
+                 'optim_wrapper.optimizer — write it, or remove this line')
     optimizer = ctx.take('optimizer')
     hook = ctx.take('optimizer_config')
     fp16 = ctx.take('fp16')
@@ -386,130 +394,6 @@ def _translate_runner(ctx: _Context) -> None:
                  'train_cfg by hand')
         return
     ctx.new['train_cfg'] = loop
-
-
-# -- hooks -----------------------------------------------------------------
-
-def _translate_checkpoint(ctx: _Context) -> None:
-    config = ctx.take('checkpoint_config')
-    hooks = ctx.default_hooks()
-    if config is None and ctx.complete and hooks.get('checkpoint'):
-        # evaluation.save_best without checkpoint_config: MMCV's EvalHook kept
-        # the best checkpoints and nothing else.
-        best = dict(type='CheckpointHook', interval=-1, save_last=False)
-        if ctx.runner_kind == 'iter':
-            best['by_epoch'] = False
-        best.update(hooks['checkpoint'])
-        hooks['checkpoint'] = best
-        return
-    if config is None:
-        if ctx.complete and 'checkpoint' not in hooks:
-            hooks['checkpoint'] = None
-            ctx.find('checkpoint-absent', 'info', 'checkpoint_config',
-                     'no checkpoint_config: MMCV saved no checkpoints, so the default '
-                     'CheckpointHook is switched off')
-        elif not hooks:
-            del ctx.new['default_hooks']
-        return
-    if not isinstance(config, dict):
-        ctx.find('checkpoint-opaque', 'error', 'checkpoint_config',
-                 'checkpoint_config is not a dict literal; convert it by hand')
-        return
-    config = dict(config)
-    hook = dict(type='CheckpointHook')
-    kept = ctx.rules['checkpoint_kept']
-    # MMCV's class default is -1 (only the last one, via save_last).
-    hook['interval'] = config.pop('interval', -1)
-    for key in kept:
-        if key in config:
-            hook[key] = config.pop(key)
-    if ctx.runner_kind == 'iter':
-        hook.setdefault('by_epoch', False)  # IterBasedRunner forced it
-    if config:
-        ctx.find('checkpoint-args-dropped', 'warning', 'checkpoint_config',
-                 f'{", ".join(sorted(config))} would make MMEngine fail at the first save '
-                 '(TypeError); dropped')
-    hook.update(hooks.get('checkpoint') or {})
-    hooks['checkpoint'] = hook
-
-
-def _translate_logging(ctx: _Context) -> None:
-    config = ctx.take('log_config')
-    hooks = ctx.default_hooks()
-    if config is None:
-        if ctx.complete:
-            hooks['logger'] = None
-            ctx.find('logger-absent', 'info', 'log_config',
-                     'no log_config: MMCV logged nothing, so the default LoggerHook is '
-                     'switched off')
-        if not hooks:
-            del ctx.new['default_hooks']
-        return
-    if not isinstance(config, dict):
-        ctx.find('log-config-opaque', 'error', 'log_config',
-                 'log_config is not a dict literal; convert it by hand')
-        return
-    interval = config.get('interval', 10)
-    hooks['logger'] = dict(type='LoggerHook', interval=interval)
-    by_epoch = ctx.runner_kind != 'iter'
-    backends = []
-    table = ctx.rules['logger_hooks']
-    for item in config.get('hooks') or []:
-        if not isinstance(item, dict) or not isinstance(item.get('type'), str):
-            ctx.find('logger-hook-opaque', 'error', 'log_config.hooks',
-                     f'{item!r} is not a literal hook config; add its vis backend by hand')
-            continue
-        item = dict(item)
-        kind = item.pop('type')
-        if 'by_epoch' in item:
-            by_epoch = item['by_epoch']
-        rule = table.get(kind)
-        if rule is None:
-            ctx.find('logger-hook-unknown', 'warning', 'log_config.hooks',
-                     f'{kind} has no MMEngine vis backend; dropped')
-            continue
-        dropped = [k for k in rule.get('drop', []) if k in item]
-        for key in dropped:
-            item.pop(key)
-        backends.append(dict(type=rule['backend'], **item))
-        noteworthy = [k for k in dropped if k not in ('by_epoch', 'interval', 'ignore_last',
-                                                      'reset_flag')]
-        if noteworthy:
-            ctx.find('logger-args-dropped', 'info', 'log_config.hooks',
-                     f'{kind}: {", ".join(noteworthy)} not supported by {rule["backend"]}; '
-                     'dropped')
-    ctx.new['log_processor'] = dict(type='LogProcessor', window_size=interval,
-                                    by_epoch=by_epoch)
-    if backends:
-        ctx.new['visualizer'] = dict(type='Visualizer', vis_backends=backends)
-
-
-def _translate_custom_hooks(ctx: _Context) -> None:
-    hooks = ctx.config.get('custom_hooks')
-    if not isinstance(hooks, list) or not is_legacy(ctx.config):
-        return
-    converted, changed = [], False
-    for item in hooks:
-        if not isinstance(item, dict) or is_opaque(item.get('type')):
-            converted.append(item)
-            continue
-        item = dict(item)
-        kind = item.get('type')
-        arguments = ctx.rules['hook_arguments'].get(kind) or {}
-        dropped = [k for k in arguments.get('drop', []) if k in item]
-        for key in dropped:
-            item.pop(key)
-            changed = True
-        if dropped:
-            ctx.find('hook-args-dropped', 'warning', 'custom_hooks',
-                     f'{kind}: {", ".join(dropped)} have no MMEngine equivalent; dropped')
-        if kind in ctx.rules['hook_priorities'] and 'priority' not in item:
-            item['priority'] = 'NORMAL'  # MMCV registered custom hooks at NORMAL
-            changed = True
-        converted.append(item)
-    if changed:
-        ctx.take('custom_hooks')
-        ctx.new['custom_hooks'] = converted
 
 
 # -- environment and resuming ---------------------------------------------
