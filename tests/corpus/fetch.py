@@ -5,6 +5,7 @@ Downloaded once (``pip download --no-deps``) into ``mmmigrate-tests/corpus``
 under ``$XDG_CACHE_HOME`` (default ``~/.cache``), outside the checkout, and
 unpacked into ``configs/LIBRARY`` and ``sources/LIBRARY``.
 """
+import ast
 import os
 import subprocess
 import sys
@@ -92,3 +93,27 @@ def _unpack(name: str, version: str, scratch: Path) -> None:
         target.write_bytes(data)
     for kind in ('configs', 'sources'):
         (scratch / kind / name).mkdir(parents=True, exist_ok=True)
+
+
+def chain_of(leaf: Path) -> list:
+    """``leaf`` and the files it inherits from (string or list ``_base_``)."""
+    found, todo = [leaf.resolve()], [leaf.resolve()]
+    while todo:
+        current = todo.pop()
+        try:
+            module = ast.parse(current.read_bytes())
+        except (SyntaxError, ValueError, OSError):
+            continue
+        for node in module.body:
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == '_base_' for t in node.targets):
+                try:
+                    value = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+                for base in [value] if isinstance(value, str) else value:
+                    path = (current.parent / base).resolve()
+                    if path.suffix == '.py' and path.exists() and path not in found:
+                        found.append(path)
+                        todo.append(path)
+    return found

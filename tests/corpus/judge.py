@@ -28,7 +28,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
-from corpus.fetch import LIBRARIES, corpus  # noqa: E402
+from corpus.fetch import LIBRARIES, chain_of, corpus  # noqa: E402
 
 # Relative tolerance on lr / momentum: MMCV computes each value in closed
 # form, MMEngine's chained schedulers multiply step by step, so the two
@@ -131,32 +131,6 @@ def flagged(field: str, rules: list) -> bool:
     return any(rule.startswith(prefixes) for rule in rules)
 
 
-def bases_of(path: Path) -> list:
-    """The files ``path`` inherits from, read statically (string or list of
-    strings ``_base_``), nearest first."""
-    import ast
-    seen, todo = [], [path]
-    while todo:
-        current = todo.pop(0)
-        try:
-            module = ast.parse(current.read_bytes())
-        except (OSError, SyntaxError, ValueError):
-            continue
-        for node in module.body:
-            if isinstance(node, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == '_base_' for t in node.targets):
-                try:
-                    value = ast.literal_eval(node.value)
-                except ValueError:
-                    continue
-                for base in [value] if isinstance(value, str) else value:
-                    found = (current.parent / base).resolve()
-                    if found not in seen and found.suffix == '.py':
-                        seen.append(found)
-                        todo.append(found)
-    return seen
-
-
 def convert(tree: Path) -> dict:
     """``mmmigrate config`` in place over ``tree``; findings by file."""
     proc = subprocess.run([sys.executable, '-m', 'mmmigrate.cli', 'config', str(tree),
@@ -189,7 +163,7 @@ def judge_library(name: str, source: Path, scratch: Path, pythons: dict, iters: 
     verdicts = {}
     for rel in leaves:
         verdict = judge_config(legacy[str(legacy_tree / rel)], engine[str(converted_tree / rel)])
-        chain = [(converted_tree / rel).resolve(), *bases_of(converted_tree / rel)]
+        chain = chain_of(converted_tree / rel)
         verdict['findings'] = sorted({rule for file in chain
                                       for rule in findings.get(str(file), [])})
         if verdict['verdict'] == 'differs':

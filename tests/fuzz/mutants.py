@@ -15,6 +15,8 @@ import random
 import shutil
 from pathlib import Path
 
+from corpus.fetch import chain_of
+
 LEGACY = ('optimizer', 'optimizer_config', 'lr_config', 'momentum_config', 'runner',
           'checkpoint_config', 'log_config', 'evaluation', 'fp16', 'data', 'workflow',
           'total_epochs', 'dist_params', 'train_cfg', 'test_cfg', 'model')
@@ -31,30 +33,6 @@ POLICIES = ('Foo', 'step', 'Step', 'poly', 'CosineAnnealing', 'cyclic', 'OneCycl
 # mutants that make any Python (MMCV's own loader too) hang or eat memory:
 # the oracles do not load them; mmmigrate must still answer quickly
 UNSAFE_TO_LOAD = ('huge_number', 'base_device')
-
-
-def chain_of(leaf: Path) -> list:
-    """``leaf`` and the files it inherits from (string or list ``_base_``)."""
-    found, todo = [leaf.resolve()], [leaf.resolve()]
-    while todo:
-        current = todo.pop()
-        try:
-            module = ast.parse(current.read_bytes())
-        except (SyntaxError, ValueError, OSError):
-            continue
-        for node in module.body:
-            if isinstance(node, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == '_base_' for t in node.targets):
-                try:
-                    value = ast.literal_eval(node.value)
-                except ValueError:
-                    continue
-                for base in [value] if isinstance(value, str) else value:
-                    path = (current.parent / base).resolve()
-                    if path.suffix == '.py' and path.exists() and path not in found:
-                        found.append(path)
-                        todo.append(path)
-    return found
 
 
 def _assignments(text: str):
