@@ -6,34 +6,37 @@ file with real ``mmengine.Config.fromfile`` and writes the same training
 fields as ``legacy_side.py``: lr and momentum per iteration and param group
 from MMEngine's own param schedulers (built and stepped as the Runner and
 ParamSchedulerHook do), optimizer, wrapper, and when validation and
-checkpoints happen.
+checkpoints happen. An ``optim_wrapper`` of several wrappers without a
+constructor is built one wrapper per sub-module, as the libraries'
+multi-optimizer constructors do (MMEngine itself ships none).
 
     python engine_side.py OUT_DIR ITERS_PER_EPOCH RESULT_JSON < paths
 """
 import copy
-import json
-import sys
-import warnings
-from pathlib import Path
 
 import numpy as np
-import torch.nn as nn
 
-warnings.filterwarnings('ignore')
+from side_common import main, model_for, plain, record
+
 from mmengine.config import Config  # noqa: E402
 from mmengine.optim import build_optim_wrapper  # noqa: E402
 from mmengine.registry import PARAM_SCHEDULERS  # noqa: E402
 
 
-class TinyModel(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.backbone = nn.Sequential(nn.Conv2d(1, 2, 1), nn.BatchNorm2d(2))
-        self.head = nn.Linear(2, 1)
+def _wrappers(cfg) -> dict:
+    """{name: wrapper config} of several optimizers, or {} for one."""
+    wrapper = dict(cfg.get('optim_wrapper') or {})
+    if 'optimizer' in wrapper or 'constructor' in wrapper:
+        return {}
+    return {name: dict(value) for name, value in wrapper.items()
+            if isinstance(value, dict) and 'optimizer' in value}
 
 
-def _plain(value):
-    return json.loads(json.dumps(value, default=repr))
+def optimizer_of(cfg):
+    several = _wrappers(cfg)
+    if several:
+        return {name: value['optimizer'] for name, value in several.items()}
+    return (cfg.get('optim_wrapper') or {}).get('optimizer')
 
 
 def training_fields(cfg) -> dict:
@@ -42,7 +45,11 @@ def training_fields(cfg) -> dict:
         and 'max_iters' not in loop
     length = loop.get('max_epochs') if by_epoch else loop.get('max_iters')
     wrapper = dict(cfg.get('optim_wrapper') or {})
-    optimizer = copy.deepcopy(wrapper.get('optimizer'))
+    several = _wrappers(cfg)
+    paramwise = wrapper.get('paramwise_cfg')
+    if several:
+        per_name = {name: value.get('paramwise_cfg') for name, value in several.items()}
+        paramwise = per_name if any(v is not None for v in per_name.values()) else None
     amp = None
     if wrapper.get('type') == 'AmpOptimWrapper':
         amp = dict(loss_scale=wrapper.get('loss_scale', 'dynamic'))
@@ -50,8 +57,8 @@ def training_fields(cfg) -> dict:
     logger = hooks.get('logger', dict(interval=10))
     checkpoint = hooks.get('checkpoint', dict(type='CheckpointHook', interval=1))
     fields = dict(
-        by_epoch=by_epoch, length=length, optimizer=optimizer,
-        paramwise=wrapper.get('paramwise_cfg'), constructor=wrapper.get('constructor'),
+        by_epoch=by_epoch, length=length, optimizer=copy.deepcopy(optimizer_of(cfg)),
+        paramwise=paramwise, constructor=wrapper.get('constructor'),
         clip_grad=wrapper.get('clip_grad'), amp=amp,
         accumulate=wrapper.get('accumulative_counts', 1),
         log_interval=(logger or {}).get('interval', 10) if logger is not None else None)
@@ -63,7 +70,7 @@ def training_fields(cfg) -> dict:
             fields['max_keep_ckpts'] = checkpoint.get('max_keep_ckpts', -1)
             if checkpoint.get('save_best') is not None:
                 fields['save_best'] = [checkpoint['save_best'], checkpoint.get('rule')]
-    return _plain(fields)
+    return plain(fields)
 
 
 def _val_points(loop, by_epoch, length):
@@ -88,31 +95,38 @@ def _checkpoint_points(checkpoint, loop_by_epoch, length):
     return [by_epoch, points]
 
 
-def schedule(cfg, fields, out: Path, iters_per_epoch: int) -> str:
-    wrapper_cfg = copy.deepcopy(dict(cfg.optim_wrapper))
+def _build_wrapper(model, wrapper_cfg):
+    wrapper_cfg = copy.deepcopy(dict(wrapper_cfg))
     if wrapper_cfg.get('type') == 'AmpOptimWrapper':  # needs CUDA; the lr does not
         wrapper_cfg['type'] = 'OptimWrapper'
         wrapper_cfg.pop('loss_scale', None)
         wrapper_cfg.pop('dtype', None)
-    wrapper = build_optim_wrapper(TinyModel(), wrapper_cfg)
+    return build_optim_wrapper(model, wrapper_cfg)
+
+
+def schedule(cfg, fields, out, iters_per_epoch: int) -> str:
+    several = _wrappers(cfg)
+    if several:
+        model = model_for(sorted(several))
+        wrappers = [_build_wrapper(getattr(model, name), several[name])
+                    for name in sorted(several)]
+    else:
+        wrappers = [_build_wrapper(model_for(()), cfg.optim_wrapper)]
     by_epoch, length = fields['by_epoch'], fields['length']
     total = length * iters_per_epoch if by_epoch else length
-    max_iters = total
     schedulers = []
     items = cfg.get('param_scheduler') or []
-    for item in (items if isinstance(items, (list, tuple)) else [items]):
-        item = copy.deepcopy(dict(item))
-        item.setdefault('end', length if item.get('by_epoch', True) and by_epoch
-                        else max_iters)
-        schedulers.append(PARAM_SCHEDULERS.build(
-            item, default_args=dict(optimizer=wrapper, epoch_length=iters_per_epoch)))
-    groups = wrapper.optimizer.param_groups
+    for wrapper in wrappers:  # Runner.build_param_scheduler: the same list for each
+        for item in (items if isinstance(items, (list, tuple)) else [items]):
+            item = copy.deepcopy(dict(item))
+            item.setdefault('end', length if item.get('by_epoch', True) and by_epoch
+                            else total)
+            schedulers.append(PARAM_SCHEDULERS.build(
+                item, default_args=dict(optimizer=wrapper, epoch_length=iters_per_epoch)))
+    groups = [g for wrapper in wrappers for g in wrapper.optimizer.param_groups]
     values = np.empty((total, 2, len(groups)))
     for it in range(total):
-        for g, group in enumerate(groups):
-            values[it, 0, g] = group['lr']
-            values[it, 1, g] = group['betas'][0] if 'betas' in group \
-                else group.get('momentum', 0.0)
+        record(values, it, groups)
         for scheduler in schedulers:
             if not scheduler.by_epoch:
                 scheduler.step()
@@ -124,33 +138,6 @@ def schedule(cfg, fields, out: Path, iters_per_epoch: int) -> str:
     return str(out)
 
 
-def main():
-    out_dir, iters_per_epoch, result_file = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    results = {}
-    for n, path in enumerate(line.strip() for line in sys.stdin if line.strip()):
-        try:
-            cfg = Config.fromfile(path, import_custom_modules=False)
-        except BaseException as e:  # noqa: BLE001 - the judge counts these
-            results[path] = dict(load_error=f'{type(e).__name__}: {e}'[:300])
-            continue
-        entry = results[path] = {}
-        try:
-            entry['fields'] = fields = training_fields(cfg)
-        except Exception as e:  # noqa: BLE001
-            entry['fields_error'] = f'{type(e).__name__}: {e}'[:300]
-            continue
-        optimizer = (cfg.get('optim_wrapper') or {}).get('optimizer')
-        if fields['length'] is None or not isinstance(optimizer, dict) \
-                or 'type' not in optimizer:
-            continue
-        try:
-            entry['schedule'] = schedule(cfg, fields, out_dir / f'engine-{Path(result_file).stem}-{n}.npy',
-                                         iters_per_epoch)
-        except Exception as e:  # noqa: BLE001
-            entry['schedule_error'] = f'{type(e).__name__}: {e}'[:300]
-    with open(result_file, 'w') as f:  # the libraries print to stdout
-        json.dump(results, f)
-
-
 if __name__ == '__main__':
-    main()
+    main('engine', lambda path: Config.fromfile(path, import_custom_modules=False),
+         training_fields, optimizer_of, schedule)

@@ -46,6 +46,7 @@ FLAGGED_BY = {
     'amp': ('fp16-', 'optimizer-'), 'accumulate': ('optimizer-', ),
     'log_interval': ('log-', ), 'length': ('runner-', ), 'by_epoch': ('runner-', ),
 }
+CONSTRUCTOR_NAMES = {'DefaultOptimizerConstructor': 'DefaultOptimWrapperConstructor'}
 ALWAYS_FLAGGING = ('legacy-key-kept', 'rewrite-refused')
 
 
@@ -102,11 +103,11 @@ def judge_config(legacy: dict, engine: dict) -> dict:
     if fields.get('length') is None and fields.get('optimizer') is None:
         return dict(verdict='no training settings')
     error = legacy.get('schedule_error', '')
-    if error and 'schedule_error' in engine:
-        # Both fail: an optimizer, constructor or policy of the library
-        # itself, registered by its package, which the oracles lack.
+    if error and ('schedule_error' in engine or _unregistered(error)):
+        # An optimizer, constructor or lr policy of the library itself,
+        # registered by its package, which the oracles lack.
         return dict(verdict='not comparable', differences=dict(
-            legacy=error, engine=engine['schedule_error']))
+            legacy=error, engine=engine.get('schedule_error')))
     if error.startswith('TypeError') and 'UpdaterHook' in error:
         return dict(verdict='MMCV cannot build its schedule', error=error)
     for side, entry in (('legacy', legacy), ('engine', engine)):
@@ -115,7 +116,7 @@ def judge_config(legacy: dict, engine: dict) -> dict:
                 differences[f'{side} {key}'] = entry[key]
     lf, ef = legacy.get('fields', {}), engine.get('fields', {})
     for key in sorted(set(lf) | set(ef)):
-        if lf.get(key) != ef.get(key):
+        if not _same(key, lf.get(key), ef.get(key)):
             differences[key] = dict(legacy=lf.get(key), engine=ef.get(key))
     if 'schedule' in legacy and 'schedule' in engine:
         schedule = compare_schedules(legacy['schedule'], engine['schedule'])
@@ -124,6 +125,16 @@ def judge_config(legacy: dict, engine: dict) -> dict:
     elif 'schedule' in legacy or 'schedule' in engine:
         differences.setdefault('schedule', 'built on one side only')
     return dict(verdict='differs' if differences else 'agrees', differences=differences)
+
+
+def _unregistered(error: str) -> bool:
+    return error.startswith('KeyError') and 'is not in the' in error and 'registry' in error
+
+
+def _same(field: str, legacy, engine) -> bool:
+    if field == 'constructor':  # MMEngine's name for MMCV's default constructor
+        legacy = CONSTRUCTOR_NAMES.get(legacy, legacy)
+    return legacy == engine
 
 
 def flagged(field: str, rules: list) -> bool:

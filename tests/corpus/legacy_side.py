@@ -6,52 +6,52 @@ real ``mmcv.Config.fromfile`` and, where that works, writes the training
 fields the judge compares: the lr and momentum of every param group at every
 iteration (driven by MMCV's own LrUpdaterHook / MomentumUpdaterHook on a real
 runner), the optimizer and its wrapper settings, and the iterations or
-epochs at which validation and checkpoints happen.
+epochs at which validation and checkpoints happen. mmedit's spelling
+(``total_iters``, ``optimizers``: its train API runs an IterBasedRunner for
+``total_iters`` with one optimizer per sub-module) is read as that API does.
 
     python legacy_side.py OUT_DIR ITERS_PER_EPOCH RESULT_JSON < paths
 """
 import copy
-import json
 import logging
-import sys
 import tempfile
-import warnings
-from pathlib import Path
 
 import numpy as np
-import torch.nn as nn
 
-warnings.filterwarnings('ignore')
-import mmcv  # noqa: E402
+from side_common import main, model_for, plain, record, several_optimizers
+
+import mmcv  # noqa: E402  (after side_common, which silences its warnings)
 from mmcv.runner import EpochBasedRunner, IterBasedRunner, build_optimizer  # noqa: E402
 
 
-class TinyModel(nn.Module):
-    """Parameters named as detectors name theirs, so common paramwise keys
-    (backbone, bias, norm) select something."""
-
-    def __init__(self):
-        super().__init__()
-        self.backbone = nn.Sequential(nn.Conv2d(1, 2, 1), nn.BatchNorm2d(2))
-        self.head = nn.Linear(2, 1)
-
-    def train_step(self, data, optimizer):  # MMCV's runners require one
-        raise NotImplementedError('the judge never trains')
+def optimizer_of(cfg):
+    return cfg.get('optimizer', cfg.get('optimizers'))
 
 
-def _plain(value):
-    return json.loads(json.dumps(value, default=repr))
+def _split(optimizer):
+    """(optimizer without paramwise_cfg / constructor, paramwise, constructor),
+    as MMCV's builder takes them apart."""
+    if not isinstance(optimizer, dict):
+        return optimizer, None, None
+    optimizer = copy.deepcopy(dict(optimizer))
+    if several_optimizers(optimizer):
+        parts = {name: _split(value) for name, value in optimizer.items()}
+        paramwise = {n: p[1] for n, p in parts.items()}
+        return ({n: p[0] for n, p in parts.items()},
+                paramwise if any(v is not None for v in paramwise.values()) else None, None)
+    return optimizer, optimizer.pop('paramwise_cfg', None), optimizer.pop('constructor', None)
 
 
 def training_fields(cfg) -> dict:
     runner = cfg.get('runner')
     if runner is None and cfg.get('total_epochs') is not None:
         runner = dict(type='EpochBasedRunner', max_epochs=cfg.total_epochs)
+    if runner is None and cfg.get('total_iters') is not None:
+        runner = dict(type='IterBasedRunner', max_iters=cfg.total_iters)
     runner = dict(runner or {})
     by_epoch = runner.get('type', 'EpochBasedRunner') != 'IterBasedRunner'
     length = runner.get('max_epochs') if by_epoch else runner.get('max_iters')
-    optimizer = copy.deepcopy(cfg.get('optimizer'))
-    paramwise = optimizer.pop('paramwise_cfg', None) if isinstance(optimizer, dict) else None
+    optimizer, paramwise, constructor = _split(optimizer_of(cfg))
     opt_hook = dict(cfg.get('optimizer_config') or {})
     fp16 = cfg.get('fp16')
     hook_type = opt_hook.get('type', 'OptimizerHook')
@@ -66,8 +66,8 @@ def training_fields(cfg) -> dict:
     log = cfg.get('log_config')
     fields = dict(
         by_epoch=by_epoch, length=length, optimizer=optimizer, paramwise=paramwise,
-        constructor=optimizer.pop('constructor', None) if isinstance(optimizer, dict) else None,
-        clip_grad=opt_hook.get('grad_clip'), amp=amp, accumulate=accumulate,
+        constructor=constructor, clip_grad=opt_hook.get('grad_clip'), amp=amp,
+        accumulate=accumulate,
         log_interval=(log or {}).get('interval', 10) if log is not None else None)
     if length is not None:
         fields['val_at'] = _eval_points(evaluation, by_epoch, length)
@@ -76,7 +76,7 @@ def training_fields(cfg) -> dict:
             fields['max_keep_ckpts'] = checkpoint.get('max_keep_ckpts', -1)
         if evaluation is not None and evaluation.get('save_best') is not None:
             fields['save_best'] = [evaluation['save_best'], evaluation.get('rule')]
-    return _plain(fields)
+    return plain(fields)
 
 
 def _eval_points(evaluation, runner_by_epoch, length):
@@ -113,11 +113,19 @@ def _checkpoint_points(checkpoint, runner_by_epoch, length):
     return [by_epoch, points]
 
 
-def schedule(cfg, fields, out: Path, iters_per_epoch: int) -> str:
+def schedule(cfg, fields, out, iters_per_epoch: int) -> str:
     """Runs MMCV's lr/momentum updater hooks on a real runner and saves lr and
     momentum per iteration and param group in ``out`` (.npy)."""
-    model = TinyModel()
-    optimizer = build_optimizer(model, copy.deepcopy(cfg.optimizer))
+    optimizer_cfg = copy.deepcopy(optimizer_of(cfg))
+    if several_optimizers(optimizer_cfg):  # mmedit's build_optimizers: one per sub-module
+        model = model_for(sorted(optimizer_cfg))
+        optimizer = {name: build_optimizer(getattr(model, name), optimizer_cfg[name])
+                     for name in sorted(optimizer_cfg)}
+        groups = [g for name in sorted(optimizer) for g in optimizer[name].param_groups]
+    else:
+        model = model_for(())
+        optimizer = build_optimizer(model, optimizer_cfg)
+        groups = optimizer.param_groups
     logger = logging.getLogger('legacy-judge')
     logger.setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as work_dir:
@@ -136,7 +144,6 @@ def schedule(cfg, fields, out: Path, iters_per_epoch: int) -> str:
         runner.register_lr_hook(lr_config)
         runner.register_momentum_hook(copy.deepcopy(cfg.get('momentum_config')))
         runner.data_loader = range(iters_per_epoch)
-        groups = optimizer.param_groups
         values = np.empty((total, 2, len(groups)))
         runner.call_hook('before_run')
         if not fields['by_epoch']:
@@ -150,40 +157,11 @@ def schedule(cfg, fields, out: Path, iters_per_epoch: int) -> str:
             elif not fields['by_epoch']:
                 runner._epoch = it // iters_per_epoch
             runner.call_hook('before_train_iter')
-            for g, group in enumerate(groups):
-                values[it, 0, g] = group['lr']
-                values[it, 1, g] = group['betas'][0] if 'betas' in group \
-                    else group.get('momentum', 0.0)
+            record(values, it, groups)
     np.save(out, values)
     return str(out)
 
 
-def main():
-    out_dir, iters_per_epoch, result_file = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    results = {}
-    for n, path in enumerate(line.strip() for line in sys.stdin if line.strip()):
-        try:
-            cfg = mmcv.Config.fromfile(path, import_custom_modules=False)
-        except BaseException as e:  # noqa: BLE001 - the judge counts these
-            results[path] = dict(load_error=f'{type(e).__name__}: {e}'[:300])
-            continue
-        entry = results[path] = {}
-        try:
-            entry['fields'] = fields = training_fields(cfg)
-        except Exception as e:  # noqa: BLE001
-            entry['fields_error'] = f'{type(e).__name__}: {e}'[:300]
-            continue
-        if fields['length'] is None or not isinstance(cfg.get('optimizer'), dict) \
-                or 'type' not in cfg.optimizer:
-            continue
-        try:
-            entry['schedule'] = schedule(cfg, fields, out_dir / f'legacy-{Path(result_file).stem}-{n}.npy',
-                                         iters_per_epoch)
-        except Exception as e:  # noqa: BLE001
-            entry['schedule_error'] = f'{type(e).__name__}: {e}'[:300]
-    with open(result_file, 'w') as f:  # the libraries print to stdout
-        json.dump(results, f)
-
-
 if __name__ == '__main__':
-    main()
+    main('legacy', lambda path: mmcv.Config.fromfile(path, import_custom_modules=False),
+         training_fields, optimizer_of, schedule)

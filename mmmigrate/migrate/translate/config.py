@@ -24,7 +24,7 @@ LEGACY_KEYS = ('optimizer', 'optimizer_config', 'fp16', 'lr_config', 'momentum_c
                'runner', 'total_epochs', 'workflow', 'evaluation', 'checkpoint_config',
                'log_config', 'dist_params', 'mp_start_method', 'opencv_num_threads',
                'cudnn_benchmark', 'resume_from', 'auto_resume', 'seed', 'deterministic',
-               'data', 'gpu_ids', 'gpus', 'device')
+               'data', 'gpu_ids', 'gpus', 'device', 'total_iters', 'optimizers')
 # The order new keys are written in, as MMEngine-era configs lay them out.
 NEW_KEY_ORDER = ('model', 'train_dataloader', 'val_dataloader', 'test_dataloader',
                  'val_evaluator', 'test_evaluator', 'optim_wrapper', 'param_scheduler',
@@ -35,9 +35,9 @@ NEW_KEY_ORDER = ('model', 'train_dataloader', 'val_dataloader', 'test_dataloader
 # The legacy keys each new key is made from (the writer puts a new key where
 # the first of them was; the converter keeps fan-in keys apart).
 NEW_KEY_SOURCES = {
-    'optim_wrapper': ('optimizer', 'optimizer_config', 'fp16'),
+    'optim_wrapper': ('optimizer', 'optimizers', 'optimizer_config', 'fp16'),
     'param_scheduler': ('lr_config', 'momentum_config'),
-    'train_cfg': ('runner', 'total_epochs', 'evaluation'),
+    'train_cfg': ('runner', 'total_epochs', 'total_iters', 'evaluation'),
     'val_cfg': ('evaluation', ), 'test_cfg': ('evaluation', ),
     'val_evaluator': ('evaluation', ), 'test_evaluator': ('evaluation', ),
     'default_hooks': ('checkpoint_config', 'log_config', 'evaluation'),
@@ -122,6 +122,10 @@ class _Context:
         runner = self.config.get('runner')
         if isinstance(runner, dict) and runner.get('type') == 'IterBasedRunner':
             return 'iter'
+        loop = self.config.get('train_cfg')  # a runner converted by an earlier run
+        if runner is None and isinstance(loop, dict) and (
+                loop.get('type') == 'IterBasedTrainLoop' or 'max_iters' in loop):
+            return 'iter'
         return 'epoch'
 
     def default_hooks(self) -> dict:
@@ -132,6 +136,7 @@ def translate_config(config: dict) -> Translation:
     """The MMEngine keys replacing the legacy ones in the merged ``config``
     (which is not modified: every translator copies what it changes)."""
     ctx = _Context(dict(config))
+    _read_library_spellings(ctx)
     _translate_model_collision(ctx)
     _translate_data(ctx)
     _translate_optimizer(ctx)
@@ -177,6 +182,23 @@ def translate_config(config: dict) -> Translation:
 
 # -- model -----------------------------------------------------------------
 
+def _read_library_spellings(ctx: _Context) -> None:
+    """mmedit / mmgen 0.x spell the runner and the optimizer their own way:
+    their train API builds ``IterBasedRunner`` and runs it for
+    ``total_iters``, and builds one optimizer per sub-module from
+    ``optimizers``. Read as ``runner`` / ``optimizer`` when the config does
+    not say those (nor has a loop already)."""
+    loop = ctx.config.get('train_cfg')
+    converted = isinstance(loop, dict) and ('type' in loop or 'max_iters' in loop)
+    if 'total_iters' in ctx.config and 'runner' not in ctx.config and \
+            'total_epochs' not in ctx.config and not converted:
+        ctx.config['runner'] = dict(type='IterBasedRunner',
+                                    max_iters=ctx.take('total_iters'))
+    if 'optimizers' in ctx.config and 'optimizer' not in ctx.config and \
+            'optim_wrapper' not in ctx.config:
+        ctx.config['optimizer'] = ctx.take('optimizers')
+
+
 def _translate_model_collision(ctx: _Context) -> None:
     if not _has_model_loop_collision(ctx.config):
         return
@@ -204,7 +226,7 @@ def _translate_optimizer(ctx: _Context) -> None:
     fp16 = ctx.take('fp16')
     # A child's fp16 / optimizer_config over a base already converted: they
     # change the optim_wrapper that base wrote.
-    onto_converted = optimizer is None and 'optim_wrapper' in ctx.config and (
+    onto_converted = 'optimizer' not in ctx.config and 'optim_wrapper' in ctx.config and (
         isinstance(fp16, dict) or isinstance(hook, dict))
     if optimizer is None and not onto_converted:
         # Converted together with the optimizer they belong to; on their
@@ -237,7 +259,7 @@ def _translate_optimizer(ctx: _Context) -> None:
         wrapper = dict(type='OptimWrapper', optimizer=optimizer)
     if 'type' not in optimizer and optimizer and all(isinstance(v, dict) for v in
                                                      optimizer.values()):
-        ctx.new['optim_wrapper'] = {name: dict(type='OptimWrapper', optimizer=value)
+        ctx.new['optim_wrapper'] = {name: _one_wrapper(value)
                                     for name, value in optimizer.items()}
         ctx.find('optimizer-multiple', 'warning', 'optimizer',
                  'several optimizers: MMEngine needs a constructor that builds an '
@@ -310,13 +332,48 @@ def _translate_optimizer(ctx: _Context) -> None:
     ctx.new['optim_wrapper'] = wrapper
 
 
+def _one_wrapper(optimizer: dict) -> dict:
+    """One optimizer of several: MMCV's builder took paramwise_cfg out of the
+    optimizer's dict, MMEngine's constructor reads it from the wrapper's."""
+    optimizer = dict(optimizer)
+    wrapper = dict(type='OptimWrapper', optimizer=optimizer)
+    for key in ('paramwise_cfg', 'constructor'):
+        if key in optimizer:
+            wrapper[key] = optimizer.pop(key)
+    return wrapper
+
+
 def _shape(ctx: _Context) -> TrainingShape:
     runner = ctx.config.get('runner')
     runner = runner if isinstance(runner, dict) else {}
     max_epochs = runner.get('max_epochs', ctx.config.get('total_epochs'))
     max_iters = runner.get('max_iters')
+    loop = ctx.config.get('train_cfg')
+    if not runner and max_epochs is None and isinstance(loop, dict):
+        # the runner was converted by an earlier run (its lr_config was kept):
+        # the loop it became gives the same length
+        max_epochs, max_iters = loop.get('max_epochs'), loop.get('max_iters')
     optimizer = ctx.config.get('optimizer')
     optimizer = optimizer if isinstance(optimizer, dict) else {}
+    if 'type' not in optimizer and optimizer and all(isinstance(v, dict)
+                                                     for v in optimizer.values()):
+        # one optimizer per sub-module: the schedule applies to each; their
+        # values are known when they agree
+        parts = [_shape_of_one(part) for part in optimizer.values()]
+        base_lrs = parts[0][0] if all(p[0] == parts[0][0] for p in parts) else None
+        momentum = parts[0][1] if all(p[1] == parts[0][1] for p in parts) else None
+    else:
+        base_lrs, momentum = _shape_of_one(optimizer)
+    return TrainingShape(
+        runner=ctx.runner_kind,
+        max_epochs=max_epochs if isinstance(max_epochs, int) else None,
+        max_iters=max_iters if isinstance(max_iters, int) else None,
+        base_lrs=base_lrs,
+        base_momentum=momentum if isinstance(momentum, (int, float)) else None)
+
+
+def _shape_of_one(optimizer: dict) -> tuple:
+    """(the param groups' base lrs, base momentum) one optimizer gives."""
     lr = optimizer.get('lr')
     base_lrs = None
     if isinstance(lr, (int, float)):
@@ -335,12 +392,7 @@ def _shape(ctx: _Context) -> TrainingShape:
     betas = optimizer.get('betas')
     if momentum is None and isinstance(betas, (list, tuple)) and betas:
         momentum = betas[0]
-    return TrainingShape(
-        runner=ctx.runner_kind,
-        max_epochs=max_epochs if isinstance(max_epochs, int) else None,
-        max_iters=max_iters if isinstance(max_iters, int) else None,
-        base_lrs=base_lrs,
-        base_momentum=momentum if isinstance(momentum, (int, float)) else None)
+    return base_lrs, momentum
 
 
 def _translate_schedules(ctx: _Context) -> None:
