@@ -3,6 +3,7 @@ configs, next to a bare libcst parse-and-print of the same files measured
 in the same run.
 
     python bench/config_convert.py [--families 40] [--leaves 24] [--jobs 1,2]
+    python bench/config_convert.py --corpus [--jobs 0]
 
 The tree mimics an OpenMMLab ``configs/`` folder: per family a ``_base_``
 folder (model, dataset, schedule, runtime) and leaf configs that inherit
@@ -11,15 +12,21 @@ optimizer, data). The tool converts it in place from a fresh copy each
 round (reading, translating, rendering, writing); the baseline reads each
 file, parses it with libcst and prints it back. Best of ``--repeats``
 rounds; the ratio is tool files/s over baseline files/s (target >= 0.6 on
-one core). ``--jobs`` lists the process counts to time the tool with.
+one core). ``--jobs`` lists the process counts to time the tool with (0:
+one process per core).
+
+``--corpus`` times the development corpus instead (every config of the
+OpenMMLab packages in tests/corpus/fetch.py, downloaded once), and prints
+the slowest single file of a run.
 """
 import argparse
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
-from conversion_timing import bare_libcst, time_command
+from conversion_timing import bare_libcst, slowest_file, time_command
 
 MODEL = '''# model settings
 model = dict(
@@ -152,13 +159,20 @@ def main():
     parser.add_argument('--leaves', type=int, default=24)
     parser.add_argument('--jobs', default='1,2', help='comma-separated process counts')
     parser.add_argument('--repeats', type=int, default=5)
+    parser.add_argument('--corpus', action='store_true',
+                        help='time the development corpus, not a generated tree')
     args = parser.parse_args()
     jobs = [int(j) for j in args.jobs.split(',')]
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / 'source'
-        count = generate(source, args.families, args.leaves)
+        if args.corpus:
+            shutil.copytree(_corpus_configs(), source)
+            count = sum(1 for _ in source.rglob('*.py'))
+            print(f'{count} configs of the development corpus, {os.cpu_count()} cores')
+        else:
+            count = generate(source, args.families, args.leaves)
+            print(f'{count} configs ({args.families} families), {os.cpu_count()} cores')
         files = sorted(source.rglob('*.py'))
-        print(f'{count} configs ({args.families} families), {os.cpu_count()} cores')
         bare = min(bare_libcst(files) for _ in range(args.repeats))
         print(f'{"bare libcst parse+print":28s} {count / bare:8.0f} files/s')
         for job_count in jobs:
@@ -170,6 +184,17 @@ def main():
             best = min(times)
             print(f'{f"mmmigrate config -j {job_count}":28s} {count / best:8.0f} files/s   '
                   f'ratio to bare (one core): {bare / best:.2f}')
+        tree = Path(tmp) / 'slowest'
+        shutil.copytree(source, tree)
+        seconds, path = slowest_file('config', tree, jobs[-1])
+        print(f'slowest file: {seconds:.3f} s ({Path(path).relative_to(tree.resolve())})')
+
+
+def _corpus_configs() -> Path:
+    """The corpus configs folder (a sub-folder per library), downloaded once."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'tests'))
+    from corpus.fetch import corpus
+    return corpus()[0]
 
 
 if __name__ == '__main__':

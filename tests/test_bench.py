@@ -31,6 +31,7 @@ def test_config_conversion_benchmark_prints_both_rates():
     assert out.returncode == 0, out.stderr[-3000:]
     assert 'bare libcst parse+print' in out.stdout
     assert 'mmmigrate config -j 1' in out.stdout and 'mmmigrate config -j 2' in out.stdout
+    assert 'slowest file: ' in out.stdout
 
 
 def test_convert_benchmark_prints_every_figure():

@@ -75,3 +75,32 @@ def test_a_legacy_model_gets_mmcvs_distributed_wrapper(given, expected):
     plain = Config(dict(model=dict(type='ToyModel')))
     use_legacy_wrapper(plain)
     assert 'model_wrapper_cfg' not in plain
+
+
+LEGACY_BASE = ("optimizer = dict(type='SGD', lr=0.1, momentum=0.9)\n"
+               "lr_config = dict(policy='step', step=[8, 11])\n"
+               "runner = dict(type='EpochBasedRunner', max_epochs=24)\n")
+
+
+def test_a_converted_childs_param_scheduler_beats_its_legacy_bases_lr_config(tmp_path):
+    (tmp_path / 'base.py').write_text(LEGACY_BASE)
+    (tmp_path / 'child.py').write_text(
+        "_base_ = './base.py'\n"
+        "param_scheduler = [dict(type='MultiStepLR', milestones=[16, 23], by_epoch=True)]\n")
+    cfg = Config.fromfile(str(tmp_path / 'child.py'))
+    upgrade_legacy_config(cfg)
+    assert cfg.param_scheduler == [dict(type='MultiStepLR', milestones=[16, 23], by_epoch=True)]
+    assert 'lr_config' not in cfg
+    assert cfg.optim_wrapper['optimizer'] == dict(type='SGD', lr=0.1, momentum=0.9)
+
+
+def test_a_legacy_childs_lr_config_replaces_its_converted_bases_schedule(tmp_path):
+    (tmp_path / 'base.py').write_text(
+        "optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9))\n"
+        "param_scheduler = [dict(type='MultiStepLR', milestones=[8, 11], by_epoch=True)]\n"
+        "train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=24)\n")
+    (tmp_path / 'child.py').write_text("_base_ = './base.py'\n"
+                                       "lr_config = dict(policy='step', step=[16, 23])\n")
+    cfg = Config.fromfile(str(tmp_path / 'child.py'))
+    upgrade_legacy_config(cfg)
+    assert [s.get('milestones') for s in cfg.param_scheduler] == [[16, 23]]

@@ -25,6 +25,9 @@ def upgrade_legacy_config(cfg, log: Optional[Callable[[str], None]] = None) -> L
     values = cfg.to_dict()
     if not is_legacy(values):
         return []
+    for key in _legacy_keys_replaced_nearer(cfg, values):
+        values.pop(key)
+        cfg.pop(key)
     translation = translate_config(values)
     errors = [f for f in translation.findings if f.severity == 'error']
     if errors:
@@ -44,6 +47,21 @@ def upgrade_legacy_config(cfg, log: Optional[Callable[[str], None]] = None) -> L
             if finding.severity != 'info':
                 log(f'  {finding.key}: [{finding.rule}] {finding.message}')
     return translation.findings
+
+
+def _legacy_keys_replaced_nearer(cfg, values: dict) -> List[str]:
+    """A half-converted tree: a file converted already (its
+    ``param_scheduler`` written) over a base still legacy (its
+    ``lr_config``). The merged values hold both; the one written nearer the
+    config wins, as the files say: the base's ``lr_config`` and
+    ``momentum_config`` are not read. (A legacy key nearer than the
+    converted one is translated and replaces it, as in ``mmmigrate config``.)"""
+    depth_of = getattr(cfg, 'key_depth', None)
+    if depth_of is None or 'param_scheduler' not in values:
+        return []
+    new = depth_of('param_scheduler')
+    return [key for key in ('lr_config', 'momentum_config') if key in values
+            and new is not None and (depth_of(key) or 0) > new]
 
 
 def use_legacy_wrapper(cfg) -> None:

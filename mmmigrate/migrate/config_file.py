@@ -186,7 +186,9 @@ class ConfigConverter:
             for base in config_file.bases:
                 # converted configs are merged results: no _delete_ left in them
                 base_new = merge(base_new, self.converted_config(base), has_delete=False)
-            emitted, removed, _ = self._plan(path, base_new)
+            # a YAML/JSON base is never rewritten: it stays as it is
+            emitted, removed, _ = self._plan(path, base_new) if not config_file.data_format \
+                else ({}, set(), [])
             own = {k: v for k, v in config_file.values.items() if k not in removed}
             config = merge_values(base_new, own, config_file.has_delete)
             for key, value in emitted.items():
@@ -288,7 +290,8 @@ class ConfigConverter:
         for base in config_file.bases:
             base_new = merge(base_new, self.converted_config(base), has_delete=False)
         emitted, removed, findings = self._plan(path, base_new)
-        findings = findings + _chained_legacy_assignments(config_file)
+        findings = findings + _chained_legacy_assignments(config_file) + \
+            self._data_bases_findings(config_file)
         for finding in findings:
             finding.file = str(path)
             legacy = finding.key.split('.')[0]
@@ -302,6 +305,20 @@ class ConfigConverter:
                             str(e), file=str(path))
             return FileResult(path, config_file.source, config_file.source, [error])
         return FileResult(path, config_file.source, new_source, findings, sorted(removed))
+
+    def _data_bases_findings(self, config_file) -> List[Finding]:
+        findings = []
+        for base in config_file.bases:
+            values = self.tree.file(base).values
+            legacy = sorted(k for k in values if k in LEGACY_KEYS)
+            if self.tree.file(base).data_format and legacy:
+                findings.append(Finding(
+                    'base-not-python', 'warning', '_base_',
+                    f'{base.name} is {self.tree.file(base).data_format.upper()}: mmmigrate '
+                    f'does not rewrite it; the MMEngine keys its {", ".join(legacy)} give are '
+                    'written here, where MMEngine merges them over it (its legacy keys stay, '
+                    'unread)'))
+        return findings
 
     def flatten(self, path: Path) -> FileResult:
         """One self-contained MMEngine config for ``path``."""

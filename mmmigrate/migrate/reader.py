@@ -12,6 +12,7 @@ import ast
 import codecs
 import copy
 import io
+import json
 import operator
 import os
 import re
@@ -19,6 +20,8 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional
+
+import yaml
 
 from .translate.values import Opaque, merge, named, strip_delete
 
@@ -60,6 +63,7 @@ class ConfigFile:
     has_delete: bool = True  # whether any of its values may hold _delete_
     import_lines: List[int] = field(default_factory=list)  # top-level import statements
     encoding: str = 'utf-8'  # as Python decoded it ('utf-8-sig': a BOM); the output's too
+    data_format: Optional[str] = None  # 'yaml' / 'json': read as a base, never rewritten
 
 
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -73,6 +77,7 @@ def absolute(path) -> Path:
     return Path(os.path.normpath(os.path.abspath(path)))
 
 
+DATA_SUFFIXES = ('.yaml', '.yml', '.json')
 MAX_CONFIG_BYTES = 8 * 2 ** 20  # far above any real config; bounds the work per file
 _MAX_FOLDED_BITS = 10_000  # larger integers stay as written (no 10**10**10 folding)
 
@@ -109,6 +114,8 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
     encoding = 'utf-8'
     if source is None:
         source, encoding = read_source(path)
+    if path.suffix.lower() in DATA_SUFFIXES:
+        return _parse_data_config(path, source)
     if '\r' in source and '\n' not in source:
         raise ConfigReadError(f'{path}: its lines end in a lone carriage return (classic Mac '
                               'OS); mmmigrate writes \\n or \\r\\n line ends only: convert the '
@@ -144,18 +151,42 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
                                           getattr(node, 'decorator_list', [])])
         statements.append(Statement(assigned, node, first_line, node.end_lineno,
                                     node.col_offset, node.end_col_offset))
-    bases = []
-    if '_base_' in values:
-        raw = values['_base_']
-        raw = [raw] if isinstance(raw, str) else raw
-        if not isinstance(raw, (list, tuple)) or not all(isinstance(b, str) for b in raw):
-            raise ConfigReadError(f'{path}:{lines["_base_"]}: _base_ must be a string or a '
-                                  'list of strings')
-        bases = [absolute(path.parent / b) for b in raw]
+    bases = _bases(path, values, lines)
     imports = [node.lineno for node in tree.body
                if isinstance(node, (ast.Import, ast.ImportFrom))]
     return ConfigFile(path, source, values, lines, bases, statements,
                       has_delete='_delete_' in text, import_lines=imports, encoding=encoding)
+
+
+def _bases(path: Path, values: dict, lines: dict) -> List[Path]:
+    if '_base_' not in values:
+        return []
+    raw = values['_base_']
+    raw = [raw] if isinstance(raw, str) else raw
+    if not isinstance(raw, (list, tuple)) or not all(isinstance(b, str) for b in raw):
+        raise ConfigReadError(f'{path}:{lines.get("_base_", 1)}: _base_ must be a string or a '
+                              'list of strings')
+    return [absolute(path.parent / b) for b in raw]
+
+
+def _parse_data_config(path: Path, source: str) -> ConfigFile:
+    """A YAML or JSON config (MMCV and MMEngine read both as bases): its
+    values, for the Python configs built on it. It is never rewritten; the
+    MMEngine keys its legacy keys give are written in those configs."""
+    kind = 'json' if path.suffix.lower() == '.json' else 'yaml'
+    try:
+        data = json.loads(source) if kind == 'json' else yaml.safe_load(source)
+    except (ValueError, yaml.YAMLError) as e:
+        raise ConfigReadError(f'{path}: not valid {kind.upper()} ({str(e).splitlines()[0]}); '
+                              'the file is left untouched') from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise ConfigReadError(f'{path}: a {kind.upper()} config must be a mapping of names to '
+                              'values')
+    lines = {key: 1 for key in data}
+    return ConfigFile(path, source, dict(data), lines, _bases(path, data, lines), [],
+                      has_delete='_delete_' in source, data_format=kind)
 
 
 def _refuse_what_cannot_be_followed(path: Path, node) -> None:

@@ -139,3 +139,29 @@ def test_validation_interval_longer_than_training_never_validates_either(tmp_pat
     convert_twice(tmp_path)
     loop = Config.fromfile(str(tmp_path / 'cfg.py')).train_cfg
     assert loop['val_begin'] == 999999 > loop['max_iters']
+
+
+def test_yaml_and_json_bases_are_read_and_their_legacy_keys_converted_in_the_child(tmp_path):
+    write(tmp_path, {'child.py': ("_base_ = ['./base.yaml', './rt.json']\n"
+                                  "lr_config = dict(policy='step', step=[8, 11])\n")})
+    (tmp_path / 'base.yaml').write_text('optimizer:\n  type: SGD\n  lr: 0.1\n'
+                                        'runner:\n  type: EpochBasedRunner\n  max_epochs: 12\n')
+    (tmp_path / 'rt.json').write_text('{"log_config": {"interval": 5, "hooks": '
+                                      '[{"type": "TextLoggerHook"}]}}')
+    result = convert_twice(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count('[base-not-python]') == 2
+    assert (tmp_path / 'base.yaml').read_text().startswith('optimizer:')  # never rewritten
+    loaded = Config.fromfile(str(tmp_path / 'child.py'))
+    assert loaded.optim_wrapper == dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.1))
+    assert loaded.train_cfg == dict(type='EpochBasedTrainLoop', max_epochs=12)
+    assert loaded.default_hooks['logger'] == dict(type='LoggerHook', interval=5)
+
+
+def test_a_yaml_base_that_is_not_a_mapping_is_one_message(tmp_path):
+    write(tmp_path, {'child.py': "_base_ = './base.yaml'\nrunner = dict(max_epochs=1)\n"})
+    (tmp_path / 'base.yaml').write_text('- just\n- a list\n')
+    result = config(tmp_path)
+    assert result.returncode == 2
+    assert 'base.yaml: a YAML config must be a mapping of names to values' in result.stderr
+    assert 'Traceback' not in result.stderr

@@ -74,9 +74,11 @@ class Config:
         parsed = read_config_file(filename, use_predefined_variables, use_environment_variables)
         if import_custom_modules and parsed.cfg.get('custom_imports'):
             _import_custom_modules(parsed.cfg['custom_imports'], filename)
-        return Config(parsed.cfg, cfg_text=parsed.text, filename=filename,
-                      env_variables=parsed.env_variables,
-                      format_python_code=format_python_code)
+        cfg = Config(parsed.cfg, cfg_text=parsed.text, filename=filename,
+                     env_variables=parsed.env_variables,
+                     format_python_code=format_python_code)
+        object.__setattr__(cfg, '_key_depths', parsed.key_depths)
+        return cfg
 
     @staticmethod
     def fromstring(cfg_str: str, file_format: str) -> 'Config':
@@ -97,6 +99,14 @@ class Config:
     @property
     def filename(self) -> Optional[str]:
         return self._filename
+
+    def key_depth(self, key: str) -> Optional[int]:
+        """How far up the ``_base_`` chain the value of top-level ``key`` was
+        written when the file was loaded: 0 in the file itself, 1 in one of
+        its bases, ...; None when unknown (not loaded from a file). An addition of
+        the bundled engine: ``mmmigrate.compat`` reads half-converted trees
+        with it."""
+        return self.__dict__.get('_key_depths', {}).get(key)
 
     @property
     def text(self) -> str:

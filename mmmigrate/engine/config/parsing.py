@@ -32,10 +32,13 @@ _ENV_VAR = re.compile(r'\{\{[\'"]?\s*\$(\w+)\s*:\s*(\S*?)\s*[\'"]?\}\}')
 class ParsedFile:
     """What reading one file (with its bases) produced."""
 
-    def __init__(self, cfg: dict, text: str, env_variables: dict):
+    def __init__(self, cfg: dict, text: str, env_variables: dict, key_depths: dict):
         self.cfg = cfg
         self.text = text
         self.env_variables = env_variables
+        # top-level key -> how far up the _base_ chain the value that won was
+        # written (0: this file, 1: one of its bases, ...)
+        self.key_depths = key_depths
 
 
 def substitute_predefined_vars(text: str, filename: str) -> str:
@@ -252,6 +255,7 @@ def read_config_file(filename: str,
 
     base_cfg: dict = {}
     base_origin: dict = {}
+    base_depths: dict = {}
     texts = []
     for base in base_files:
         path = resolve_base_path(base, filename, base_line)
@@ -268,6 +272,7 @@ def read_config_file(filename: str,
                 filename, base_line)
         base_cfg.update(parsed.cfg)
         base_origin.update({k: path for k in parsed.cfg})
+        base_depths.update({k: depth + 1 for k, depth in parsed.key_depths.items()})
 
     if filename.endswith('.py'):
         cfg = _execute(tree, filename, ConfigDict(copy.deepcopy(base_cfg)))
@@ -288,13 +293,15 @@ def read_config_file(filename: str,
         warnings.warn(msg, DeprecationWarning)
 
     cfg = resolve_base_vars(cfg, placeholders, base_cfg, filename)
+    key_depths = dict(base_depths, **{k: 0 for k in cfg})
     try:
         cfg = merge_dicts(cfg, base_cfg)
     except TypeError as e:
         raise ConfigTypeError(str(e), filename) from None
     cfg = {k: v for k, v in cfg.items() if not str(k).startswith('__')}
     texts.append(f'{filename}\n{original}')
-    return ParsedFile(cfg, '\n'.join(texts), env_variables)
+    return ParsedFile(cfg, '\n'.join(texts), env_variables,
+                      {k: d for k, d in key_depths.items() if k in cfg})
 
 
 def import_custom_modules(custom_imports, filename: Optional[str]) -> None:
