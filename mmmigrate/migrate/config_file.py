@@ -362,7 +362,12 @@ def _after_names_it_uses(text: str, variables, statements, at: Optional[int],
     is defined there."""
     if not any(name in text for name in variables):  # the common case, without parsing
         return at
-    used = {node.id for node in ast.walk(ast.parse(text))
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, RecursionError, MemoryError) as e:  # nested past Python's limits
+        raise RewriteError(f'the converted value is nested too deeply for Python to read '
+                           f'back ({type(e).__name__}); convert this file by hand') from None
+    used = {node.id for node in ast.walk(tree)
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)} & variables
     if not used:
         return at

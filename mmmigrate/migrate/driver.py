@@ -215,16 +215,17 @@ def _translate_one(converter: ConfigConverter, path: Path, flatten: bool) -> Out
         return Outcome(str(path), error=f'{path}: internal error ({type(e).__name__}: {e}); '
                        'please report it with this file')
     new_source = _keep_newlines(result.source, result.new_source)
+    changed = new_source != result.source  # line ends restored: the same text is no change
     diff = ''.join(difflib.unified_diff(result.source.splitlines(True),
                                         new_source.splitlines(True),
-                                        f'a/{path}', f'b/{path}')) if result.changed else ''
+                                        f'a/{path}', f'b/{path}')) if changed else ''
     encoding = converter.tree.file(path).encoding
     try:  # written back in the file's own encoding (a BOM stays)
         new_data = None if encoding == 'utf-8' else new_source.encode(encoding)
     except UnicodeEncodeError as e:
         return Outcome(str(path), error=f'{path}: the converted text cannot be written in the '
                        f"file's encoding {encoding} ({e.reason}); the file is left untouched")
-    return Outcome(str(path), result.changed, result.converted_keys, result.findings,
+    return Outcome(str(path), changed, result.converted_keys, result.findings,
                    diff=diff, new_source=new_source, new_data=new_data)
 
 

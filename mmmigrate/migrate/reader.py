@@ -23,7 +23,7 @@ from typing import Dict, FrozenSet, List, Optional
 
 import yaml
 
-from .translate.values import Opaque, merge, named, strip_delete
+from .translate.values import Folded, Opaque, merge, named, strip_delete
 
 
 class ConfigReadError(Exception):
@@ -275,7 +275,36 @@ def _value(node, source: str, names: dict):
                 return result
         if isinstance(node.op, ast.Add) and isinstance(left, list) and isinstance(right, list):
             return left + right
+        if isinstance(node.op, ast.Add) and _string_of(left) is not None and \
+                _string_of(right) is not None:
+            return _folded(node, source, _string_of(left) + _string_of(right))
+    elif isinstance(node, ast.JoinedStr):
+        parts = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                if part.conversion != -1 or part.format_spec is not None:
+                    break
+                value = _value(part.value, source, names)
+                if isinstance(value, bool) or not isinstance(value, (str, int)):
+                    break
+                parts.append(str(value))
+            else:
+                parts.append(part.value)
+        else:
+            return _folded(node, source, ''.join(parts))
     return Opaque(_segment(source, node), node.lineno)
+
+
+def _string_of(value):
+    """The text of a string value (a literal, a name, a folded expression)."""
+    if isinstance(value, Folded):
+        return value.value
+    return value if isinstance(value, str) else None
+
+
+def _folded(node, source: str, value: str) -> 'Folded':
+    used = frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+    return Folded(_segment(source, node), node.lineno, value=value, names=used)
 
 
 _LINE = re.compile(r'[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$')

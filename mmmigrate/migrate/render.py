@@ -1,7 +1,7 @@
 """Value trees -> Python source, laid out like MMEngine-era configs:
 ``dict(key=value, ...)`` on one line when it fits, otherwise one entry per
 line with four-space indents; lists of dicts one dict per line."""
-from .translate.values import Opaque, variable_of
+from .translate.values import Folded, Opaque, variable_of
 
 LINE_WIDTH = 79
 
@@ -49,6 +49,8 @@ def _identifier_keys(value: dict) -> bool:
 def _flat(value, variables=frozenset()):
     if variable_of(value) in variables:
         return variable_of(value)
+    if isinstance(value, Folded) and not value.names <= variables:
+        return repr(value.value)  # its names are not defined where it is written
     if isinstance(value, Opaque):
         return value.source
     if isinstance(value, bool) or value is None:

@@ -165,3 +165,30 @@ def test_a_yaml_base_that_is_not_a_mapping_is_one_message(tmp_path):
     assert result.returncode == 2
     assert 'base.yaml: a YAML config must be a mapping of names to values' in result.stderr
     assert 'Traceback' not in result.stderr
+
+
+def test_a_key_written_where_bases_meet_inlines_names_only_its_base_defines(tmp_path):
+    write(tmp_path, {
+        '_base_/ds.py': ("data_root = 'data/coco/'\ndomain = 'a'\n"
+                         "data = dict(samples_per_gpu=2, workers_per_gpu=2, train=dict(\n"
+                         "    type='CocoDataset', ann_file=data_root + 'train.json',\n"
+                         "    name=f'cycle_{domain}'))\n"),
+        '_base_/rt.py': "checkpoint_config = dict(interval=1)\n"
+                        "train_dataloader = dict(persistent_workers=True)\n",
+        'leaf.py': ("_base_ = ['./_base_/ds.py', './_base_/rt.py']\n"
+                    "optimizer = dict(type='SGD', lr=0.02)\n"
+                    "runner = dict(type='EpochBasedRunner', max_epochs=12)\n"),
+    })
+    convert_twice(tmp_path)
+    text = (tmp_path / 'leaf.py').read_text()
+    assert "ann_file='data/coco/train.json'" in text and "name='cycle_a'" in text
+    dataset = Config.fromfile(str(tmp_path / 'leaf.py')).train_dataloader['dataset']
+    assert dataset['ann_file'] == 'data/coco/train.json' and dataset['name'] == 'cycle_a'
+
+
+def test_an_expression_stays_as_written_in_the_file_that_defines_its_names(tmp_path):
+    write(tmp_path, {'cfg.py': ("data_root = 'data/coco/'\n"
+                                "data = dict(samples_per_gpu=2, workers_per_gpu=2, train=dict(\n"
+                                "    type='CocoDataset', ann_file=data_root + 'train.json'))\n")})
+    convert_twice(tmp_path)
+    assert "ann_file=data_root + 'train.json'" in (tmp_path / 'cfg.py').read_text()

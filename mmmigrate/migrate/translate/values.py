@@ -19,6 +19,16 @@ class Opaque:
         return self.source
 
 
+@dataclass(frozen=True)
+class Folded(Opaque):
+    """A string expression of names the reader knows
+    (``data_root + 'train.json'``, ``f'cycle_{domain}'``): carried over as
+    written, and written out as its value where the names are not defined
+    (a key moved to a config that combines bases)."""
+    value: str = field(default='', compare=False)
+    names: frozenset = field(default=frozenset(), compare=False)
+
+
 class BuiltOptimizer(Opaque):
     """An optimizer object a training script built itself (``optimizer=``
     of an MMCV runner): MMEngine accepts it as ``optim_wrapper.optimizer``."""
