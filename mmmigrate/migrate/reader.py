@@ -116,10 +116,6 @@ def parse_config(path: Path, source: Optional[str] = None) -> ConfigFile:
         source, encoding = read_source(path)
     if path.suffix.lower() in DATA_SUFFIXES:
         return _parse_data_config(path, source)
-    if '\r' in source and '\n' not in source:
-        raise ConfigReadError(f'{path}: its lines end in a lone carriage return (classic Mac '
-                              'OS); mmmigrate writes \\n or \\r\\n line ends only: convert the '
-                              'line ends first; the file is left untouched')
     text = _Source(source.replace('\r\n', '\n'))
     try:
         tree = ast.parse(text, filename=str(path))
