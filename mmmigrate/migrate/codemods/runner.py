@@ -30,8 +30,11 @@ from ..reader import evaluate
 from ..render import render
 from ..translate.config import LEGACY_KEYS, translate_config
 from ..translate.values import BuiltOptimizer, Finding, Opaque
-from .edits import add_import, dotted, name_count, without_names
+from .edits import add_import, dotted, name_count
 from .positions import LineResolver
+from .runner_imports import drop_mmcv_runner_alias, drop_unused_module_import
+from .script_statements import (assigns_attribute, assigns_name, bound_names, code_of,
+                                method_call, only_loads, optimizer_dict, single_statement)
 
 RUNNER_CLASSES = {'EpochBasedRunner', 'IterBasedRunner', 'Runner'}
 WRAPPERS = {'MMDataParallel', 'MMDistributedDataParallel'}
@@ -49,28 +52,6 @@ FROM_CONFIG = {'optim_wrapper': '{}.optim_wrapper', 'param_scheduler': "{}.get('
                'visualizer': "{}.get('visualizer')"}
 _CONFIG_READ = re.compile(r"^(\w+)(?:\.(\w+)|\[['\"](\w+)['\"]\]|\.get\(['\"](\w+)['\"].*\))$",
                           re.S)
-
-
-def _code(node) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
-def _single(node, kind):
-    if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1 and \
-            isinstance(node.body[0], kind):
-        return node.body[0]
-    return None
-
-
-def _method_call(node, receiver: str) -> Optional[Tuple[str, cst.Call]]:
-    """(method, call) when ``node`` is the line ``receiver.method(...)``."""
-    expr = _single(node, cst.Expr)
-    if expr is None or not isinstance(expr.value, cst.Call):
-        return None
-    func = expr.value.func
-    if isinstance(func, cst.Attribute) and dotted(func.value) == receiver:
-        return func.attr.value, expr.value
-    return None
 
 
 def _config_read(source: str) -> Optional[Tuple[str, str]]:
@@ -110,7 +91,7 @@ class RunnerScripts(cst.CSTTransformer):
         self.needs_optim_wrapper = False
 
     def visit_Module(self, node) -> bool:
-        self._module_names = _bound_names(node.body)
+        self._module_names = bound_names(node.body)
         return True
 
     def visit_ImportFrom(self, node) -> bool:
@@ -141,8 +122,8 @@ class RunnerScripts(cst.CSTTransformer):
         if body is not None:
             updated = updated.with_changes(body=body)
         if self.changes:
-            updated = _drop_mmcv_runner_alias(updated)
-            updated = _drop_unused_module_import(updated, 'mmcv.runner')
+            updated = drop_mmcv_runner_alias(updated)
+            updated = drop_unused_module_import(updated, 'mmcv.runner')
             updated = add_import(updated, 'mmengine.runner', 'Runner')
             if self.needs_optim_wrapper:
                 updated = add_import(updated, 'mmengine.optim', 'OptimWrapper')
@@ -172,7 +153,7 @@ class RunnerScripts(cst.CSTTransformer):
                 continue
             name, call, kind = found
             run = next((i for i in range(index + 1, len(body))
-                        if (_method_call(body[i], name) or ('',))[0] == 'run'), None)
+                        if (method_call(body[i], name) or ('',))[0] == 'run'), None)
             if run is None:
                 self._find(original[index], 'runner-no-run', 'warning', name,
                            f'{name} is built here but {name}.run(...) is not in the same block: '
@@ -180,11 +161,11 @@ class RunnerScripts(cst.CSTTransformer):
                 continue
             conversion = _Conversion(name, kind)
             self._line = original[index]
-            self._names = _bound_names(body[:index], dict(self._module_names))
+            self._names = bound_names(body[:index], dict(self._module_names))
             if not self._read_constructor(conversion, call, original[index]):
                 continue
             self._read_between(conversion, body, original, index, run)
-            self._read_run(conversion, _method_call(body[run], name)[1], original[run])
+            self._read_run(conversion, method_call(body[run], name)[1], original[run])
             wrapped = self._unwrap_model(conversion, body, index)
             body = wrapped if wrapped is not None else body
             new = self._rewrite(conversion, body, original, index, run)
@@ -192,7 +173,7 @@ class RunnerScripts(cst.CSTTransformer):
         return None
 
     def _constructor(self, statement):
-        assign = _single(statement, cst.Assign)
+        assign = single_statement(statement, cst.Assign)
         if assign is None or len(assign.targets) != 1 or \
                 not isinstance(assign.targets[0].target, cst.Name) or \
                 not isinstance(assign.value, cst.Call):
@@ -212,7 +193,7 @@ class RunnerScripts(cst.CSTTransformer):
         if conversion.kind == 'config':
             if not call.args:
                 return False
-            runner_cfg = _code(call.args[0].value)
+            runner_cfg = code_of(call.args[0].value)
             default_args = next((a.value for a in call.args[1:]
                                  if a.keyword is None or a.keyword.value == 'default_args'),
                                 None)
@@ -221,7 +202,7 @@ class RunnerScripts(cst.CSTTransformer):
                            'build_runner(...) default_args is not a dict(...) call: convert '
                            'this runner by hand')
                 return False
-            args = {a.keyword.value: _code(a.value) for a in default_args.args if a.keyword}
+            args = {a.keyword.value: code_of(a.value) for a in default_args.args if a.keyword}
             config = _config_read(runner_cfg)
             if config is not None:
                 conversion.config_object = config[0]
@@ -232,7 +213,7 @@ class RunnerScripts(cst.CSTTransformer):
                      'max_iters', 'max_epochs')
             for position, arg in enumerate(call.args):
                 key = arg.keyword.value if arg.keyword else order[position]
-                args[key] = _code(arg.value)
+                args[key] = code_of(arg.value)
             runner = dict(type='IterBasedRunner' if conversion.kind == 'iter'
                           else 'EpochBasedRunner')
             for key in ('max_epochs', 'max_iters'):
@@ -248,7 +229,7 @@ class RunnerScripts(cst.CSTTransformer):
             if key in args:
                 conversion.arguments[key] = args[key]
         if 'optimizer' in args:
-            wrappers = _optimizer_dict(args['optimizer'], self._names)
+            wrappers = optimizer_dict(args['optimizer'], self._names)
             if wrappers is not None:
                 # a dict of optimizers (GAN style): one wrapper each, an OptimWrapperDict
                 conversion.arguments['optim_wrapper'] = 'dict(\n' + ',\n'.join(
@@ -269,15 +250,15 @@ class RunnerScripts(cst.CSTTransformer):
     def _read_between(self, conversion, body, original, start: int, end: int) -> None:
         names = self._names
         for index in range(start + 1, end):
-            if _only_loads(body[index], conversion.name):
+            if only_loads(body[index], conversion.name):
                 conversion.conditional_loads.append(index)
                 continue
-            found = _method_call(body[index], conversion.name)
+            found = method_call(body[index], conversion.name)
             if found is None:
-                if _assigns_attribute(body[index], conversion.name):
+                if assigns_attribute(body[index], conversion.name):
                     self._find(original[index], 'runner-attribute-set', 'warning',
                                conversion.name,
-                               f'{_code(body[index]).strip()}: MMEngine Runner attributes are '
+                               f'{code_of(body[index]).strip()}: MMEngine Runner attributes are '
                                'read-only properties; pass the value to Runner(...) instead')
                 continue
             method, call = found
@@ -285,10 +266,10 @@ class RunnerScripts(cst.CSTTransformer):
                 conversion.remove.add(index)
                 for position, arg in enumerate(call.args):
                     key = arg.keyword.value if arg.keyword else HOOK_ARGUMENTS[position]
-                    self._hook_argument(conversion, key, _code(arg.value), original[index])
+                    self._hook_argument(conversion, key, code_of(arg.value), original[index])
             elif method in ('resume', 'load_checkpoint') and call.args:
                 conversion.remove.add(index)
-                path = _code(call.args[0].value)
+                path = code_of(call.args[0].value)
                 conversion.legacy['resume_from' if method == 'resume' else 'load_from'] = \
                     evaluate(path, names)
                 if len(call.args) > 1:
@@ -315,7 +296,7 @@ class RunnerScripts(cst.CSTTransformer):
         conversion.legacy[legacy_key] = evaluate(source, self._names)
 
     def _read_run(self, conversion, call: cst.Call, line) -> None:
-        args = [_code(a.value) for a in call.args]
+        args = [code_of(a.value) for a in call.args]
         loaders = call.args[0].value if call.args else None
         workflow = evaluate(args[1], self._names) if len(args) > 1 else [('train', 1)]
         if len(args) > 1 and _config_read(args[1]):
@@ -333,7 +314,7 @@ class RunnerScripts(cst.CSTTransformer):
             conversion.legacy['workflow'] = list(workflow)
         train = phases.index('train') if 'train' in phases else 0
         if isinstance(loaders, cst.List):
-            items = [_code(e.value) for e in loaders.elements]
+            items = [code_of(e.value) for e in loaders.elements]
             conversion.arguments['train_dataloader'] = items[train]
             if 'val' in phases and phases.index('val') < len(items):
                 conversion.arguments['val_dataloader'] = items[phases.index('val')]
@@ -383,7 +364,7 @@ class RunnerScripts(cst.CSTTransformer):
                     continue
                 kind, inner, kwargs = wrapper
                 lines[index] = self._unwrapped(line, inner, model)
-                self._record_wrapper(conversion, kind, kwargs, (_code(statement.test), negate))
+                self._record_wrapper(conversion, kind, kwargs, (code_of(statement.test), negate))
                 changed = True
             lines = [line for line in lines if line is not None]
             branches.append(branch.body.with_changes(body=lines) if lines else None)
@@ -401,16 +382,16 @@ class RunnerScripts(cst.CSTTransformer):
         return new
 
     def _wrapper(self, statement, model):
-        assign = _single(statement, cst.Assign)
+        assign = single_statement(statement, cst.Assign)
         if assign is None or not isinstance(assign.value, cst.Call) or \
-                len(assign.targets) != 1 or _code(assign.targets[0].target) != model:
+                len(assign.targets) != 1 or code_of(assign.targets[0].target) != model:
             return None
         kind = self._mmcv(assign.value.func)
         if kind not in WRAPPERS or not assign.value.args:
             return None
         self.consumed.add(dotted(assign.value.func))
-        kwargs = {a.keyword.value: _code(a.value) for a in assign.value.args[1:] if a.keyword}
-        return kind, _code(assign.value.args[0].value), kwargs
+        kwargs = {a.keyword.value: code_of(a.value) for a in assign.value.args[1:] if a.keyword}
+        return kind, code_of(assign.value.args[0].value), kwargs
 
     @staticmethod
     def _unwrapped(statement, inner: str, model: str):
@@ -540,14 +521,14 @@ class RunnerScripts(cst.CSTTransformer):
         that only the old runner read: the MMEngine Runner builds its own
         (and the converted config has no ``optimizer`` key to build from)."""
         for name in conversion.dropped_names:
-            assigned = [i for i in range(start) if _assigns_name(body[i], name)]
+            assigned = [i for i in range(start) if assigns_name(body[i], name)]
             if len(assigned) != 1:
                 continue
             others = [s for i, s in enumerate(body) if i not in (assigned[0], start)
                       and i not in conversion.remove and s is not None and s is not _REMOVED]
             if any(name_count(s, name) for s in others):
                 continue
-            value = _single(body[assigned[0]], cst.Assign).value
+            value = single_statement(body[assigned[0]], cst.Assign).value
             if isinstance(value, cst.Call):
                 self.consumed.add(dotted(value.func))
             conversion.remove.add(assigned[0])
@@ -567,111 +548,6 @@ def _parenthesised(test):
 
 def _render(value, column: int = 0, indent: int = 0, variables=frozenset()) -> str:
     return render(value, column, indent, variables)
-
-
-def _optimizer_dict(source: str, names: dict) -> Optional[List[Tuple[str, str]]]:
-    """[(name, optimizer source)] for ``dict(gen=opt_g, disc=opt_d)``,
-    ``{'gen': opt_g, ...}`` or a variable bound to one, else None."""
-    bound = names.get(source.strip()) if source.strip().isidentifier() else None
-    if isinstance(bound, dict) and bound and all(
-            isinstance(k, str) and k.isidentifier() and isinstance(v, Opaque)
-            for k, v in bound.items()):
-        return [(k, f"{source.strip()}['{k}']") for k in bound]
-    try:
-        node = cst.parse_expression(source)
-    except cst.ParserSyntaxError:
-        return None
-    if isinstance(node, cst.Call) and dotted(node.func) == 'dict' and node.args and \
-            all(a.keyword is not None for a in node.args):
-        return [(a.keyword.value, _code(a.value)) for a in node.args]
-    if isinstance(node, cst.Dict) and node.elements and all(
-            isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) and
-            e.key.evaluated_value.isidentifier() for e in node.elements):
-        return [(e.key.evaluated_value, _code(e.value)) for e in node.elements]
-    return None
-
-
-def _bound_names(statements, names=None) -> Dict[str, object]:
-    """Values of the names the statements bind (``lr_config = dict(...)``),
-    evaluated as the config reader does, on top of ``names``; the rest are
-    opaque."""
-    names = {} if names is None else names
-    for statement in statements:
-        assign = _single(statement, cst.Assign)
-        if assign is not None and len(assign.targets) == 1 and \
-                isinstance(assign.targets[0].target, cst.Name):
-            names[assign.targets[0].target.value] = evaluate(_code(assign.value), names)
-    return names
-
-
-def _assigns_name(statement, name: str) -> bool:
-    assign = _single(statement, cst.Assign)
-    return assign is not None and len(assign.targets) == 1 and \
-        isinstance(assign.targets[0].target, cst.Name) and \
-        assign.targets[0].target.value == name
-
-
-def _only_loads(statement, name: str) -> bool:
-    """An ``if`` chain whose branches only call ``name.resume`` /
-    ``name.load_checkpoint``."""
-    if not isinstance(statement, cst.If):
-        return False
-    branch = statement
-    while branch is not None:
-        if not isinstance(branch.body, cst.IndentedBlock) or not all(
-                (_method_call(s, name) or ('',))[0] in ('resume', 'load_checkpoint')
-                for s in branch.body.body):
-            return False
-        branch = branch.orelse
-        if isinstance(branch, cst.Else):
-            return _only_loads(cst.If(test=cst.Name('x'), body=branch.body), name)
-    return True
-
-
-def _assigns_attribute(statement, name: str) -> bool:
-    assign = _single(statement, cst.Assign)
-    return assign is not None and any(
-        isinstance(t.target, cst.Attribute) and dotted(t.target.value) == name
-        for t in assign.targets)
-
-
-def _drop_mmcv_runner_alias(module: cst.Module) -> cst.Module:
-    """``from mmcv.runner import Runner`` named MMCV's deprecated alias of
-    EpochBasedRunner; the converted code means MMEngine's Runner."""
-    class Drop(cst.CSTTransformer):
-        def leave_ImportFrom(self, original, updated):
-            module_name = dotted(updated.module) if updated.module is not None else ''
-            if not (module_name or '').startswith('mmcv.runner') or \
-                    isinstance(updated.names, cst.ImportStar):
-                return updated
-            return without_names(
-                updated, lambda a: dotted(a.name) == 'Runner' and a.asname is None)
-
-    return module.visit(Drop())
-
-
-def _drop_unused_module_import(module: cst.Module, name: str) -> cst.Module:
-    """``import mmcv.runner`` when the converted code no longer reads
-    ``mmcv.runner.X`` (MMCV 2.x has no such module: the import would fail)."""
-    class Uses(cst.CSTVisitor):
-        found = False
-
-        def visit_Import(self, node) -> bool:
-            return False
-
-        def visit_Attribute(self, node) -> bool:
-            if (dotted(node) or '').startswith(name + '.'):
-                self.found = True
-            return True
-
-    class Drop(cst.CSTTransformer):
-        def leave_Import(self, original, updated):
-            return without_names(updated,
-                                 lambda a: dotted(a.name) == name and a.asname is None)
-
-    uses = Uses()
-    module.visit(uses)
-    return module if uses.found else module.visit(Drop())
 
 
 def convert_runners(module: cst.Module) -> Dict[str, object]:

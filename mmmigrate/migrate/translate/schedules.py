@@ -20,76 +20,12 @@ schedules do not, and a schedule left ``by_epoch=True`` there never ran.
 Everything here works on plain values; nothing imports torch.
 """
 import math
-from dataclasses import dataclass
-from typing import Callable, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
+from .schedule_types import (Main, Param, ScheduleError, TrainingShape, scale_at,
+                             skip_identity)
 from .values import Finding, is_opaque
-
-
-@dataclass(frozen=True)
-class TrainingShape:
-    """What the translation needs to know about the run.
-
-    ``epoch_length`` (iterations per epoch) is rarely known statically; the
-    mappings that need it fall back to an approximation and say so.
-    ``base_lrs`` / ``base_momentum`` are each param group's starting value,
-    needed only where MMCV mixes absolute minima with per-group values."""
-    runner: str = 'epoch'
-    max_epochs: Optional[int] = None
-    max_iters: Optional[int] = None
-    epoch_length: Optional[int] = None
-    base_lrs: Optional[Tuple[float, ...]] = None
-    base_momentum: Optional[float] = None
-
-    @property
-    def num_groups(self) -> Optional[int]:
-        return None if self.base_lrs is None else len(self.base_lrs)
-
-    def total_iters(self) -> Optional[int]:
-        if self.runner == 'iter':
-            return self.max_iters
-        if self.max_epochs is not None and self.epoch_length is not None:
-            return self.max_epochs * self.epoch_length
-        return None
-
-    def progress_length(self, by_epoch: bool) -> Optional[int]:
-        """MMCV's ``max_progress``: epochs when by_epoch, else iterations."""
-        return self.max_epochs if by_epoch else self.total_iters()
-
-
-class _Param:
-    """The names that differ between the lr and the momentum flavour."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self.suffix = 'LR' if name == 'lr' else 'Momentum'
-        self.key = 'lr_config' if name == 'lr' else 'momentum_config'
-        self.min_key = 'min_lr' if name == 'lr' else 'min_momentum'
-        self.min_ratio_key = f'{self.min_key}_ratio'
-        self.default_step_gamma = 0.1 if name == 'lr' else 0.5
-        self.default_warmup_ratio = 0.1 if name == 'lr' else 0.9
-
-    def sched(self, kind: str, by_epoch: bool, **params) -> dict:
-        out = dict(type=f'{kind}{self.suffix}')
-        out.update(params)
-        out['by_epoch'] = by_epoch
-        return out
-
-
-class ScheduleError(Exception):
-    """The schedule cannot be translated; the message says why."""
-
-    def __init__(self, rule: str, message: str):
-        super().__init__(message)
-        self.rule = rule
-
-
-@dataclass
-class _Main:
-    schedulers: List[dict]
-    by_epoch: bool
-    multiplicative: bool  # each step multiplies the current value
-    sets_values: bool = False  # computes absolute values (OneCycle)
+from .warmup import pop_warmup, with_warmup
 
 
 def translate_schedules(lr_config, momentum_config, shape: TrainingShape
@@ -99,7 +35,7 @@ def translate_schedules(lr_config, momentum_config, shape: TrainingShape
     cannot be carried over; the findings then say why."""
     findings: List[Finding] = []
     out: List[dict] = []
-    for param, config in ((_Param('lr'), lr_config), (_Param('momentum'), momentum_config)):
+    for param, config in ((Param('lr'), lr_config), (Param('momentum'), momentum_config)):
         if config is None:
             continue
         try:
@@ -112,7 +48,7 @@ def translate_schedules(lr_config, momentum_config, shape: TrainingShape
 
 # -- policies -------------------------------------------------------------
 
-def _translate_one(param: _Param, config, shape: TrainingShape,
+def _translate_one(param: Param, config, shape: TrainingShape,
                    findings: List[Finding]) -> List[dict]:
     if not isinstance(config, dict):
         raise ScheduleError('schedule-opaque', f'{param.key} is not a dict literal '
@@ -146,7 +82,7 @@ def _translate_one(param: _Param, config, shape: TrainingShape,
         # IterBasedRunner.register_training_hooks sets by_epoch=False for
         # the lr hook only; the momentum hook keeps its default (True).
         by_epoch = not (shape.runner == 'iter' and param.name == 'lr')
-    warmup = _pop_warmup(param, config)
+    warmup = pop_warmup(param, config)
     if shape.runner == 'iter' and by_epoch:
         findings.append(Finding(
             f'{param.name}-frozen', 'warning', param.key,
@@ -172,10 +108,10 @@ def _translate_one(param: _Param, config, shape: TrainingShape,
     _reject_leftovers(param, policy_name, config)
     if not warmup:
         return main.schedulers
-    return _with_warmup(param, main, warmup, shape, findings)
+    return with_warmup(param, main, warmup, shape, findings)
 
 
-def _reject_leftovers(param: _Param, policy: str, config: dict) -> None:
+def _reject_leftovers(param: Param, policy: str, config: dict) -> None:
     if config:
         raise ScheduleError('schedule-unknown-argument',
                             f'{param.key}: {", ".join(sorted(map(str, config)))} not accepted '
@@ -184,20 +120,20 @@ def _reject_leftovers(param: _Param, policy: str, config: dict) -> None:
                             f'this {param.key}')
 
 
-def _fixed(param, config, by_epoch, shape, findings) -> _Main:
-    return _Main([], by_epoch, multiplicative=True)
+def _fixed(param, config, by_epoch, shape, findings) -> Main:
+    return Main([], by_epoch, multiplicative=True)
 
 
-def _step(param, config, by_epoch, shape, findings) -> _Main:
+def _step(param, config, by_epoch, shape, findings) -> Main:
     step = config.pop('step')
     gamma = config.pop('gamma', param.default_step_gamma)
     minimum = config.pop(param.min_key, None)
     if minimum is None or minimum <= 0 or gamma >= 1:
         # max(b * gamma**k, min_lr) never clips: a plain step schedule
         if isinstance(step, int):
-            return _Main([param.sched('Step', by_epoch, step_size=step, gamma=gamma)],
+            return Main([param.sched('Step', by_epoch, step_size=step, gamma=gamma)],
                          by_epoch, True)
-        return _Main([param.sched('MultiStep', by_epoch, milestones=list(step), gamma=gamma)],
+        return Main([param.sched('MultiStep', by_epoch, milestones=list(step), gamma=gamma)],
                      by_epoch, True)
     bases = _bases(param, shape)
     reference = bases[-1] if bases else None
@@ -240,7 +176,7 @@ def _step(param, config, by_epoch, shape, findings) -> _Main:
             f'MMEngine cannot express that: the clipping of the group at {reference:g} is '
             f'used for all, largest {param.name} difference {deviation:.3g}',
             deviation=deviation))
-    return _Main(schedulers, by_epoch, True)
+    return Main(schedulers, by_epoch, True)
 
 
 def _milestones_until_clipped(param, step: int, gamma: float, minimum: float,
@@ -257,27 +193,27 @@ def _milestones_until_clipped(param, step: int, gamma: float, minimum: float,
         k += 1
 
 
-def _exp(param, config, by_epoch, shape, findings) -> _Main:
-    return _Main([param.sched('Exponential', by_epoch, gamma=config.pop('gamma'))],
+def _exp(param, config, by_epoch, shape, findings) -> Main:
+    return Main([param.sched('Exponential', by_epoch, gamma=config.pop('gamma'))],
                  by_epoch, True)
 
 
-def _poly(param, config, by_epoch, shape, findings) -> _Main:
+def _poly(param, config, by_epoch, shape, findings) -> Main:
     power = config.pop('power', 1.0)
     minimum = config.pop(param.min_key, 0.0)
     # begin=-1 makes MMEngine divide by P (MMCV's max_progress), not P-1.
-    return _Main([param.sched('Poly', by_epoch, eta_min=minimum, power=power, begin=-1)],
+    return Main([param.sched('Poly', by_epoch, eta_min=minimum, power=power, begin=-1)],
                  by_epoch, multiplicative=minimum == 0)
 
 
-def _inv(param, config, by_epoch, shape, findings) -> _Main:
+def _inv(param, config, by_epoch, shape, findings) -> Main:
     gamma = config.pop('gamma')
     power = config.pop('power', 1.0)
     length = _need_length(param, 'inv', shape, by_epoch)
     schedulers = [param.sched('MultiStep', by_epoch, milestones=[t],
                               gamma=((1 + gamma * (t - 1)) / (1 + gamma * t)) ** power)
                   for t in range(1, length)]
-    return _Main(schedulers, by_epoch, True)
+    return Main(schedulers, by_epoch, True)
 
 
 def _minimum(param, config, policy, required=True):
@@ -297,22 +233,22 @@ def _eta(minimum, ratio) -> dict:
     return dict(eta_min=minimum) if ratio is None else dict(eta_min_ratio=ratio)
 
 
-def _cosine(param, config, by_epoch, shape, findings) -> _Main:
+def _cosine(param, config, by_epoch, shape, findings) -> Main:
     minimum, ratio = _minimum(param, config, 'CosineAnnealing')
-    return _Main([param.sched('CosineAnnealing', by_epoch, **_eta(minimum, ratio))],
+    return Main([param.sched('CosineAnnealing', by_epoch, **_eta(minimum, ratio))],
                  by_epoch, multiplicative=(minimum or ratio or 0) == 0)
 
 
-def _flat_cosine(param, config, by_epoch, shape, findings) -> _Main:
+def _flat_cosine(param, config, by_epoch, shape, findings) -> Main:
     start_percent = config.pop('start_percent', 0.75)
     minimum, ratio = _minimum(param, config, 'FlatCosineAnnealing')
     length = _need_length(param, 'FlatCosineAnnealing', shape, by_epoch)
     begin = round(length * start_percent)  # MMCV uses Python's (banker's) round
-    return _Main([param.sched('CosineAnnealing', by_epoch, begin=begin, **_eta(minimum, ratio))],
+    return Main([param.sched('CosineAnnealing', by_epoch, begin=begin, **_eta(minimum, ratio))],
                  by_epoch, multiplicative=(minimum or ratio or 0) == 0)
 
 
-def _cosine_restart(param, config, by_epoch, shape, findings) -> _Main:
+def _cosine_restart(param, config, by_epoch, shape, findings) -> Main:
     periods = list(config.pop('periods'))
     weights = list(config.pop('restart_weights', [1]))
     minimum, ratio = _minimum(param, config, 'CosineRestart')
@@ -349,22 +285,22 @@ def _cosine_restart(param, config, by_epoch, shape, findings) -> _Main:
                 f'{param.min_key}), which MMEngine can match for one base only '
                 f'({reference}); largest {param.name} difference {deviation:.3g}. Use '
                 f'{param.min_ratio_key} to make it exact', deviation=deviation))
-    return _Main([param.sched('CosineRestart', by_epoch, periods=periods,
+    return Main([param.sched('CosineRestart', by_epoch, periods=periods,
                               restart_weights=new_weights, **_eta(minimum, ratio))],
                  by_epoch, multiplicative=False)
 
 
-def _linear_annealing(param, config, by_epoch, shape, findings) -> _Main:
+def _linear_annealing(param, config, by_epoch, shape, findings) -> Main:
     minimum, ratio = _minimum(param, config, 'LinearAnnealing')
     if ratio is not None:
-        return _Main([param.sched('Linear', by_epoch, start_factor=1.0, end_factor=ratio,
+        return Main([param.sched('Linear', by_epoch, start_factor=1.0, end_factor=ratio,
                                   begin=-1)], by_epoch, True)
     # The same straight line, with an absolute end shared by all groups.
-    return _Main([param.sched('Poly', by_epoch, eta_min=minimum, power=1.0, begin=-1)],
+    return Main([param.sched('Poly', by_epoch, eta_min=minimum, power=1.0, begin=-1)],
                  by_epoch, multiplicative=minimum == 0)
 
 
-def _cyclic(param, config, by_epoch, shape, findings) -> _Main:
+def _cyclic(param, config, by_epoch, shape, findings) -> Main:
     default_ratio = (10, 1e-4) if param.name == 'lr' else (0.85 / 0.95, 1)
     target = config.pop('target_ratio', default_ratio)
     if isinstance(target, (int, float)):
@@ -396,8 +332,8 @@ def _cyclic(param, config, by_epoch, shape, findings) -> _Main:
         schedulers += ramp(param, 1.0, peak, start, up)
         schedulers += ramp(param, peak, down_ratio, start + up, period - up)
         if cycle + 1 < cycles:
-            schedulers.append(_scale_at(param, start + period, 1 / down_ratio, False))
-    return _Main(_skip_identity(schedulers), False, multiplicative=strategy == 'linear')
+            schedulers.append(scale_at(param, start + period, 1 / down_ratio, False))
+    return Main(skip_identity(schedulers), False, multiplicative=strategy == 'linear')
 
 
 def _cosine_ramp(param, start_ratio, end_ratio, begin, length) -> List[dict]:
@@ -414,12 +350,12 @@ def _linear_ramp(param, start_ratio, end_ratio, begin, length) -> List[dict]:
                             end=begin + length + 1)]
     # Linear factors must stay in [0, 1]: jump to the end value, then ramp
     # up from start/end of it.
-    return [_scale_at(param, begin, end_ratio / start_ratio, False),
+    return [scale_at(param, begin, end_ratio / start_ratio, False),
             param.sched('Linear', False, start_factor=start_ratio / end_ratio, end_factor=1.0,
                         begin=begin, end=begin + length + 1)]
 
 
-def _one_cycle(param, config, by_epoch, shape, findings) -> _Main:
+def _one_cycle(param, config, by_epoch, shape, findings) -> Main:
     if param.name == 'momentum':
         return _one_cycle_momentum(param, config, shape, findings)
     max_lr = config.pop('max_lr')
@@ -441,11 +377,11 @@ def _one_cycle(param, config, by_epoch, shape, findings) -> _Main:
                 'final_div_factor', 'three_phase'):
         if key in config:
             params[key] = config.pop(key)
-    return _Main([param.sched('OneCycle', False, **params)], False, multiplicative=False,
+    return Main([param.sched('OneCycle', False, **params)], False, multiplicative=False,
                  sets_values=True)
 
 
-def _one_cycle_momentum(param, config, shape, findings) -> _Main:
+def _one_cycle_momentum(param, config, shape, findings) -> Main:
     base_m = config.pop('base_momentum', 0.85)
     max_m = config.pop('max_momentum', 0.95)
     pct_start = config.pop('pct_start', 0.3)
@@ -479,7 +415,7 @@ def _one_cycle_momentum(param, config, shape, findings) -> _Main:
     ramp = _cosine_ramp if strategy == 'cos' else _linear_ramp
     schedulers = []
     if max_m != m0:
-        schedulers.append(_scale_at(param, 0, max_m / m0, False))
+        schedulers.append(scale_at(param, 0, max_m / m0, False))
     first = ends[0]
     schedulers += ramp(param, max_m / m0, base_m / m0, 0, first)
     if three_phase:
@@ -488,7 +424,7 @@ def _one_cycle_momentum(param, config, shape, findings) -> _Main:
         schedulers += ramp(param, base_m / m0, max_m / m0, first, total - 1 - first)
     for item in schedulers:  # MMCV's last phase ends at T - 1
         item['end'] = min(item['end'], total)
-    return _Main(schedulers, False, multiplicative=False, sets_values=False)
+    return Main(schedulers, False, multiplicative=False, sets_values=False)
 
 
 def _one_cycle_momentum_deviation(base_m, max_m, total, exact_ends, ends, three_phase,
@@ -516,7 +452,7 @@ _POLICIES: dict = {
 _MOMENTUM_POLICIES = {'Step', 'CosineAnnealing', 'LinearAnnealing', 'Cyclic', 'OneCycle'}
 
 
-def _bases(param: _Param, shape: TrainingShape) -> Optional[List[float]]:
+def _bases(param: Param, shape: TrainingShape) -> Optional[List[float]]:
     if param.name == 'lr':
         return list(shape.base_lrs) if shape.base_lrs else None
     return None if shape.base_momentum is None else [shape.base_momentum]
@@ -531,163 +467,3 @@ def _need_length(param, policy, shape, by_epoch) -> int:
             f'of {"epochs" if by_epoch else "iterations"}, which is not known statically '
             '(iterations per epoch depend on the dataset); write the param_scheduler by hand')
     return length
-
-
-def _scale_at(param: _Param, step: int, factor: float, by_epoch: bool) -> dict:
-    """A scheduler that multiplies the value by ``factor`` once, at ``step``.
-
-    At step 0 a factor above 1 can only be applied by setting base * factor
-    (CosineRestart's restart), so the value must still be the base there."""
-    if step >= 1:
-        return param.sched('Exponential', by_epoch, gamma=factor, begin=step - 1, end=step + 1)
-    if factor <= 1:
-        return param.sched('Constant', by_epoch, factor=factor, begin=0, end=1)
-    return param.sched('CosineRestart', by_epoch, periods=[1], restart_weights=[factor],
-                       eta_min=0.0, begin=0, end=1)
-
-
-# -- warmup ---------------------------------------------------------------
-
-def _pop_warmup(param: _Param, config: dict) -> Optional[dict]:
-    kind = config.pop('warmup', None)
-    iters = config.pop('warmup_iters', 0)
-    ratio = config.pop('warmup_ratio', param.default_warmup_ratio)
-    by_epoch = bool(config.pop('warmup_by_epoch', False))
-    if kind is None:
-        return None
-    if kind not in ('constant', 'linear', 'exp'):
-        raise ScheduleError('schedule-bad-argument', f'{param.key}: warmup must be '
-                            f"'constant', 'linear' or 'exp', got {kind!r}")
-    if not iters or iters <= 0 or not 0 < ratio <= 1:
-        raise ScheduleError('schedule-bad-argument', f'{param.key}: a warmup needs '
-                            'warmup_iters > 0 and 0 < warmup_ratio <= 1 (MMCV asserts it)')
-    return dict(kind=kind, iters=iters, ratio=ratio, by_epoch=by_epoch)
-
-
-def _warmup_factor(warmup: dict, length: int) -> Callable[[int], float]:
-    """MMCV's factor at iteration i < W (the lr is multiplied by it)."""
-    ratio, kind = warmup['ratio'], warmup['kind']
-    if kind == 'constant':
-        return lambda i: ratio
-    if kind == 'linear':
-        return lambda i: 1 - (1 - i / length) * (1 - ratio)
-    return lambda i: ratio ** (1 - i / length)
-
-
-def _with_warmup(param: _Param, main: _Main, warmup: dict, shape: TrainingShape,
-                 findings: List[Finding]) -> List[dict]:
-    length = warmup['iters']
-    if warmup['by_epoch']:
-        if shape.epoch_length is None:
-            return _approximate_epoch_warmup(param, main, warmup, findings)
-        length = warmup['iters'] * shape.epoch_length
-    factor = _warmup_factor(warmup, length)
-    if param.name == 'momentum':  # MMCV divides the momentum by the warmup factor
-        lr_factor = factor
-        factor = lambda i: 1 / lr_factor(i)  # noqa: E731
-    iter_main = not main.by_epoch and not main.multiplicative
-    if iter_main:
-        return _sandwich(param, main, factor, length)
-    if param.name == 'lr':
-        warm = _compact_lr_warmup(param, warmup, length)
-    else:
-        warm = _skip_identity([_scale_at(param, 0, factor(0), False)] + [
-            _scale_at(param, t, factor(t) / factor(t - 1), False) for t in range(1, length)] + [
-            _scale_at(param, length, 1 / factor(length - 1), False)])
-    if main.multiplicative:
-        return _in_step_zero_order(main, warm)
-    # An epoch-based main that anneals towards a non-zero value: exact as
-    # long as no epoch starts inside the warmup; otherwise divide the warmup
-    # out around the main's step at each such epoch start.
-    if shape.epoch_length is None:
-        findings.append(Finding(
-            'warmup-epoch-boundary', 'info', param.key,
-            f'exact when an epoch has more than {length} iterations (the warmup ends inside '
-            'the first epoch, as usual); if it does not, the warmup and the annealing '
-            'overlap differently than in MMCV at each epoch start inside the warmup'))
-        return _in_step_zero_order(main, warm)
-    boundaries = range(shape.epoch_length, length, shape.epoch_length)
-    before = [_scale_at(param, t // shape.epoch_length, 1 / factor(t), True) for t in boundaries]
-    after = [_scale_at(param, t // shape.epoch_length, factor(t), True) for t in boundaries]
-    return _in_step_zero_order(main, warm, before, after)
-
-
-def _in_step_zero_order(main: _Main, warm: List[dict], before=(), after=()) -> List[dict]:
-    """Warmup first, as MMEngine-era configs write it, unless the main
-    schedule *sets* the value at step 0 (a CosineRestart restart), which
-    would erase the warmup's first factor: every scheduler steps once at
-    construction, in list order."""
-    core = list(before) + main.schedulers + list(after)
-    resets = any(item['type'].startswith('CosineRestart') and item.get('begin', 0) <= 0
-                 for item in main.schedulers)
-    return core + warm if resets else warm + core
-
-
-def _compact_lr_warmup(param: _Param, warmup: dict, length: int) -> List[dict]:
-    ratio, kind = warmup['ratio'], warmup['kind']
-    if kind == 'constant':
-        return [param.sched('Constant', False, factor=ratio, begin=0, end=length + 1)]
-    if kind == 'linear':
-        return [param.sched('Linear', False, start_factor=ratio, end_factor=1.0, begin=0,
-                            end=length + 1)]
-    return [param.sched('Constant', False, factor=ratio, begin=0, end=1),
-            param.sched('Exponential', False, gamma=ratio ** (-1 / length), begin=0,
-                        end=length + 1)]
-
-
-def _sandwich(param: _Param, main: _Main, factor: Callable[[int], float],
-              length: int) -> List[dict]:
-    """Divide the warmup factor out before an iteration-based main steps and
-    multiply it back after: the value is then factor(t) * main(t) exactly."""
-    before = [] if main.sets_values else [
-        _scale_at(param, t, 1 / factor(t - 1), False) for t in range(1, length + 1)]
-    after = [_scale_at(param, 0, factor(0), False)] + [
-        _scale_at(param, t, factor(t), False) for t in range(1, length)]
-    return _skip_identity(before) + main.schedulers + _skip_identity(after)
-
-
-def _skip_identity(schedulers: List[dict]) -> List[dict]:
-    """Drop one-shot multipliers by exactly 1 (a constant warmup has many)."""
-    return [s for s in schedulers
-            if not (s['type'].startswith(('Exponential', 'Constant'))
-                    and s.get('gamma', s.get('factor')) == 1)]
-
-
-def _approximate_epoch_warmup(param: _Param, main: _Main, warmup: dict,
-                              findings: List[Finding]) -> List[dict]:
-    if param.name == 'momentum':
-        raise ScheduleError('warmup-needs-epoch-length',
-                            f'{param.key}: warmup_by_epoch=True here needs the number of '
-                            'iterations per epoch, which is not known statically; give '
-                            'warmup_iters in iterations')
-    if not main.multiplicative and not main.by_epoch:
-        findings.append(Finding(
-            'warmup-chained-affine', 'warning', param.key,
-            'the warmup overlaps an iteration-based annealing towards a non-zero minimum; '
-            'MMEngine chains the two recursively while MMCV multiplied them, which leaves a '
-            'small difference during and after the warmup (SCHEDULES.md §3.4; 1e-4 '
-            'relative on mmcls swin). Set warmup_iters in iterations to make it exact'))
-    ratio, kind = warmup['ratio'], warmup['kind']
-    epochs = warmup['iters']
-    if kind == 'constant':
-        warm = [param.sched('Constant', True, factor=ratio, begin=0, end=epochs,
-                            convert_to_iter_based=True)]
-        stake = '(1 - warmup_ratio) of the lr on one iteration'
-    elif kind == 'linear':
-        warm = [param.sched('Linear', True, start_factor=ratio, end_factor=1.0, begin=0,
-                            end=epochs, convert_to_iter_based=True)]
-        stake = 'lr * (1 - warmup_ratio) / W over the warmup (W its length in iterations)'
-    else:
-        raise ScheduleError('warmup-needs-epoch-length',
-                            f'{param.key}: an exp warmup with warmup_by_epoch=True needs the '
-                            'number of iterations per epoch, which is not known statically')
-    findings.append(Finding(
-        'warmup-by-epoch-approximate', 'warning', param.key,
-        f'warmup_by_epoch: MMCV warms up for {epochs} epochs of iterations and reaches the '
-        'full value at the first iteration after them; MMEngine\'s convert_to_iter_based '
-        'cannot add that one iteration without knowing the epoch length, so the warmup '
-        f'ends one iteration early: difference up to {stake}. Set warmup_iters in '
-        'iterations to make it exact'))
-    return warm + main.schedulers
-
-
