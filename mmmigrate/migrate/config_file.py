@@ -411,6 +411,8 @@ def rewrite_source(config_file, removed: set, emitted: dict,
     hand. Everything else — comments, blank lines, formatting — is copied
     as it is, line for line."""
     source = config_file.source.replace('\r\n', '\n')
+    if '\n' not in source:  # classic Mac OS line ends (written back as they were)
+        source = source.replace('\r', '\n')
     lines = split_lines(source)
     if lines and not lines[-1].endswith('\n'):
         lines[-1] += '\n'
