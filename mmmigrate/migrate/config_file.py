@@ -24,8 +24,9 @@ from .reader import ConfigReadError, ConfigTree, absolute, merge_values, split_l
 from .render import render_assignment
 from .translate.config import (LEGACY_KEYS, NEW_KEY_SOURCES, contributes, is_legacy,
                                legacy_sources, minimal_override, translate_config)
-from .translate.values import Finding, merge
+from .translate.values import Finding, Folded, Opaque, merge, variable_of
 
+_WORD = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
 _BASE_REFERENCE = re.compile(r'\{\{\s*_base_\.([A-Za-z_]\w*)')
 # Which new key a finding about a legacy key is written next to.
 _FINDING_NEW_KEY = {
@@ -353,22 +354,18 @@ def _todo_lines(findings: List[Finding], new_key: Optional[str],
     return ''.join(line + '\n' for line in lines)
 
 
-def _after_names_it_uses(text: str, variables, statements, at: Optional[int],
+def _after_names_it_uses(value, variables, statements, at: Optional[int],
                          until: int) -> Optional[int]:
-    """Where a new key's assignment ``text`` goes: before statement ``at``
-    (None: at the end), or later, right after the last statement before
-    ``until`` that assigns a name the text uses (``val_interval=interval``
-    with ``interval`` assigned below the runner it replaces), so the name
-    is defined there."""
-    if not any(name in text for name in variables):  # the common case, without parsing
-        return at
+    """Where a new key's assignment of ``value`` goes: before statement
+    ``at`` (None: at the end), or later, right after the last statement
+    before ``until`` that assigns a name the written value uses
+    (``val_interval=interval`` with ``interval`` assigned below the runner
+    it replaces), so the name is defined there."""
     try:
-        tree = ast.parse(text)
-    except (SyntaxError, RecursionError, MemoryError) as e:  # nested past Python's limits
-        raise RewriteError(f'the converted value is nested too deeply for Python to read '
-                           f'back ({type(e).__name__}); convert this file by hand') from None
-    used = {node.id for node in ast.walk(tree)
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)} & variables
+        used = _names_written(value, variables) & variables
+    except RecursionError:
+        raise RewriteError('the converted value is nested too deeply to write; convert this '
+                           'file by hand') from None
     if not used:
         return at
     last = max((index for index, statement in enumerate(statements[:until])
@@ -376,6 +373,23 @@ def _after_names_it_uses(text: str, variables, statements, at: Optional[int],
     if last is None or (at is not None and last < at):
         return at
     return last + 1 if last + 1 < len(statements) else None
+
+
+def _names_written(value, variables) -> Set[str]:
+    """The names the text of ``value`` uses once written (render.py): a
+    value read through a variable the file defines, and the names in kept
+    expressions (every identifier of an opaque one's source: a superset)."""
+    if variable_of(value) in variables:
+        return {variable_of(value)}
+    if isinstance(value, Folded):
+        return set(value.names) if value.names <= variables else set()
+    if isinstance(value, Opaque):
+        return set(_WORD.findall(value.source))
+    if isinstance(value, dict):
+        return set().union(*(_names_written(v, variables) for v in value.values()))
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_names_written(v, variables) for v in value))
+    return set()
 
 
 def _chained_legacy_assignments(config_file) -> List[Finding]:
@@ -441,11 +455,13 @@ def rewrite_source(config_file, removed: set, emitted: dict,
                    if k in position and k in removed]
         at = min(sources) if sources else first_removed
         texts[key] = render_assignment(key, rendered[key], variables)
+        _check_parses(texts[key])
         # the value comes from the last assignment of its legacy keys: names
         # assigned up to there may be used
         until = max((last_position[k] for k in NEW_KEY_SOURCES.get(key, (key, ))
                      if k in last_position and k in removed), default=len(statements))
-        anchors.setdefault(_after_names_it_uses(texts[key], variables, statements, at, until),
+        anchors.setdefault(_after_names_it_uses(rendered[key], variables, statements, at,
+                                                until),
                            []).append(key)
     kept_legacy = {f.key.split('.')[0] for f in findings} & set(own_values) - removed
     legacy_findings = findings
@@ -483,12 +499,25 @@ def rewrite_source(config_file, removed: set, emitted: dict,
     out.extend(lines[cursor:])
     out.append(block([k for keys in anchors.values() for k in keys]))
     new_source = ''.join(out)
-    try:
-        ast.parse(new_source)  # never hand back text that does not parse
-    except SyntaxError as e:
-        raise RewriteError(f'the converted text would not parse (line {e.lineno}: {e.msg}); '
-                           'please report this file') from None
+    # Whole top-level statements were removed (each on lines of its own) and
+    # whole statements, each parsed above, inserted between statements: the
+    # result parses. Layouts where that reasoning is thin (line
+    # continuations, several statements on a line) are parsed whole again.
+    if '\\\n' in source or ';' in source:
+        _check_parses(new_source)
     return new_source
+
+
+def _check_parses(text: str) -> None:
+    """Never hand back text that does not parse."""
+    try:
+        ast.parse(text)
+    except SyntaxError as e:
+        raise RewriteError(f'the converted text would not parse ({e.msg}); convert this file '
+                           'by hand') from None
+    except (RecursionError, MemoryError, ValueError) as e:  # nested past Python's limits
+        raise RewriteError(f'the converted text is nested too deeply for Python to read back '
+                           f'({type(e).__name__}); convert this file by hand') from None
 
 
 def _check_own_lines(statements, removed: set) -> None:
@@ -520,8 +549,20 @@ def _written_value(own, override):
 def _still_read(config_file, removed: Set[str]) -> Set[str]:
     """The keys of ``removed`` that a statement staying in the file reads
     (``work_dir = f'...{total_epochs}'``): removing them would break it."""
+    # A name read anywhere appears in the text more than once (its own
+    # assignment, and the read): only those need the statements walked.
+    words = _WORD.findall(config_file.source)
+    counts = {key: 0 for key in removed}
+    for word in words:
+        if word in counts:
+            counts[word] += 1
+    candidates = {key for key, count in counts.items() if count > 1}
+    if not candidates:
+        return set()
+    lines = split_lines(config_file.source)
     staying_reads = set()
     for statement in config_file.statements:
-        if statement.assigned not in removed:
+        if statement.assigned not in removed and candidates.intersection(_WORD.findall(
+                ''.join(lines[statement.first_line - 1:statement.last_line]))):
             staying_reads |= statement.reads
-    return removed & staying_reads
+    return candidates & staying_reads

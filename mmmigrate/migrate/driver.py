@@ -6,9 +6,11 @@ rename), keep their newline style (and a source's BOM), and are never
 written when the new text does not parse. Nothing here imports torch or
 executes a config.
 """
+import contextlib
 import difflib
 import errno
 import functools
+import gc
 import json
 import multiprocessing
 import os
@@ -34,12 +36,21 @@ class Outcome:
     converted_keys: List[str] = field(default_factory=list)
     findings: List[Finding] = field(default_factory=list)
     error: Optional[str] = None
-    diff: str = ''
+    old_source: str = ''  # for the diff, worked out when it is asked for
     new_source: str = ''
     new_data: Optional[bytes] = None  # sources: the exact bytes to write
     kind: str = 'config'  # or 'source'
     skipped: bool = False  # a source that never mentions mmcv
     seconds: float = 0.0  # time to read and convert it (its bases' first time included)
+
+    @property
+    def diff(self) -> str:
+        """The unified diff of the change ('' when nothing changed)."""
+        if not self.changed:
+            return ''
+        return ''.join(difflib.unified_diff(self.old_source.splitlines(True),
+                                            self.new_source.splitlines(True),
+                                            f'a/{self.path}', f'b/{self.path}'))
 
 
 def collect_python_files(paths: List[Path], include=(), exclude=(),
@@ -77,6 +88,21 @@ class WritePlan:
         return Path(outcome.path) if outcome.changed else None
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """A run holds every file's syntax tree and value tree: no reference
+    cycles to find, but Python's cyclic collector would rescan the growing
+    heap over and over (about half the time of a corpus run). Reference
+    counting still frees everything; forked workers inherit the pause."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1,
                   plan: Optional[WritePlan] = None, progress=None) -> List[Outcome]:
     """Convert every file and return the outcomes, in the order of
@@ -87,6 +113,12 @@ def convert_paths(paths: List[Path], flatten: bool = False, jobs: int = 1,
     depends on all of it). With ``jobs > 1`` the files are then converted
     by forked workers that share what was read; where fork is not
     available they read the tree again themselves."""
+    with _cyclic_gc_paused():
+        return _convert_paths(paths, flatten, jobs, plan, progress)
+
+
+def _convert_paths(paths: List[Path], flatten: bool, jobs: int, plan: Optional[WritePlan],
+                   progress) -> List[Outcome]:
     converter = ConfigConverter()
     converter.prepare(paths)
     if plan is not None:
@@ -216,9 +248,6 @@ def _translate_one(converter: ConfigConverter, path: Path, flatten: bool) -> Out
                        'please report it with this file')
     new_source = _keep_newlines(result.source, result.new_source)
     changed = new_source != result.source  # line ends restored: the same text is no change
-    diff = ''.join(difflib.unified_diff(result.source.splitlines(True),
-                                        new_source.splitlines(True),
-                                        f'a/{path}', f'b/{path}')) if changed else ''
     encoding = converter.tree.file(path).encoding
     try:  # written back in the file's own encoding (a BOM stays)
         new_data = None if encoding == 'utf-8' else new_source.encode(encoding)
@@ -226,7 +255,7 @@ def _translate_one(converter: ConfigConverter, path: Path, flatten: bool) -> Out
         return Outcome(str(path), error=f'{path}: the converted text cannot be written in the '
                        f"file's encoding {encoding} ({e.reason}); the file is left untouched")
     return Outcome(str(path), changed, result.converted_keys, result.findings,
-                   diff=diff, new_source=new_source, new_data=new_data)
+                   old_source=result.source, new_source=new_source, new_data=new_data)
 
 
 def _content(outcome: Outcome):
@@ -309,9 +338,7 @@ def _convert_source_one(path: str, plan: Optional[WritePlan]) -> Outcome:
     if result.error:
         return Outcome(path, error=result.error)
     old, new = (d.decode('utf-8', errors='replace') for d in (result.data, result.new_data))
-    diff = ''.join(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
-                                        f'a/{path}', f'b/{path}')) if result.changed else ''
-    outcome = Outcome(path, result.changed, result.moved, result.findings, diff=diff,
+    outcome = Outcome(path, result.changed, result.moved, result.findings, old_source=old,
                       new_source=new, new_data=result.new_data, kind='source')
     target = plan.target(outcome) if plan is not None else None
     if target is not None:

@@ -219,12 +219,15 @@ def _apply_subscript(target: ast.Subscript, value_node, text: str, values: dict)
         if name in values:
             values[name] = Opaque(f'{name} (changed at line {target.lineno})', target.lineno)
         return name
-    container = copy.deepcopy(container)
+    # a plain copy along the changed path: a container read through another
+    # name no longer equals that name's value once changed
+    container = dict(copy.deepcopy(container))
     cursor = container
     for key in literal_keys[:-1]:
         if not isinstance(cursor.get(key), dict):
             values[name] = Opaque(f'{name} (changed at line {target.lineno})', target.lineno)
             return name
+        cursor[key] = dict(cursor[key])
         cursor = cursor[key]
     cursor[literal_keys[-1]] = _value(value_node, text, values)
     values[name] = container

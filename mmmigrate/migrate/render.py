@@ -16,9 +16,7 @@ def render(value, column: int = 0, indent: int = 0, variables=frozenset(),
            _memo=None) -> str:
     if _memo is None:
         _memo = {}
-    flat = _memo.get(id(value))
-    if flat is None:
-        flat = _memo[id(value)] = _flat(value, variables)
+    flat = _flat(value, variables, _memo)
     if flat is not None and column + len(flat) <= LINE_WIDTH and '\n' not in flat:
         return flat
     inner = ' ' * (indent + 4)
@@ -46,7 +44,18 @@ def _identifier_keys(value: dict) -> bool:
                for k in value)
 
 
-def _flat(value, variables=frozenset()):
+def _flat(value, variables=frozenset(), memo=None):
+    """One-line text of ``value``; ``memo`` keeps each container's text, so
+    laying out a deep tree renders every subtree once."""
+    if memo is not None and isinstance(value, (dict, list, tuple)):
+        key = id(value)
+        if key not in memo:
+            memo[key] = _flat_uncached(value, variables, memo)
+        return memo[key]
+    return _flat_uncached(value, variables, memo)
+
+
+def _flat_uncached(value, variables, memo):
     if variable_of(value) in variables:
         return variable_of(value)
     if isinstance(value, Folded) and not value.names <= variables:
@@ -65,14 +74,14 @@ def _flat(value, variables=frozenset()):
         return repr(str(value))
     if isinstance(value, dict):
         if _identifier_keys(value):
-            return 'dict(' + ', '.join(f'{k}={_flat(v, variables)}'
+            return 'dict(' + ', '.join(f'{k}={_flat(v, variables, memo)}'
                                        for k, v in value.items()) + ')'
-        return '{' + ', '.join(f'{_flat(k)}: {_flat(v, variables)}'
+        return '{' + ', '.join(f'{_flat(k)}: {_flat(v, variables, memo)}'
                                for k, v in value.items()) + '}'
     if isinstance(value, list):
-        return '[' + ', '.join(_flat(v, variables) for v in value) + ']'
+        return '[' + ', '.join(_flat(v, variables, memo) for v in value) + ']'
     if isinstance(value, tuple):
-        body = ', '.join(_flat(v, variables) for v in value)
+        body = ', '.join(_flat(v, variables, memo) for v in value)
         return f'({body},)' if len(value) == 1 else f'({body})'
     return repr(value)
 

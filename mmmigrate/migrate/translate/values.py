@@ -64,12 +64,27 @@ class NamedStr(_Named, str):
     pass
 
 
-_NAMED_TYPES = {int: NamedInt, float: NamedFloat, str: NamedStr}
+class NamedList(_Named, list):
+    pass
+
+
+class NamedDict(_Named, dict):
+    pass
+
+
+class NamedTuple(_Named, tuple):
+    pass
+
+
+_NAMED_TYPES = {int: NamedInt, float: NamedFloat, str: NamedStr, list: NamedList,
+                dict: NamedDict, tuple: NamedTuple}
 
 
 def named(value, variable: str):
-    """``value`` marked as read from ``variable`` (numbers and strings only:
-    containers are copied and edited by the translator)."""
+    """``value`` marked as read from ``variable``, so that an unchanged copy
+    is written as the name again (``pipeline=train_pipeline``). A
+    translator that changes a container builds a new one (``dict(value)``),
+    which carries no name."""
     kind = _NAMED_TYPES.get(type(value))
     if kind is None:
         return value
