@@ -238,9 +238,10 @@ class ConfigConverter:
             if key in base_new and base_new[key] == value and key not in config_file.values:
                 continue
             override = minimal_override(base_new[key], value) if key in base_new else value
-            if key == 'train_cfg' and key in base_new and isinstance(value, dict) and any(
-                    isinstance(config_file.values.get(k), dict)
-                    and config_file.values[k].get('_delete_') for k in NEW_KEY_SOURCES.get(key, ())):
+            deleting = [k for k in NEW_KEY_SOURCES.get(key, ())
+                        if isinstance(config_file.values.get(k), dict)
+                        and config_file.values[k].get('_delete_')]
+            if key == 'train_cfg' and key in base_new and isinstance(value, dict) and deleting:
                 # `runner = dict(_delete_=True, ...)` replaced the base's runner:
                 # the new key replaces the base's new key the same way
                 override = dict(_delete_=True, **value)

@@ -67,7 +67,8 @@ def test_a_key_a_child_reads_through_base_braces_stays_in_the_base(tmp_path):
                     "optimizer = dict(type='SGD', lr=0.1)\n"
                     "runner = dict(type='EpochBasedRunner', max_epochs=2)\n"),
         'child.py': ("_base_ = './base.py'\n"
-                     "custom_hooks = [dict(type='H', batch_size={{_base_.data.samples_per_gpu}})]\n"),
+                     "custom_hooks = [dict(type='H',\n"
+                     "    batch_size={{_base_.data.samples_per_gpu}})]\n"),
     })
     convert_twice(tmp_path)
     assert 'data = dict(' in (tmp_path / 'base.py').read_text()
