@@ -191,3 +191,13 @@ def test_timer_testing_helpers_and_torch_wrappers():
     assert issubclass(SyncBatchNorm, _BatchNorm)
     grid = torch_meshgrid(torch.arange(2), torch.arange(3))
     assert grid[0].shape == (2, 3)
+
+
+def test_collect_env_gives_mmengines_fields_in_its_order():
+    from mmmigrate.engine.utils.dl_utils import collect_env
+    env = collect_env()
+    expected = ['sys.platform', 'Python', 'CUDA available', 'MUSA available',
+                'numpy_random_seed', 'GCC', 'PyTorch', 'PyTorch compiling details', 'MMEngine']
+    assert [k for k in env if k in expected] == expected
+    assert env['PyTorch'] == __import__('torch').__version__ and env['MMEngine'] == '0.10.7'
+    assert env['PyTorch compiling details'].startswith('PyTorch built with')

@@ -3,9 +3,7 @@ import os
 import platform
 import sys
 import warnings
-from collections import OrderedDict
 
-import torch
 import torch.multiprocessing as mp
 
 
@@ -52,17 +50,3 @@ def raise_open_file_limit(resource_limit: int) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     new_soft = min(max(resource_limit, soft), hard)
     resource.setrlimit(resource.RLIMIT_NOFILE, (new_soft, hard))
-
-
-def collect_env() -> OrderedDict:
-    """Facts about the machine and libraries, for the start-up log."""
-    env = OrderedDict()
-    env['sys.platform'] = sys.platform
-    env['Python'] = sys.version.replace('\n', '')
-    env['CUDA available'] = torch.cuda.is_available()
-    if torch.cuda.is_available():
-        env['GPU 0'] = torch.cuda.get_device_name(0)
-        env['CUDA'] = torch.version.cuda
-    env['PyTorch'] = torch.__version__
-    env['mmmigrate engine'] = 'MMEngine 0.10.7 compatible'
-    return env

@@ -40,7 +40,8 @@ from .checkpoint import (CHECKPOINT_UPGRADERS, REPLAY_SCHEDULES, _load_checkpoin
                          _load_checkpoint_to_model, find_latest_checkpoint, save_checkpoint,
                          weights_to_cpu)
 from .dataloader import build_dataloader
-from .environment import collect_env, raise_open_file_limit, set_multi_processing
+from ..utils.dl_utils import collect_env
+from .environment import raise_open_file_limit, set_multi_processing
 from .log_processor import LogProcessor
 from .rng_state import RandomStateKeeper, capture_rng_state
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop, keeps_own_counters
