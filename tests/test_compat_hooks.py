@@ -128,3 +128,20 @@ def test_build_runner_gives_the_facade_the_config_names(tmp_path):
     assert runner.iter == 4
     with pytest.raises(ValueError, match="runner type 'MyRunner' is a custom runner"):
         build_runner(dict(type='MyRunner'), default_args=dict(model=model))
+
+
+class ReadsLearningRates(LegacyHook):
+    """MMCV's LoggerHook and many libraries' hooks read these two."""
+
+    def __init__(self):
+        self.seen = []
+
+    def after_train_iter(self, runner):
+        self.seen.append((runner.current_lr(), runner.current_momentum()))
+
+
+def test_current_lr_and_momentum_are_mmcvs(tmp_path):
+    hook = ReadsLearningRates()
+    train_with_hooks([hook], tmp_path)
+    # SGD without momentum: MMCV reported the group's momentum, 0
+    assert hook.seen == [([0.01], [0])] * 6

@@ -82,6 +82,26 @@ class LegacyRunnerView:
             return {name: w.optimizer for name, w in wrapper.items()}
         return getattr(wrapper, 'optimizer', wrapper)
 
+    def current_lr(self):
+        """MMCV's ``runner.current_lr()``: the lr of every param group (a
+        dict of such lists for a dict of optimizers)."""
+        return self._per_optimizer('lr', lambda group: group['lr'])
+
+    def current_momentum(self):
+        """MMCV's ``runner.current_momentum()``: ``momentum``, else
+        ``betas[0]``, else 0 for every param group."""
+        return self._per_optimizer('momentum', lambda group: group['momentum'] if 'momentum'
+                                   in group else group['betas'][0] if 'betas' in group else 0)
+
+    def _per_optimizer(self, what: str, read):
+        optimizer = self.optimizer
+        if isinstance(optimizer, dict):
+            return {name: [read(g) for g in optim.param_groups]
+                    for name, optim in optimizer.items()}
+        if not hasattr(optimizer, 'param_groups'):
+            raise RuntimeError(f'{what} is not applicable because optimizer does not exist.')
+        return [read(group) for group in optimizer.param_groups]
+
     @property
     def data_loader(self):
         return self._runner.val_dataloader if self.mode == 'val' else \
