@@ -10,7 +10,9 @@ hook class written for MMCV derives from it and runs in the engine's Runner:
   ``inner_iter``, ``outputs`` (MMCV's dict with ``loss`` / ``log_vars`` /
   ``num_samples`` when the model is a ``LegacyModel``), ``data_batch``,
   ``optimizer`` (the torch optimizer), ``data_loader``, ``mode``,
-  ``log_buffer`` (writes go to the message hub) and ``meta``;
+  ``log_buffer`` (MMCV's ``LogBuffer``: the runner facade's own, or on
+  an engine run one whose updates also go to the message hub), ``meta``,
+  ``logger``, ``timestamp``, ``current_lr()`` / ``current_momentum()``;
 - the generic points ``before_iter`` / ``after_iter`` / ``before_epoch`` /
   ``after_epoch`` are called from the train and val points, as MMCV's Hook
   did (the engine never calls them);
@@ -24,6 +26,7 @@ from typing import Optional
 
 from ..engine.hooks import Hook
 from ..engine.optim import OptimWrapperDict
+from .mmcv1.log_buffer import LogBuffer
 
 # engine hook points and the per-call arguments they pass
 POINTS = ('before_run', 'after_run', 'before_train', 'after_train',
@@ -33,39 +36,68 @@ POINTS = ('before_run', 'after_run', 'before_train', 'after_train',
 GENERIC = ('before_iter', 'after_iter', 'before_epoch', 'after_epoch')
 
 
-class LogBufferView:
-    """``runner.log_buffer`` of MMCV: ``update`` writes to the message hub
-    (``train/<key>`` or ``val/<key>``). MMCV's LogBuffer averaged values
-    weighted by ``count``; the hub's buffers divide the sum of what they hold
-    by the sum of the counts, so each value goes in multiplied by its count
-    and the logged means are MMCV's. ``output`` reads the latest values."""
+class HubLogBuffer(LogBuffer):
+    """``runner.log_buffer`` of a legacy hook on an engine run (not a runner
+    facade, which has MMCV's own buffer and logger hooks): MMCV's buffer, and
+    each update also goes to the message hub (``train/<key>`` or
+    ``val/<key>``), so the engine's logger logs it. MMCV's LogBuffer averaged
+    values weighted by ``count``; the hub's buffers divide the sum of what
+    they hold by the sum of the counts, so each value goes in multiplied by
+    its count and the logged means are MMCV's."""
 
-    def __init__(self, runner, mode: str):
-        self._hub, self._mode = runner.message_hub, mode
+    def __init__(self, runner):
+        super().__init__()
+        self._hub = runner.message_hub
+        self.mode = 'train'
 
-    def update(self, variables: dict, count: int = 1) -> None:
-        for key, value in variables.items():
-            self._hub.update_scalar(f'{self._mode}/{key}', value * count, count)
+    def update(self, vars: dict, count: int = 1) -> None:
+        super().update(vars, count)
+        for key, value in vars.items():
+            self._hub.update_scalar(f'{self.mode}/{key}', value * count, count)
 
-    @property
-    def output(self) -> dict:
-        prefix = f'{self._mode}/'
-        return {key[len(prefix):]: buffer.mean(1)
-                for key, buffer in self._hub.log_scalars.items() if key.startswith(prefix)}
+
+# what a runner facade holds for MMCV's hooks (the engine's Runner has others
+# of the same names: its logger, its model wrapper, its checkpoint writer)
+FACADE_STATE = ('log_buffer', 'meta', 'timestamp', 'logger', 'work_dir', 'model',
+                'save_checkpoint', 'model_name', '_model_name', 'resume', 'load_checkpoint')
 
 
 class LegacyRunnerView:
-    """The engine's Runner, plus the attributes MMCV hooks read."""
+    """The engine's Runner as MMCV hooks saw MMCV's runner: what a runner
+    facade holds (``FACADE_STATE``) comes from the facade, the rest from the
+    engine's Runner, plus the attributes only MMCV's runner had."""
 
     def __init__(self, runner, mode: str, batch_idx=None, data_batch=None, outputs=None):
-        self.__dict__.update(_runner=runner, mode=mode, inner_iter=batch_idx,
+        facade = getattr(runner, '_mmcv_facade', None)
+        self.__dict__.update(_runner=runner, _facade=facade, mode=mode, _batch_idx=batch_idx,
                              data_batch=data_batch, _outputs=outputs)
 
     def __getattr__(self, name):
+        if self._facade is not None and name in FACADE_STATE:
+            return getattr(self._facade, name)
         return getattr(self._runner, name)
 
     def __setattr__(self, name, value):
-        setattr(self._runner, name, value)
+        target = self._facade if self._facade is not None and name in FACADE_STATE \
+            else self._runner
+        setattr(target, name, value)
+
+    def _counters(self) -> tuple:
+        if self._facade is not None:
+            return self._facade.counters(self.mode, self._batch_idx)
+        return self._runner.epoch, self._runner.iter, self._batch_idx
+
+    @property
+    def epoch(self):
+        return self._counters()[0]
+
+    @property
+    def iter(self):
+        return self._counters()[1]
+
+    @property
+    def inner_iter(self):
+        return self._counters()[2]
 
     @property
     def outputs(self):
@@ -108,11 +140,20 @@ class LegacyRunnerView:
             self._runner.train_dataloader
 
     @property
-    def log_buffer(self) -> LogBufferView:
-        return LogBufferView(self._runner, self.mode)
+    def log_buffer(self) -> LogBuffer:
+        if self._facade is not None:
+            return self._facade.log_buffer
+        buffer = getattr(self._runner, '_mmcv_log_buffer', None)
+        if buffer is None:
+            buffer = HubLogBuffer(self._runner)
+            object.__setattr__(self._runner, '_mmcv_log_buffer', buffer)
+        buffer.mode = 'val' if self.mode == 'val' else 'train'
+        return buffer
 
     @property
     def meta(self) -> dict:
+        if self._facade is not None:
+            return self._facade.meta
         meta = getattr(self._runner, '_mmcv_meta', None)
         if meta is None:
             meta = {}

@@ -1,32 +1,33 @@
-"""The ``mmcv`` import shim: legacy ``import mmcv.runner`` / ``from
-mmcv.utils import Config`` resolve to the engine's equivalents when MMCV 1.x
-is not installed.
+"""The ``mmcv`` import shim: MMCV 1.x code (``from mmcv.runner import
+EpochBasedRunner``, ``from mmcv import Config``, ``import mmcls``) runs on
+the engine without MMCV 1.x.
 
-The table is ``rules/imports.yaml`` (one source of truth with ``mmmigrate
-convert``): a name that moved (``mmcv.runner.get_dist_info`` ->
-``mmengine.dist.get_dist_info``) is served from its new home through the
-``mmengine`` alias (the real MMEngine when installed, else the bundled
-engine); a name with no drop-in replacement (``EpochBasedRunner``,
-``OptimizerHook``) raises an ImportError saying what to use instead.
+What it serves is data: ``rules/mmcv1_names.yaml`` lists every public name of
+MMCV 1.7.2 (recorded from the real library), ``rules/mmcv_shim.yaml`` says
+where each comes from (``rules/shim_table.py`` reads both):
 
 - With MMCV 1.x installed, nothing is installed: a working MMCV is never
   replaced.
-- With MMCV 2.x installed, only the packages MMCV 2.x lacks
-  (``mmcv.runner``, ``mmcv.parallel``, ``mmcv.fileio``, ...) are served;
-  ``mmcv`` itself and what it still has (image ops, ``mmcv.cnn``) are the
-  real ones.
-- Some legacy names come from the compat layer instead (``COMPAT``):
-  ``mmcv.runner.Hook`` is ``LegacyHook`` (hooks written for MMCV keep their
-  signatures and runner attributes), ``EpochBasedRunner`` /
-  ``IterBasedRunner`` / ``Runner`` are facades over the engine's Runner,
-  and ``build_optimizer``, ``get_logger``, ``MMDataParallel`` /
-  ``MMDistributedDataParallel``, ``DataContainer`` / ``collate`` /
-  ``scatter``, ``auto_fp16`` / ``force_fp32`` behave as MMCV's did; the
-  optimizer hooks (``OptimizerHook``, ``Fp16OptimizerHook``, ...) carry
-  their settings to the runner facades.
-- Without any MMCV, ``mmcv`` is a shim package too; names MMCV 2.x still
-  has (``mmcv.imread``, ``mmcv.cnn.ConvModule``) say that MMCV 2.x provides
-  them.
+- With MMCV 2.x installed (``mmcv-lite`` or full), the shim composes with
+  it: MMCV 2.x keeps serving every module and name it has (cnn bricks,
+  image, transforms, ops); each of its modules that MMCV 1.7.2 also had gets
+  a fallback for the 1.x names 2.x removed (``mmcv.Config``,
+  ``mmcv.utils.Registry``, ``mmcv.cnn.constant_init``, ``NORM_LAYERS``),
+  and the 1.x modules 2.x lacks (``mmcv.runner``, ``mmcv.parallel``,
+  ``mmcv.utils.config``, ``mmcv.cnn.utils.weight_init``) are shim modules.
+- Without any MMCV, ``mmcv`` itself is a shim package; the names only MMCV
+  2.x provides (``mmcv.imread``, ``mmcv.cnn.ConvModule``) fail with an
+  error saying which package to install.
+- ``mmcv.__version__`` is MMCV 1.7.2's while the shim serves, so the
+  libraries' import-time version asserts pass (the installed MMCV 2.x's
+  version stays readable as ``mmcv.__installed_version__``).
+
+A legacy name is served as the compat layer's MMCV-1.x object where MMCV 1.x
+code needs MMCV's behaviour (``mmcv.runner.Hook``, ``EvalHook``,
+``LrUpdaterHook``, the runner facades, ``DefaultOptimizerConstructor``,
+legacy registries), else from its new home in the ``mmengine`` alias (the
+real MMEngine when installed, else the bundled engine), as
+``rules/imports.yaml`` says (one source of truth with ``mmmigrate convert``).
 
 ``install_mmcv_shim()`` from Python, or ``MMMIGRATE_MMCV_SHIM=1`` for
 ``mmmigrate run`` / ``train`` / ``test``.
@@ -34,75 +35,87 @@ engine); a name with no drop-in replacement (``EpochBasedRunner``,
 import importlib
 import importlib.abc
 import importlib.machinery
-import importlib.util
 import os
 import sys
 import types
 from typing import Optional
 
+from ..rules import shim_table
 from ..rules.import_table import lookup
 
 ENV_SWITCH = 'MMMIGRATE_MMCV_SHIM'
-# packages MMCV 2.x removed: served even when MMCV 2.x is installed
+# packages MMCV 2.x removed: shim modules even when MMCV 2.x is installed
 GONE = ('mmcv.runner', 'mmcv.parallel', 'mmcv.fileio', 'mmcv.engine', 'mmcv.device')
-# legacy classes the shim serves from the compat layer rather than the
-# import table's new home: MMCV-style subclasses of these keep working
-_HOOK = ('mmmigrate.compat.hooks', 'LegacyHook')
-_FP16 = {name: ('mmmigrate.compat.fp16', name) for name in ('auto_fp16', 'force_fp32')}
-_RUNNERS = {name: ('mmmigrate.compat.runner', name)
-            for name in ('EpochBasedRunner', 'IterBasedRunner', 'Runner', 'build_runner')}
-_BUILD_OPTIMIZER = {'build_optimizer': ('mmmigrate.compat.runner', 'build_optimizer')}
-_GET_LOGGER = {'get_logger': ('mmmigrate.compat.runner', 'get_logger')}
-_DATA_CONTAINER = ('mmmigrate.compat.data_container', 'DataContainer')
-_OPTIMIZER_HOOKS = {name: ('mmmigrate.compat.optimizer_hooks', name)
-                    for name in ('OptimizerHook', 'GradientCumulativeOptimizerHook',
-                                 'Fp16OptimizerHook', 'GradientCumulativeFp16OptimizerHook')}
-COMPAT = {
-    'mmcv.runner': {'Hook': _HOOK, **_FP16, **_RUNNERS, **_BUILD_OPTIMIZER, **_OPTIMIZER_HOOKS},
-    'mmcv.runner.hooks': {'Hook': _HOOK, **_OPTIMIZER_HOOKS},
-    'mmcv.runner.hooks.optimizer': _OPTIMIZER_HOOKS,
-    'mmcv.runner.hooks.hook': {'Hook': _HOOK},
-    'mmcv.runner.fp16_utils': _FP16,
-    'mmcv.runner.epoch_based_runner': _RUNNERS,
-    'mmcv.runner.iter_based_runner': _RUNNERS,
-    'mmcv.runner.optimizer': _BUILD_OPTIMIZER,
-    'mmcv.runner.optimizer.builder': _BUILD_OPTIMIZER,
-    'mmcv.parallel': {name: ('mmmigrate.compat.parallel', name)
-                      for name in ('MMDataParallel', 'MMDistributedDataParallel',
-                                   'DataContainer', 'collate', 'scatter', 'scatter_kwargs')},
-    'mmcv.parallel.data_container': {'DataContainer': _DATA_CONTAINER},
-    'mmcv.parallel.collate': {'collate': ('mmmigrate.compat.data_container', 'collate')},
-    'mmcv.parallel.scatter_gather': {
-        name: ('mmmigrate.compat.data_container', name) for name in ('scatter', 'scatter_kwargs')},
-    'mmcv.utils': _GET_LOGGER,
-    'mmcv.utils.logging': _GET_LOGGER,
-}
+VERSION_MODULES = ('mmcv', 'mmcv.version')
+
+
+class ShimMissingError(ImportError):
+    """A name of MMCV 1.7.2 the shim cannot serve here (what to do instead is
+    in the message)."""
+
+
+def resolve(module: str, name: str):
+    """The object the shim serves as ``module.name`` (a public name of MMCV
+    1.7.2's ``module``)."""
+    for target, attribute in shim_table.candidates(module, name):
+        implementation = importlib.import_module(target)
+        if hasattr(implementation, attribute):
+            return getattr(implementation, attribute)
+    origin = shim_table.origin_of(module, name)
+    if origin is not None and origin != module:
+        # where MMCV defined it: a real MMCV 2.x module, or a shim module
+        return getattr(importlib.import_module(origin), name)
+    if shim_table.is_legacy_module(f'{module}.{name}'):  # a subpackage (mmcv.device.mlu)
+        return importlib.import_module(f'{module}.{name}')
+    kind, entry = lookup(module, name)
+    if kind == 'move':
+        return getattr(importlib.import_module(entry['to']), entry.get('name', name))
+    if shim_table.needs_mmcv2(module) or kind == 'keep':
+        raise ShimMissingError(
+            f'{module}.{name} is part of MMCV 2.x, which is not installed: '
+            f'{shim_table.install_hint()} (the mmmigrate shim adds the MMCV 1.x names '
+            'MMCV 2.x removed)', name=module)
+    raise ShimMissingError(f'{module}.{name} has no drop-in replacement in the MMEngine '
+                           f'stack: {entry["removed"]} (mmmigrate compat shim)', name=module)
+
+
+def serve(module: str, name: str):
+    """``module.name`` as MMCV 1.7.2 code sees it: a legacy name, a legacy
+    submodule, or an AttributeError (MMCV 1.7.2 had no such name either)."""
+    if name.startswith('__') and name != '__version__':
+        raise AttributeError(f'module {module!r} has no attribute {name!r}')
+    if module in VERSION_MODULES and name in ('__version__', 'version_info'):
+        return _served_version()[name == 'version_info']
+    if shim_table.origin_of(module, name) is not None:
+        return resolve(module, name)
+    submodule = f'{module}.{name}'
+    if shim_table.is_legacy_module(submodule):
+        return importlib.import_module(submodule)
+    # not public in MMCV 1.7.2, yet libraries import some (`_BatchNorm`,
+    # `_load_checkpoint`): served when the tables know where it went
+    for target, attribute in shim_table.candidates(module, name):
+        implementation = importlib.import_module(target)
+        if hasattr(implementation, attribute):
+            return getattr(implementation, attribute)
+    kind, entry = lookup(module, name)
+    if kind == 'move':
+        return getattr(importlib.import_module(entry['to']), entry.get('name', name))
+    raise AttributeError(f'module {module!r} has no attribute {name!r} (nor had MMCV 1.7.2)')
+
+
+def _served_version():
+    version = shim_table.served_version()
+    return version, tuple(int(part) for part in version.split('.'))
 
 
 class ShimModule(types.ModuleType):
-    """A legacy MMCV module whose attributes come from the import table."""
+    """A module of MMCV 1.x that no installed MMCV provides: every attribute
+    is served (and kept once found)."""
 
     def __getattr__(self, name: str):
-        if name.startswith('__'):
-            raise AttributeError(name)
-        if name in COMPAT.get(self.__name__, {}):
-            module, attribute = COMPAT[self.__name__][name]
-            value = getattr(importlib.import_module(module), attribute)
-            setattr(self, name, value)
-            return value
-        kind, entry = lookup(self.__name__, name)
-        if kind == 'move':
-            target = importlib.import_module(entry['to'])
-            value = getattr(target, entry.get('name', name))
-            setattr(self, name, value)  # found once
-            return value
-        if kind == 'removed':
-            raise ImportError(f'{self.__name__}.{name} has no drop-in replacement in the '
-                              f'MMEngine stack: {entry["removed"]} (mmmigrate compat shim)',
-                              name=self.__name__)
-        raise ImportError(f'{self.__name__}.{name} is still part of MMCV 2.x: install '
-                          f'mmcv>=2 for it (the mmmigrate shim serves what MMCV 2.x removed)',
-                          name=self.__name__)
+        value = serve(self.__name__, name)
+        setattr(self, name, value)
+        return value
 
 
 class _ShimLoader(importlib.abc.Loader):
@@ -116,6 +129,43 @@ class _ShimLoader(importlib.abc.Loader):
         """Nothing to run: attributes are resolved on first use."""
 
 
+class _ComposingLoader(importlib.abc.Loader):
+    """Runs a real MMCV 2.x module, then gives it the 1.x names it lacks."""
+
+    def __init__(self, real):
+        self._real = real
+
+    def __getattr__(self, name):  # get_code, get_source, ... as the real loader has them
+        return getattr(self._real, name)
+
+    def create_module(self, spec):
+        return self._real.create_module(spec)
+
+    def exec_module(self, module):
+        self._real.exec_module(module)
+        compose(module)
+
+
+def compose(module: types.ModuleType) -> None:
+    """Give a real MMCV 2.x module a fallback for MMCV 1.7.2's names (a
+    module ``__getattr__``: attributes it has are untouched)."""
+    name = module.__name__
+    if name in VERSION_MODULES:
+        module.__installed_version__ = getattr(module, '__version__', None)
+        module.__version__, module.version_info = _served_version()
+    own = module.__dict__.get('__getattr__')
+
+    def __getattr__(attribute: str):
+        if own is not None:
+            try:
+                return own(attribute)
+            except AttributeError:
+                pass
+        return serve(name, attribute)
+
+    module.__getattr__ = __getattr__
+
+
 class MMCVShimFinder(importlib.abc.MetaPathFinder):
 
     def __init__(self, whole_package: bool):
@@ -124,9 +174,27 @@ class MMCVShimFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname: str, path=None, target=None):
         if fullname != 'mmcv' and not fullname.startswith('mmcv.'):
             return None
-        if not self.whole_package and not fullname.startswith(GONE):
-            return None  # the installed MMCV 2.x provides it
-        return self._spec(fullname)
+        if self.whole_package:
+            return self._spec(fullname)
+        real = self._real_spec(fullname, path, target)
+        if real is not None:
+            if real.loader is not None and (fullname == 'mmcv' or
+                                            shim_table.is_legacy_module(fullname)):
+                real.loader = _ComposingLoader(real.loader)
+            return real
+        if fullname.startswith(GONE) or shim_table.is_legacy_module(fullname):
+            return self._spec(fullname)
+        return None  # not in MMCV 1.7.2 nor in the installed MMCV 2.x
+
+    def _real_spec(self, fullname, path, target):
+        for finder in sys.meta_path:
+            if finder is self or isinstance(finder, MMCVShimFinder):
+                continue
+            find_spec = getattr(finder, 'find_spec', None)
+            spec = find_spec(fullname, path, target) if find_spec else None
+            if spec is not None:
+                return spec
+        return None
 
     @staticmethod
     def _spec(fullname: str):
@@ -141,11 +209,13 @@ def installed_mmcv_version() -> Optional[str]:
     finders = [f for f in sys.meta_path if not isinstance(f, MMCVShimFinder)]
     if not any(getattr(f, 'find_spec', lambda *a: None)('mmcv', None) for f in finders):
         return None
-    try:
-        from importlib.metadata import version
-        return version('mmcv')
-    except Exception:  # found but without metadata (a source checkout)
-        return 'unknown'
+    from importlib.metadata import PackageNotFoundError, version
+    for distribution in ('mmcv', 'mmcv-lite', 'mmcv-full'):
+        try:
+            return version(distribution)
+        except PackageNotFoundError:
+            continue
+    return 'unknown'  # found but without metadata (a source checkout)
 
 
 def install_mmcv_shim() -> bool:
@@ -161,6 +231,10 @@ def install_mmcv_shim() -> bool:
         sys.meta_path.remove(_finder)
     _finder = MMCVShimFinder(whole_package=version is None)
     sys.meta_path.insert(0, _finder)
+    for name, module in list(sys.modules.items()):  # imported before the shim
+        if (name in VERSION_MODULES or shim_table.is_legacy_module(name)) and \
+                not isinstance(module, ShimModule) and module is not None:
+            compose(module)
     return True
 
 

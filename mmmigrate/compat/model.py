@@ -33,7 +33,7 @@ from ..engine.logging import MessageHub
 from ..engine.model import BaseModel
 from ..engine.optim import OptimWrapperDict
 from ..engine.registry import MODELS
-from .data_container import has_data_container, scatter
+from .data_container import has_data_container, scatter, scatter_kwargs
 
 
 MMCV_TRAIN_STEP = 'mmcv_train_step'  # forward mode running the module's train_step
@@ -58,6 +58,7 @@ class LegacyModel(BaseModel):
                  init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.last_outputs = None
+        self.log_buffer = None  # a runner facade's: log_vars go there as MMCV's run_iter put them
         self.module = MODELS.build(module) if isinstance(module, dict) else module
         if not hasattr(self.module, 'train_step'):
             raise TypeError(f'{type(self.module).__name__} has no train_step(data, optimizer): '
@@ -98,6 +99,8 @@ class LegacyModel(BaseModel):
                 optim_wrapper.zero_grad()  # OptimizerHook's order: zero_grad first
             optim_wrapper.update_params(outputs['loss'])
         _log_weighted(outputs.get('log_vars', {}), outputs.get('num_samples', 1))
+        if self.log_buffer is not None and 'log_vars' in outputs:
+            self.log_buffer.update(outputs['log_vars'], outputs['num_samples'])
         return {}
 
     def val_step(self, data):
@@ -126,6 +129,9 @@ class LegacyModel(BaseModel):
     def forward(self, *args, mode: str = 'tensor', **kwargs):
         if mode == MMCV_TRAIN_STEP:  # called by DDP's forward (train_step's ddp)
             return self.module.train_step(*args, **kwargs)
+        if 'return_loss' in kwargs:  # called as MMCV's wrappers were (single_gpu_test)
+            inputs, kwargs = scatter_kwargs(args, kwargs, [-1])
+            return self.module(*(inputs[0] if inputs else ()), **(kwargs[0] if kwargs else {}))
         return self.module(*args, return_loss=mode == 'loss', **kwargs)
 
     def _watch(self, optimizers) -> None:

@@ -37,6 +37,7 @@ class MMDataParallel(nn.Module):
         self.module = module
 
     def forward(self, *args, **kwargs):
+        args, kwargs = _own_chunk(args, kwargs)  # single_gpu_test: model(return_loss=False, **data)
         return self.module(*args, **kwargs)
 
     def train_step(self, *args, **kwargs):

@@ -1,31 +1,56 @@
 """MMCV 1.x runner code unchanged: ``EpochBasedRunner`` / ``IterBasedRunner``
-facades over the engine's Runner, and the helpers legacy training scripts
-call around them (``build_optimizer``, ``get_logger``; the model wrappers
-are in ``compat.parallel``).
-The ``mmcv`` shim serves them under their MMCV names.
+facades over the engine's Runner, with MMCV's ``BaseRunner`` state
+(``compat.mmcv1.base_runner``). The ``mmcv`` shim serves them under their
+MMCV names, and ``build_runner`` builds them from ``RUNNERS``.
 
 A facade collects what the script gives it (model, optimizer, work dir,
 ``register_training_hooks(...)``, ``register_hook``, ``resume`` /
 ``load_checkpoint``) and builds the engine's Runner in ``run(data_loaders,
-workflow)``: the hook configs go through the config translator, exactly as
-``mmmigrate convert`` translates the same script (one source of truth); an
-MMCV-contract model is wrapped in ``LegacyModel`` and hooks in MMCV style
-run through ``LegacyHook``.
+workflow)``:
+
+- the optimization settings (``lr_config``, ``momentum_config``,
+  ``optimizer_config``, ``checkpoint_config``, custom hooks) go through the
+  config translator, exactly as ``mmmigrate convert`` translates the same
+  script (one source of truth);
+- logging is MMCV's: ``log_config``'s logger hooks and the ``IterTimerHook``
+  are MMCV's own (``compat.mmcv1``), on MMCV's ``runner.log_buffer``, into
+  which the model's ``log_vars`` go weighted by ``num_samples``. So a
+  ``TextLoggerHook`` prints MMCV's lines and writes ``<timestamp>.log.json``,
+  and what ``EvalHook`` leaves in ``log_buffer.output`` is logged as an
+  ``Epoch(val)`` line. The engine's param-scheduler and checkpoint hooks run
+  after the logger hooks, so a logged lr is the one the iteration used;
+- checkpoints carry MMCV's ``meta`` (the script's ``meta``, ``epoch`` /
+  ``iter``, ``mmcv_version``, ``time``, the model's ``CLASSES``, and
+  ``hook_msgs.last_ckpt``) and ``latest.pth`` links to the last one;
+- an MMCV-contract model is wrapped in ``LegacyModel``; hooks in MMCV style
+  run through ``LegacyHook`` and see MMCV's runner (``LegacyRunnerView``).
 """
-import logging
+import os
+import os.path as osp
+import time
 from typing import List, Optional
 
-from ..engine.optim import OptimWrapper, build_optim_wrapper
+from ..engine.hooks import Hook
+from ..engine.optim import OptimWrapper
+from ..engine.runner import Runner as EngineRunner
 from ..engine.runner.rng_state import capture_rng_state, restore_rng_state
 from ..migrate.translate import BuiltOptimizer, translate_config
 from . import checkpoint  # noqa: F401  (resume() accepts MMCV checkpoints)
 from . import workflow as _workflow  # noqa: F401  (registers the workflow loops)
+from .hooks import LegacyHook
+from .mmcv1.base_runner import BaseRunner
+from .mmcv1.logging import get_logger  # noqa: F401  (MMCV's, where scripts found it)
+from .mmcv1.optimizer import build_optimizer  # noqa: F401
+from .mmcv1.registries import RUNNERS
 from .model import LegacyModel, mmcv_contract
 from .optimizer_hooks import OptimizerHook
 from .parallel import MMDataParallel
 
-HOOK_ARGUMENTS = ('lr_config', 'optimizer_config', 'checkpoint_config', 'log_config',
-                  'momentum_config', 'timer_config', 'custom_hooks_config')
+TRANSLATED = ('lr_config', 'optimizer_config', 'checkpoint_config', 'momentum_config',
+              'custom_hooks_config')
+# after MMCV's logger hooks (VERY_LOW, 90), so that what they log is what the
+# iteration used; the checkpoint after the scheduler step, as the engine saves it
+SCHEDULER_PRIORITY, CHECKPOINT_PRIORITY, BRIDGE_PRIORITY = 95, 96, 97
 
 
 def _plain(value):
@@ -40,27 +65,24 @@ def _plain(value):
     return value
 
 
-class EpochBasedRunner:
+@RUNNERS.register_module()
+class EpochBasedRunner(BaseRunner):
     """MMCV's ``EpochBasedRunner`` API, run by the engine's Runner."""
 
     loop = 'EpochBasedRunner'
 
     def __init__(self, model, batch_processor=None, optimizer=None, work_dir=None,
                  logger=None, meta=None, max_iters=None, max_epochs=None):
-        if batch_processor is not None:
-            raise TypeError('batch_processor has no equivalent on the engine: move its logic '
-                            'into model.train_step(data, optimizer)')
-        if max_iters is not None and max_epochs is not None:
-            raise ValueError('Only one of `max_epochs` or `max_iters` can be set.')
-        self.model, self.optimizer, self.work_dir = model, optimizer, work_dir
-        self.logger = logger or logging.getLogger('mmcv')
-        self.meta = dict(meta or {})
-        self._max_epochs, self._max_iters = max_epochs, max_iters
+        super().__init__(model, batch_processor, optimizer, work_dir, logger, meta,
+                         max_iters, max_epochs)
         self._legacy: dict = {}
+        self._checkpoint_meta: dict = {}
         self._hooks: List[tuple] = []  # (hook, priority)
         self._load_from: Optional[str] = None
         self._resume = False
         self._engine = None  # the engine's Runner, once run() has built it
+        self._start_iter = 0
+        self._train_count = 1  # iterations of a train phase (IterBasedRunner's inner_iter)
 
     # -- what scripts call before run() --------------------------------------
 
@@ -68,16 +90,41 @@ class EpochBasedRunner:
                                 checkpoint_config=None, log_config=None,
                                 momentum_config=None, timer_config=dict(type='IterTimerHook'),
                                 custom_hooks_config=None):
-        given = dict(zip(HOOK_ARGUMENTS, (lr_config, optimizer_config, checkpoint_config,
-                                          log_config, momentum_config, timer_config,
-                                          custom_hooks_config)))
+        given = dict(zip(TRANSLATED, (lr_config, optimizer_config, checkpoint_config,
+                                      momentum_config, custom_hooks_config)))
         for key, value in given.items():
-            if value is None or key == 'timer_config':  # the engine times iterations itself
+            if value is None:
                 continue
             if isinstance(value, OptimizerHook):  # built as mmdet's train_detector built it
                 value = value.config()
-            self._legacy['custom_hooks' if key == 'custom_hooks_config' else key] = \
-                _plain(value)
+            value = _plain(value)
+            if key == 'checkpoint_config':  # CheckpointHook(meta=...) went into the files
+                value = dict(value)
+                self._checkpoint_meta = dict(value.pop('meta', None) or {})
+            self._legacy['custom_hooks' if key == 'custom_hooks_config' else key] = value
+        self.register_timer_hook(timer_config)
+        self.register_logger_hooks(log_config)
+
+    def register_timer_hook(self, timer_config) -> None:
+        from .mmcv1.simple_hooks import IterTimerHook
+        if timer_config is None:
+            return
+        hook = timer_config if isinstance(timer_config, Hook) else \
+            _build_legacy_hook(dict(_plain(timer_config)), {'IterTimerHook': IterTimerHook})
+        self.register_hook(hook, priority='LOW')
+
+    def register_logger_hooks(self, log_config) -> None:
+        """MMCV's own logger hooks, each with ``log_config``'s interval."""
+        if log_config is None:
+            return
+        from .mmcv1 import logger_hooks, service_loggers
+        known = {name: getattr(module, name) for module in (logger_hooks, service_loggers)
+                 for name in dir(module) if name.endswith('LoggerHook')}
+        log_config = _plain(log_config)
+        for info in log_config.get('hooks', []):
+            info = dict(info)
+            info.setdefault('interval', log_config.get('interval', 10))
+            self.register_hook(_build_legacy_hook(info, known), priority='VERY_LOW')
 
     def register_hook(self, hook, priority='NORMAL'):
         if isinstance(hook, OptimizerHook):  # the optim wrapper does its work
@@ -99,7 +146,6 @@ class EpochBasedRunner:
     # -- run ------------------------------------------------------------------
 
     def run(self, data_loaders, workflow, max_epochs=None, **kwargs):
-        from ..engine.runner import Runner
         phases = _check_workflow(data_loaders, workflow)
         if max_epochs is not None:
             self._max_epochs = max_epochs
@@ -109,13 +155,13 @@ class EpochBasedRunner:
             raise ValueError('these runner settings cannot run on the engine: ' +
                              '; '.join(f'{f.key}: {f.message}' for f in errors))
         new = translation.new
-        default_hooks = dict(new.get('default_hooks') or {})
-        if 'checkpoint_config' not in self._legacy:
-            default_hooks['checkpoint'] = None  # MMCV registered no CheckpointHook then
+        default_hooks = self._default_hooks(new)
         model = self.model.module if isinstance(self.model, MMDataParallel) else self.model
         if mmcv_contract(model):
             model = LegacyModel(model)
+            model.log_buffer = self.log_buffer  # run_iter's log_buffer.update, as MMCV's
         train_cfg, validation = new['train_cfg'], {}
+        self._train_count = dict(workflow)['train']
         if 'val' in phases:  # MMCV validated inside the workflow, with model.val_step
             by_epoch = self.loop == 'EpochBasedRunner'
             length = 'max_epochs' if by_epoch else 'max_iters'
@@ -126,19 +172,31 @@ class EpochBasedRunner:
                               val_evaluator=[])  # none: the loop logs what val_step gives
         # MMCV's runner never seeded: the script's random state carries on
         random_state = capture_rng_state()
-        runner = Runner(
-            model=model, work_dir=self.work_dir,
+        runner = _FacadeEngineRunner(
+            model=model, work_dir=self.work_dir or osp.abspath('work_dirs'),
             train_dataloader=data_loaders[phases.index('train')],
             optim_wrapper=self._optim_wrapper(new), param_scheduler=new.get('param_scheduler'),
             train_cfg=train_cfg, **validation, default_hooks=default_hooks,
             custom_hooks=self._legacy.get('custom_hooks'),
-            log_processor=new.get('log_processor'), visualizer=new.get('visualizer'),
             load_from=self._load_from, resume=self._resume)
         restore_rng_state(random_state)
+        runner._mmcv_facade = self
         for hook, priority in self._hooks:
             runner.register_hook(hook, priority)
+        runner.register_hook(_FacadeBridge(self), priority=BRIDGE_PRIORITY)
         self._engine = runner
+        self._start_iter = runner.iter
         runner.train()
+
+    def _default_hooks(self, new: dict) -> dict:
+        hooks = dict(new.get('default_hooks') or {})
+        hooks['logger'] = None  # MMCV's logger hooks log (register_logger_hooks)
+        hooks['param_scheduler'] = dict(type='ParamSchedulerHook', priority=SCHEDULER_PRIORITY)
+        if 'checkpoint_config' not in self._legacy:
+            hooks['checkpoint'] = None  # MMCV registered no CheckpointHook then
+        elif hooks.get('checkpoint') is not None:
+            hooks['checkpoint'] = dict(hooks['checkpoint'], priority=CHECKPOINT_PRIORITY)
+        return hooks
 
     def _legacy_config(self) -> dict:
         legacy = dict(self._legacy)
@@ -159,51 +217,152 @@ class EpochBasedRunner:
         wrapper['optimizer'] = self.optimizer
         return wrapper
 
-    # -- what hooks and scripts read afterwards ------------------------------
+    # -- MMCV's runner state, as hooks and scripts read it --------------------
+
+    def counters(self, mode: str, batch_idx=None) -> tuple:
+        """(epoch, iter, inner_iter) as MMCV's runner counted them."""
+        engine = self._engine
+        if engine is None:
+            return self._epoch, self._iter, self._inner_iter
+        inner = batch_idx if batch_idx is not None else 0
+        return engine.epoch, engine.iter, inner
 
     @property
     def epoch(self):
-        return self._engine.epoch if self._engine else 0
+        return self._engine.epoch if self._engine else self._epoch
 
     @property
     def iter(self):
-        return self._engine.iter if self._engine else 0
+        return self._engine.iter if self._engine else self._iter
 
     @property
-    def max_epochs(self):
-        return self._max_epochs
+    def hooks(self):
+        return self._engine.hooks if self._engine else [hook for hook, _ in self._hooks]
 
-    @property
-    def max_iters(self):
-        return self._max_iters
+    def save_checkpoint(self, out_dir, filename_tmpl='epoch_{}.pth', save_optimizer=True,
+                        meta=None, create_symlink=True):
+        """MMCV's signature (``EvalHook`` keeps its best checkpoint through it);
+        the engine writes the file, with MMCV's meta."""
+        if meta is not None and not isinstance(meta, dict):
+            raise TypeError(f'meta should be a dict or None, but got {type(meta)}')
+        number = self.epoch + 1 if self.loop == 'EpochBasedRunner' else self.iter + 1
+        filename = filename_tmpl.format(number)
+        self._engine.save_checkpoint(out_dir, filename, save_optimizer=save_optimizer,
+                                     meta=dict(meta or {}),
+                                     by_epoch=self.loop == 'EpochBasedRunner')
+        if create_symlink:
+            _link_latest(out_dir, filename)
 
 
+@RUNNERS.register_module()
 class IterBasedRunner(EpochBasedRunner):
     loop = 'IterBasedRunner'
 
+    def counters(self, mode: str, batch_idx=None) -> tuple:
+        """MMCV's IterBasedRunner: ``epoch`` counts the passes its IterLoader
+        finished before the current batch was fetched; ``inner_iter`` counts
+        the iterations of the current workflow phase."""
+        engine = self._engine
+        if engine is None:
+            return self._epoch, self._iter, self._inner_iter
+        loader_length = len(engine.train_dataloader)
+        epoch = max(engine.iter - 1, 0) // loader_length
+        if mode == 'train':
+            inner = (engine.iter - self._start_iter) % self._train_count
+        else:
+            inner = batch_idx if batch_idx is not None else 0
+        return epoch, engine.iter, inner
 
-Runner = EpochBasedRunner  # MMCV's deprecated alias
-FACADES = {'EpochBasedRunner': EpochBasedRunner, 'IterBasedRunner': IterBasedRunner,
-           'Runner': EpochBasedRunner}
+    @property
+    def epoch(self):
+        return self.counters('train')[0]
+
+
+RUNNERS.register_module(name='Runner', module=EpochBasedRunner)  # MMCV's deprecated alias
+Runner = EpochBasedRunner
 
 
 def build_runner(cfg, default_args: Optional[dict] = None):
     """MMCV's ``build_runner(cfg.runner, default_args=dict(model=...,
     optimizer=..., work_dir=..., logger=..., meta=...))``, as mmdet 2.x's
-    ``train_detector`` calls it: the facade of the runner type the config
-    names."""
+    ``train_detector`` calls it."""
     cfg = dict(_plain(cfg))
-    runner_type = cfg.pop('type', 'EpochBasedRunner')
-    constructor = cfg.pop('constructor', 'DefaultRunnerConstructor')
-    if constructor != 'DefaultRunnerConstructor':
-        raise ValueError(f'runner constructor {constructor!r} is custom: the compat layer '
-                         'builds EpochBasedRunner / IterBasedRunner only; convert the script '
-                         '(mmmigrate convert) and build the engine\'s Runner')
-    if runner_type not in FACADES:
+    runner_type = cfg.get('type', 'EpochBasedRunner')
+    if isinstance(runner_type, str) and runner_type not in RUNNERS.module_dict:
         raise ValueError(f'runner type {runner_type!r} is a custom runner: the compat layer '
-                         f'runs {sorted(FACADES)}; port it to a Runner subclass (RUNNERS) and '
+                         f'runs {sorted(RUNNERS.module_dict)} (and runners registered in '
+                         "mmcv.runner.RUNNERS); port it to a Runner subclass (RUNNERS) and "
                          'name it in runner_type')
-    return FACADES[runner_type](**cfg, **(default_args or {}))
+    from .mmcv1.runner_builder import build_runner as build
+    return build(cfg, default_args)
+
+
+def _build_legacy_hook(cfg: dict, known: dict):
+    """A hook of ``log_config`` / ``timer_config``: MMCV's own class of that
+    name, else one a library registered in ``HOOKS``."""
+    from ..engine.registry import HOOKS
+    cfg = dict(cfg)
+    kind = cfg.pop('type')
+    if isinstance(kind, str) and kind in known:
+        return known[kind](**cfg)
+    return HOOKS.build(dict(cfg, type=kind))
+
+
+def _link_latest(out_dir: str, filename: str) -> None:
+    """``latest.pth`` -> the checkpoint just written, as MMCV linked it."""
+    link = osp.join(out_dir, 'latest.pth')
+    if osp.lexists(link):
+        os.remove(link)
+    os.symlink(filename, link)
+
+
+class _FacadeEngineRunner(EngineRunner):
+    """The engine's Runner under a facade. MMCV's runner wrote no config into
+    the work dir (the script dumps its own, ``cfg.dump``); the engine's would
+    be the empty config it was built without."""
+
+    def dump_config(self) -> None:
+        pass
+
+
+class _FacadeBridge(Hook):
+    """An engine hook of the facade's run: MMCV's meta into every checkpoint
+    the engine writes, and ``latest.pth`` / ``hook_msgs.last_ckpt`` after it,
+    as MMCV's ``CheckpointHook`` and runner left them."""
+
+    def __init__(self, facade: EpochBasedRunner):
+        self.facade = facade
+        self._last = None
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        facade = self.facade
+        engine_meta = checkpoint.get('meta', {})
+        meta = dict(facade._checkpoint_meta)
+        meta.update(facade.meta or {})
+        meta.update(epoch=engine_meta.get('epoch'), iter=engine_meta.get('iter'))
+        from .mmcv_shim import _served_version
+        meta.update(mmcv_version=_served_version()[0], time=time.asctime())
+        model = getattr(facade.model, 'module', facade.model)
+        if getattr(model, 'CLASSES', None) is not None:
+            meta.update(CLASSES=model.CLASSES)
+        checkpoint['meta'] = meta
+
+    def after_train_iter(self, runner, batch_idx=None, data_batch=None, outputs=None) -> None:
+        self._checkpoint_written(runner)
+
+    def after_train_epoch(self, runner) -> None:
+        self._checkpoint_written(runner)
+
+    def _checkpoint_written(self, runner) -> None:
+        path = runner.message_hub.get_info('last_ckpt')
+        if path is None or path == self._last:
+            return
+        self._last = path
+        if runner.rank == 0:
+            _link_latest(osp.dirname(path), osp.basename(path))
+        meta = self.facade.meta
+        if meta is not None:
+            meta.setdefault('hook_msgs', {})['last_ckpt'] = path
 
 
 def _check_workflow(data_loaders, workflow) -> List[str]:
@@ -223,30 +382,5 @@ def _check_workflow(data_loaders, workflow) -> List[str]:
     return phases
 
 
-def build_optimizer(model, cfg):
-    """MMCV's ``build_optimizer``: a torch optimizer built from an optimizer
-    config. Plain configs build the same optimizer as MMCV;
-    ``paramwise_cfg`` follows MMEngine's rules, whose defaults differ from
-    MMCV's (CATALOGUE §5.2)."""
-    cfg = _plain(cfg)
-    model = model.module if isinstance(model, MMDataParallel) else model
-    wrapper_cfg = dict(optimizer=dict(cfg))
-    for key in ('paramwise_cfg', 'constructor'):
-        if key in wrapper_cfg['optimizer']:
-            wrapper_cfg[key] = wrapper_cfg['optimizer'].pop(key)
-    return build_optim_wrapper(model, wrapper_cfg).optimizer
-
-
-def get_logger(name, log_file=None, log_level=logging.INFO, file_mode='w'):
-    """MMCV's ``get_logger``: a logging.Logger writing to the console (and
-    ``log_file``)."""
-    logger = logging.getLogger(name)
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter('%(asctime)s - %(name)s - %(levelname)s - '
-                                               '%(message)s'))
-        logger.addHandler(handler)
-        if log_file is not None:
-            logger.addHandler(logging.FileHandler(log_file, file_mode))
-    logger.setLevel(log_level)
-    return logger
+__all__ = ['EpochBasedRunner', 'IterBasedRunner', 'Runner', 'build_runner', 'build_optimizer',
+           'get_logger', 'LegacyHook']

@@ -80,6 +80,9 @@ class LegacyValLoop(BaseLoop):
         runner = self.runner
         runner.call_hook('before_val_iter', batch_idx=index, data_batch=data_batch)
         outputs = _legacy_val_step(runner, data_batch, with_optimizer=self.by_epoch)
+        facade = getattr(runner, '_mmcv_facade', None)
+        if facade is not None and 'log_vars' in outputs:  # MMCV's run_iter, in val mode
+            facade.log_buffer.update(outputs['log_vars'], outputs['num_samples'])
         runner.call_hook('after_val_iter', batch_idx=index, data_batch=data_batch,
                          outputs=outputs)
         return outputs

@@ -1,0 +1,59 @@
+"""What the ``mmcv`` shim serves (``mmcv1_names.yaml``: MMCV 1.7.2's public
+names, recorded from the real library) and where each name comes from
+(``mmcv_shim.yaml``). Pure data lookups: no torch, no imports of the targets.
+"""
+import functools
+from typing import Dict, List, Optional, Tuple
+
+from . import load_pack
+
+
+@functools.lru_cache(maxsize=None)
+def legacy_names() -> Dict[str, Dict[str, str]]:
+    """``{module: {name: origin module}}`` for every MMCV 1.7.2 module the
+    shim covers."""
+    return load_pack('mmcv1_names')['modules']
+
+
+@functools.lru_cache(maxsize=None)
+def _shim() -> dict:
+    return load_pack('mmcv_shim')
+
+
+def served_version() -> str:
+    return str(_shim()['served_version'])
+
+
+def install_hint() -> str:
+    return _shim()['install_hint']
+
+
+def is_legacy_module(module: str) -> bool:
+    return module in legacy_names()
+
+
+def needs_mmcv2(module: str) -> bool:
+    """A module only MMCV 2.x provides (cnn bricks, image, ops, ...)."""
+    return any(module == prefix or module.startswith(prefix + '.')
+               for prefix in _shim()['needs_mmcv2'])
+
+
+def origin_of(module: str, name: str) -> Optional[str]:
+    """The module where MMCV 1.7.2 defined ``module.name`` (None: not one of
+    its public names)."""
+    return legacy_names().get(module, {}).get(name)
+
+
+def candidates(module: str, name: str) -> List[Tuple[str, str]]:
+    """Where the shim looks for ``module.name``, in order, as ``(python
+    module, attribute)`` pairs: the ``serve`` entry, then the compat module
+    implementing ``module``."""
+    found = []
+    entry = _shim()['serve'].get(module, {}).get(name)
+    if entry is not None:
+        target, _, attribute = entry.partition(':')
+        found.append((target, attribute or name))
+    implementation = _shim()['implemented_by'].get(module)
+    if implementation is not None:
+        found.append((implementation, name))
+    return found
