@@ -93,15 +93,22 @@ def test_legacy_script_unchanged_and_converted_give_mmcvs_trajectory(tmp_path):
     assert histories['unchanged'] == histories['converted']
     # what the logger printed: the window averages of the losses, the
     # gradient norm and the best loss the project's hook writes to the log
-    # buffer, as MMCV's TextLoggerHook logged them (rounded to 5 digits there)
+    # buffer. Unchanged, the script's TextLoggerHook is MMCV's: its
+    # <timestamp>.log.json holds MMCV's records (timings aside); converted,
+    # the engine's logger writes the same values to its scalar file
     mmcv_log = [json.loads(line) for line in RECORDED.with_name('mmcv_1.7.2_log.json')
                 .read_text().splitlines()]
+    timings = ('time', 'data_time', 'memory')
+    unchanged_log = next(runs['unchanged'].parent.glob('*.log.json')).read_text().splitlines()
+    records = [json.loads(line) for line in unchanged_log]
+    assert [{k: v for k, v in r.items() if k not in timings} for r in records
+            if 'mode' in r] == [{k: v for k, v in r.items() if k not in timings}
+                                for r in mmcv_log]
     keys = ('loss', 'loss_mse', 'loss_l1', 'grad_norm', 'best_loss', 'lr')
-    for path in runs.values():
-        scalars = next(path.parent.glob('*/vis_data/scalars.json')).read_text().splitlines()
-        logged = [json.loads(line) for line in scalars]
-        assert [(r['epoch'], round(r[k], 5)) for r in logged for k in keys] == \
-            [(r['epoch'], r[k]) for r in mmcv_log for k in keys]
+    scalars = next(runs['converted'].parent.glob('*/vis_data/scalars.json'))
+    logged = [json.loads(line) for line in scalars.read_text().splitlines()]
+    assert [(r['epoch'], round(r[k], 5)) for r in logged for k in keys] == \
+        [(r['epoch'], r[k]) for r in mmcv_log for k in keys]
 
 
 SEED000 = '''
@@ -181,5 +188,6 @@ def test_seed002_legacy_sample_runs_unchanged_with_the_shim(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result == {'epochs': [[0, 0.001], [1, 0.001], [2, 0.0001]], 'iter': 12}
-    # MMCV also links latest.pth; the engine writes last_checkpoint
-    assert sorted(p.name for p in (tmp_path / 'work_dir').glob('*.pth')) == ['epoch_3.pth']
+    # latest.pth links to it, as MMCV linked it
+    assert sorted(p.name for p in (tmp_path / 'work_dir').glob('*.pth')) == \
+        ['epoch_3.pth', 'latest.pth']

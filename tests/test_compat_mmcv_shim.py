@@ -30,24 +30,45 @@ import mmcv
 import mmengine.dist, mmengine.registry, mmengine.config, mmengine.model, mmengine.utils
 assert get_dist_info is mmengine.dist.get_dist_info
 assert HOOKS is mmengine.registry.HOOKS
-assert Config is mmengine.config.Config
-assert is_module_wrapper is mmengine.model.is_model_wrapper
+# MMCV's Config: the engine's loading, MMCV's pretty_text and dump
+assert issubclass(Config, mmengine.config.Config) and Config.__name__ == 'Config'
+from mmcv.parallel import MMDataParallel
+import torch
+assert is_module_wrapper(MMDataParallel(torch.nn.Linear(1, 1)))
+assert not is_module_wrapper(torch.nn.Linear(1, 1))
 assert mmcv.mkdir_or_exist is mmengine.utils.mkdir_or_exist
+assert mmcv.__version__ == '1.7.2'  # what MMCV-1.x libraries assert at import
 import mmcv.runner.hooks.lr_updater  # deep module paths import
 print('ok')
 ''')
     assert out.returncode == 0 and out.stdout.strip() == 'ok', out.stderr[-2000:]
 
 
-def test_a_name_without_replacement_says_what_to_use():
+def test_a_name_only_mmcv_2_has_says_what_to_install():
+    """Without any MMCV, the cnn bricks, image and ops of MMCV 2.x cannot be
+    served: the error names the package to install."""
     out = _python('''
 from mmmigrate.compat.mmcv_shim import install_mmcv_shim
 install_mmcv_shim()
-from mmcv.runner import LogBuffer
+from mmcv.cnn import ConvModule
 ''')
     assert out.returncode != 0
-    assert 'mmcv.runner.LogBuffer has no drop-in replacement' in out.stderr
-    assert 'runner.message_hub' in out.stderr
+    assert 'mmcv.cnn.ConvModule is part of MMCV 2.x, which is not installed' in out.stderr
+    assert 'pip install --no-deps mmcv-lite==2.2.0' in out.stderr
+
+
+def test_a_name_mmcv_never_had_is_an_attribute_error():
+    out = _python('''
+from mmmigrate.compat.mmcv_shim import install_mmcv_shim
+install_mmcv_shim()
+import mmcv.runner
+assert not hasattr(mmcv.runner, 'NoSuchRunner')
+try:
+    from mmcv.runner import NoSuchRunner
+except ImportError as error:
+    print(type(error).__name__)
+''')
+    assert out.returncode == 0 and out.stdout.strip() == 'ImportError', out.stderr[-2000:]
 
 
 def test_mmmigrate_run_installs_it_on_request(tmp_path):

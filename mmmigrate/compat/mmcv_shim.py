@@ -44,8 +44,6 @@ from ..rules import shim_table
 from ..rules.import_table import lookup
 
 ENV_SWITCH = 'MMMIGRATE_MMCV_SHIM'
-# packages MMCV 2.x removed: shim modules even when MMCV 2.x is installed
-GONE = ('mmcv.runner', 'mmcv.parallel', 'mmcv.fileio', 'mmcv.engine', 'mmcv.device')
 VERSION_MODULES = ('mmcv', 'mmcv.version')
 
 
@@ -64,7 +62,11 @@ def resolve(module: str, name: str):
     origin = shim_table.origin_of(module, name)
     if origin is not None and origin != module:
         # where MMCV defined it: a real MMCV 2.x module, or a shim module
-        return getattr(importlib.import_module(origin), name)
+        try:
+            return getattr(importlib.import_module(origin), name)
+        except ShimMissingError as error:  # said of the name the user imported
+            raise ShimMissingError(str(error).replace(f'{origin}.{name}', f'{module}.{name}'),
+                                   name=module) from None
     if shim_table.is_legacy_module(f'{module}.{name}'):  # a subpackage (mmcv.device.mlu)
         return importlib.import_module(f'{module}.{name}')
     kind, entry = lookup(module, name)
@@ -174,15 +176,17 @@ class MMCVShimFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname: str, path=None, target=None):
         if fullname != 'mmcv' and not fullname.startswith('mmcv.'):
             return None
-        if self.whole_package:
-            return self._spec(fullname)
+        if self.whole_package:  # no MMCV: MMCV 1.7.2's modules, and 2.x's saying so
+            known = fullname == 'mmcv' or shim_table.is_legacy_module(fullname) or \
+                shim_table.needs_mmcv2(fullname)
+            return self._spec(fullname) if known else None
         real = self._real_spec(fullname, path, target)
         if real is not None:
             if real.loader is not None and (fullname == 'mmcv' or
                                             shim_table.is_legacy_module(fullname)):
                 real.loader = _ComposingLoader(real.loader)
             return real
-        if fullname.startswith(GONE) or shim_table.is_legacy_module(fullname):
+        if shim_table.is_legacy_module(fullname):  # removed by MMCV 2.x (mmcv.runner)
             return self._spec(fullname)
         return None  # not in MMCV 1.7.2 nor in the installed MMCV 2.x
 

@@ -97,10 +97,19 @@ class LegacyModel(BaseModel):
                                 'several optimizers: MMCV\'s OptimizerHook stepped one')
             if optim_wrapper._accumulative_counts == 1:
                 optim_wrapper.zero_grad()  # OptimizerHook's order: zero_grad first
+            steps_before = self._steps_seen
             optim_wrapper.update_params(outputs['loss'])
+            clipped = self._steps_seen > steps_before and \
+                getattr(optim_wrapper, 'grad_name', None) == 'grad_norm' and \
+                bool(optim_wrapper.clip_grad_kwargs)
+        else:
+            clipped = False
         _log_weighted(outputs.get('log_vars', {}), outputs.get('num_samples', 1))
         if self.log_buffer is not None and 'log_vars' in outputs:
             self.log_buffer.update(outputs['log_vars'], outputs['num_samples'])
+            if clipped:  # OptimizerHook logged the norm after the iteration's values
+                norm = MessageHub.get_current_instance().get_scalar('train/grad_norm')
+                self.log_buffer.update({'grad_norm': norm.current()}, outputs['num_samples'])
         return {}
 
     def val_step(self, data):

@@ -35,7 +35,7 @@ from ..engine.optim import OptimWrapper
 from ..engine.runner import Runner as EngineRunner
 from ..engine.runner.rng_state import capture_rng_state, restore_rng_state
 from ..migrate.translate import BuiltOptimizer, translate_config
-from . import checkpoint  # noqa: F401  (resume() accepts MMCV checkpoints)
+from . import checkpoint as _mmcv_checkpoints  # noqa: F401  (resume() accepts MMCV checkpoints)
 from . import workflow as _workflow  # noqa: F401  (registers the workflow loops)
 from .hooks import LegacyHook
 from .mmcv1.base_runner import BaseRunner

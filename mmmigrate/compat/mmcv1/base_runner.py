@@ -14,6 +14,7 @@ import torch
 
 from .log_buffer import LogBuffer
 from .runner_utils import get_time_str
+from . import mmengine_module
 
 
 class BaseRunner:
@@ -55,12 +56,12 @@ class BaseRunner:
 
     @property
     def rank(self) -> int:
-        from mmengine.dist import get_rank
+        get_rank = mmengine_module('dist').get_rank
         return get_rank()
 
     @property
     def world_size(self) -> int:
-        from mmengine.dist import get_world_size
+        get_world_size = mmengine_module('dist').get_world_size
         return get_world_size()
 
     @property

@@ -3,7 +3,6 @@
 ``optimizer``); loading is MMEngine's (``load_checkpoint``,
 ``CheckpointLoader`` and the ``load_from_*`` schemes, which read MMCV's
 checkpoints), under MMCV's names."""
-import importlib
 import io
 import os
 import time
@@ -14,6 +13,7 @@ from torch.optim import Optimizer
 
 from ..mmcv_shim import _served_version
 from .registries import is_module_wrapper
+from . import mmengine_module
 
 ENV_MMCV_HOME = 'MMCV_HOME'
 ENV_XDG_CACHE_HOME = 'XDG_CACHE_HOME'
@@ -28,7 +28,7 @@ def _get_mmcv_home() -> str:
 
 
 def _engine_checkpoint():
-    return importlib.import_module('mmengine.runner.checkpoint')
+    return mmengine_module('runner.checkpoint')
 
 
 def get_state_dict(module, destination=None, prefix='', keep_vars=False):
@@ -59,7 +59,7 @@ def save_checkpoint(model: torch.nn.Module, filename: str,
         checkpoint['optimizer'] = optimizer.state_dict()
     elif isinstance(optimizer, dict):
         checkpoint['optimizer'] = {name: optim.state_dict() for name, optim in optimizer.items()}
-    from mmengine.fileio import FileClient
+    FileClient = mmengine_module('fileio').FileClient
     client = FileClient.infer_client(file_client_args, filename)
     with io.BytesIO() as buffer:
         torch.save(checkpoint, buffer)

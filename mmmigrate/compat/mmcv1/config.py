@@ -2,6 +2,7 @@
 ``ConfigDict`` / ``DictAction`` (those are MMEngine's: the same file
 format, ``_base_`` inheritance and ``--cfg-options`` parsing)."""
 from collections import abc
+from . import mmengine_module
 
 BASE_KEY = '_base_'
 DELETE_KEY = '_delete_'
@@ -89,8 +90,7 @@ def _format_dict(values: dict, outest_level: bool = False) -> str:
 
 
 def _legacy_config_class():
-    import importlib
-    base = importlib.import_module('mmengine.config').Config
+    base = mmengine_module('config').Config
 
     class Config(base):
         """MMCV 1.x's ``Config`` (``mmcv.Config``): MMEngine's loading

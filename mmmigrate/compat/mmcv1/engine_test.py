@@ -6,10 +6,11 @@ import time
 from typing import Optional
 
 import torch
+from . import mmengine_module
 
 
 def _progress_bar(total: int):
-    from mmengine.utils import ProgressBar
+    ProgressBar = mmengine_module('utils').ProgressBar
     return ProgressBar(total)
 
 
@@ -30,7 +31,9 @@ def multi_gpu_test(model: torch.nn.Module, data_loader, tmpdir: Optional[str] = 
                    gpu_collect: bool = False) -> Optional[list]:
     """Each rank tests its share; rank 0 gets every result, in the order of
     the dataset (collected through ``tmpdir`` on disk, or the GPUs)."""
-    from mmengine.dist import collect_results_cpu, collect_results_gpu, get_dist_info
+    collect_results_cpu = mmengine_module('dist').collect_results_cpu
+    collect_results_gpu = mmengine_module('dist').collect_results_gpu
+    get_dist_info = mmengine_module('dist').get_dist_info
     model.eval()
     results = []
     dataset = data_loader.dataset

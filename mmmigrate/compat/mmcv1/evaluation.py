@@ -16,6 +16,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from torch.utils.data import DataLoader
 
 from ..hooks import LegacyHook
+from . import mmengine_module
 
 
 class EvalHook(LegacyHook):
@@ -84,7 +85,7 @@ class EvalHook(LegacyHook):
             self.compare_func = self.rule_map[self.rule]
 
     def before_run(self, runner):
-        from mmengine.fileio import FileClient
+        FileClient = mmengine_module('fileio').FileClient
         if not self.out_dir:
             self.out_dir = runner.work_dir
         self.file_client = FileClient.infer_client(self.file_client_args, self.out_dir)

@@ -1,13 +1,12 @@
 """``mmcv.fileio`` names MMEngine moved or the bundled engine lacks: the
 storage backends (a service's backend says which package to install when
 it is missing, as MMCV's did), the JSON default, the handler table."""
-import importlib
-
 import numpy as np
+from . import mmengine_module
 
 
 def _engine_fileio():
-    return importlib.import_module('mmengine.fileio')
+    return mmengine_module('fileio')
 
 
 def _missing_service(name: str, package: str):
@@ -37,9 +36,9 @@ def __getattr__(name: str):
     if name.startswith('__'):
         raise AttributeError(name)
     if name == 'file_handlers':
-        return importlib.import_module('mmengine.fileio.io').file_handlers \
-            if hasattr(importlib.import_module('mmengine.fileio.io'), 'file_handlers') \
-            else importlib.import_module('mmengine.fileio.handlers').file_handlers
+        return mmengine_module('fileio.io').file_handlers \
+            if hasattr(mmengine_module('fileio.io'), 'file_handlers') \
+            else mmengine_module('fileio.handlers').file_handlers
     fileio = _engine_fileio()
     if name != 'CephBackend' and hasattr(fileio, name):
         return getattr(fileio, name)

@@ -9,8 +9,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from ..fp16 import auto_fp16, force_fp32  # noqa: F401
-from .dist_utils import allreduce_grads  # noqa: F401
+from ..fp16 import auto_fp16, force_fp32  # noqa: F401  (served)
+from .dist_utils import allreduce_grads  # noqa: F401  (served)
 
 
 def cast_tensor_type(inputs, src_type: torch.dtype, dst_type: torch.dtype):

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from ..hooks import LegacyHook
+from . import mmengine_module
 
 
 def _master_only(method):
@@ -29,7 +30,7 @@ def _master_only(method):
 
     @functools.wraps(method)
     def call(*args, **kwargs):
-        from mmengine.dist import get_rank
+        get_rank = mmengine_module('dist').get_rank
         if get_rank() == 0:
             return method(*args, **kwargs)
     return call
@@ -164,7 +165,7 @@ class TextLoggerHook(LoggerHook):
     def before_run(self, runner) -> None:
         super().before_run(runner)
         if self.out_dir is not None:
-            from mmengine.fileio import FileClient
+            FileClient = mmengine_module('fileio').FileClient
             self.file_client = FileClient.infer_client(self.file_client_args, self.out_dir)
             basename = osp.basename(runner.work_dir.rstrip(osp.sep))
             self.out_dir = self.file_client.join_path(self.out_dir, basename)
@@ -255,7 +256,7 @@ class TextLoggerHook(LoggerHook):
     def after_run(self, runner) -> None:
         if self.out_dir is None:
             return
-        from mmengine.utils import scandir
+        scandir = mmengine_module('utils').scandir
         for filename in scandir(runner.work_dir, self.out_suffix, True):
             local = osp.join(runner.work_dir, filename)
             remote = self.file_client.join_path(self.out_dir, filename)

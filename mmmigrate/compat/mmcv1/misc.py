@@ -4,6 +4,7 @@ import os.path as osp
 from multiprocessing import Pool
 
 from ..mmcv_shim import _served_version
+from . import mmengine_module
 
 __version__, version_info = _served_version()
 
@@ -44,7 +45,7 @@ def init_pool(process_num, initializer=None, initargs=None):
 
 def revert_sync_batchnorm(module):
     """``mmcv.cnn.utils.revert_sync_batchnorm``: MMEngine's."""
-    from mmengine.model import revert_sync_batchnorm as revert
+    revert = mmengine_module('model').revert_sync_batchnorm
     return revert(module)
 
 

@@ -49,8 +49,12 @@ def _build(cfg: dict, registry, default_args=None):
 
 
 def _deformable_convolutions() -> tuple:
-    """MMCV's deformable convolution classes when compiled ops are installed."""
-    if importlib.util.find_spec('mmcv._ext') is None:
+    """MMCV's deformable convolution classes when a compiled MMCV provides them."""
+    try:
+        spec = importlib.util.find_spec('mmcv._ext')
+    except (ImportError, ValueError):
+        return ()
+    if spec is None or not spec.has_location:  # absent, or the shim's placeholder
         return ()
     from mmcv.ops import DeformConv2d, ModulatedDeformConv2d
     return (DeformConv2d, ModulatedDeformConv2d)

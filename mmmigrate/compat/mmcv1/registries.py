@@ -18,16 +18,15 @@ from them, composed with MMCV 2.x:
 ``mmengine`` here is the alias: the real MMEngine when installed (MMCV 2.x
 registers its bricks there), else the bundled engine.
 """
-import importlib
-
 import torch.nn as nn
 
-from ...engine.registry import HOOKS, MODEL_WRAPPERS, OPTIMIZERS  # noqa: F401
+from ...engine.registry import HOOKS, MODEL_WRAPPERS, OPTIMIZERS  # noqa: F401  (served)
 from ...engine.registry import Registry as _BundledRegistry
+from . import mmengine_module
 
 
 def _mmengine_models():
-    return importlib.import_module('mmengine.registry').MODELS
+    return mmengine_module('registry').MODELS
 
 
 MODELS = _mmengine_models()
@@ -43,7 +42,7 @@ MODULE_WRAPPERS = MODEL_WRAPPERS
 
 
 def _legacy_registry_class():
-    base = importlib.import_module('mmengine.registry').Registry
+    base = mmengine_module('registry').Registry
 
     class Registry(base):
         """MMCV 1.x's ``Registry`` (``mmcv.utils.Registry``) on MMEngine's: a
@@ -71,7 +70,7 @@ Registry = _legacy_registry_class()
 def build_model_from_cfg(cfg, registry, default_args=None):
     """MMCV's ``mmcv.cnn.build_model_from_cfg``: a list of configs builds an
     ``nn.Sequential``."""
-    from mmengine.registry import build_from_cfg
+    build_from_cfg = mmengine_module('registry').build_from_cfg
     if isinstance(cfg, list):
         return nn.Sequential(*[build_from_cfg(c, registry, default_args) for c in cfg])
     return build_from_cfg(cfg, registry, default_args)
@@ -81,6 +80,7 @@ def is_module_wrapper(module: nn.Module) -> bool:
     """MMCV's check: an instance of a registered module wrapper (MMCV's own
     data-parallel wrappers and torch's included)."""
     from ..parallel import MMDataParallel
+    registered = [cls for cls in MODULE_WRAPPERS.module_dict.values() if isinstance(cls, type)]
     wrappers = (nn.DataParallel, nn.parallel.DistributedDataParallel, MMDataParallel,
-                *MODULE_WRAPPERS.module_dict.values())
+                *registered)
     return isinstance(module, wrappers)

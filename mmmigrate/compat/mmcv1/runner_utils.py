@@ -9,11 +9,11 @@ from typing import Optional
 
 import numpy as np
 import torch
+from . import mmengine_module
 
 
 def _priority():
-    import mmengine.runner
-    return mmengine.runner
+    return mmengine_module('runner')
 
 
 def __getattr__(name: str):
@@ -49,7 +49,7 @@ def obj_from_dict(info: dict, parent: Optional[ModuleType] = None,
 def set_random_seed(seed: int, deterministic: bool = False, use_rank_shift: bool = False) -> None:
     """Seed python, numpy and torch as MMCV did (``PYTHONHASHSEED`` too)."""
     if use_rank_shift:
-        from mmengine.dist import get_dist_info
+        get_dist_info = mmengine_module('dist').get_dist_info
         seed += get_dist_info()[0]
     random.seed(seed)
     np.random.seed(seed)

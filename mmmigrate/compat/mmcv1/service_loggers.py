@@ -10,6 +10,7 @@ import warnings
 from typing import Dict, Optional, Union
 
 from .logger_hooks import LoggerHook, _master_only
+from . import mmengine_module
 
 
 def _service(module: str, install: str):
@@ -65,7 +66,7 @@ class WandbLoggerHook(LoggerHook):
     @_master_only
     def after_run(self, runner) -> None:
         if self.log_artifact:
-            from mmengine.utils import scandir
+            scandir = mmengine_module('utils').scandir
             artifact = self.wandb.Artifact(name='artifacts', type='model')
             for filename in scandir(runner.work_dir, self.out_suffix, True):
                 artifact.add_file(osp.join(runner.work_dir, filename))

@@ -1,12 +1,12 @@
 """``mmcv.cnn.utils.weight_init``: MMEngine's ``mmengine.model.weight_init``
 holds every one of its names."""
-import importlib
+from . import mmengine_module
 
 
 def __getattr__(name: str):
     if name.startswith('__'):
         raise AttributeError(name)
-    weight_init = importlib.import_module('mmengine.model.weight_init')
+    weight_init = mmengine_module('model.weight_init')
     try:
         return getattr(weight_init, name)
     except AttributeError:
