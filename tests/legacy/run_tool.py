@@ -29,6 +29,12 @@ class _StandInOps(types.ModuleType):
         return value
 
 
+def install_ops_stand_in() -> None:
+    stand_in = _StandInOps('mmcv.ops')
+    stand_in.__path__ = []
+    sys.modules['mmcv.ops'] = stand_in
+
+
 def main(argv) -> None:
     if argv and argv[0] == '--shim':
         argv = argv[1:]
@@ -37,9 +43,7 @@ def main(argv) -> None:
             raise SystemExit('MMCV 1.x is installed: the shim stays out of the way')
     if argv and argv[0] == '--ops-stand-in':
         argv = argv[1:]
-        stand_in = _StandInOps('mmcv.ops')
-        stand_in.__path__ = []
-        sys.modules['mmcv.ops'] = stand_in
+        install_ops_stand_in()
     time.sleep = lambda seconds: None
     script = argv[0]
     sys.argv = list(argv)

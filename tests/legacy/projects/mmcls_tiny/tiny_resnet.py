@@ -1,6 +1,8 @@
 # mmcls 0.x config: a CIFAR-style ResNet-18 (narrow) on the synthetic dataset,
 # validated every epoch; what tools/train.py of mmcls 0.25 runs in the tests.
-custom_imports = dict(imports=['synthetic_cls'], allow_failed_imports=False)
+custom_imports = dict(imports=['synthetic_cls', 'record_training'],
+                      allow_failed_imports=False)
+custom_hooks = [dict(type='RecordTraining', priority='VERY_LOW')]
 model = dict(
     type='ImageClassifier',
     backbone=dict(type='ResNet_CIFAR', depth=18, num_stages=4, out_indices=(3, ),

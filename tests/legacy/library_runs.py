@@ -1,0 +1,42 @@
+"""Train a legacy library with its own unchanged ``tools/train.py`` on a
+tiny synthetic project (``tests/legacy/projects``), on one of the stacks of
+``stacks.py``, and collect what the run left (``collect_run.py``)."""
+import json
+import subprocess
+from pathlib import Path
+
+from stacks import LIBRARIES, package_folder, stack_env, stack_python
+
+HERE = Path(__file__).resolve().parent
+PROJECTS = HERE / 'projects'
+# library -> (project folder, config, whether it imports compiled mmcv.ops)
+LIBRARY_PROJECTS = {
+    'mmcls': ('mmcls_tiny', 'tiny_resnet.py', False),
+    'mmseg': ('mmseg_tiny', 'tiny_fcn.py', True),
+}
+
+
+def train_and_collect(library: str, stack: str, work_dir: Path) -> dict:
+    project, config, needs_ops = LIBRARY_PROJECTS[library]
+    project_dir = PROJECTS / project
+    env = stack_env(stack, extra_path=[project_dir, PROJECTS / 'common'])
+    python = stack_python(stack)
+    flags = (['--shim'] if stack != 'mmcv-1.7.2' else []) + \
+        (['--ops-stand-in'] if needs_ops else [])
+    tool = package_folder(LIBRARIES) / library / '.mim' / 'tools' / 'train.py'
+    train = subprocess.run([python, str(HERE / 'run_tool.py'), *flags, str(tool), config,
+                            '--work-dir', str(work_dir), '--seed', '0', '--deterministic'],
+                           cwd=project_dir, env=env, capture_output=True, text=True,
+                           timeout=600)
+    if train.returncode != 0:
+        raise RuntimeError(f'{library} tools/train.py on {stack} failed:\n'
+                           f'{train.stderr[-4000:]}')
+    collected = subprocess.run([python, str(HERE / 'collect_run.py'), library, config,
+                                str(work_dir), *flags], cwd=project_dir, env=env,
+                               capture_output=True, text=True, timeout=600)
+    if collected.returncode != 0:
+        raise RuntimeError(f'collecting the {library} run on {stack} failed:\n'
+                           f'{collected.stderr[-4000:]}')
+    result = json.loads(collected.stdout.strip().splitlines()[-1])
+    result['stdout'] = train.stdout + train.stderr
+    return result

@@ -1,0 +1,83 @@
+"""The software stacks the legacy libraries run on in the tests, as folders
+of packages put on ``PYTHONPATH`` beside an interpreter that has torch:
+
+- ``mmcv-lite+mmengine``: mmcv-lite 2.2.0 and real MMEngine 0.10.7 (what
+  ``pip install mmcv-lite==2.2.0`` brings), with the mmmigrate shim;
+- ``mmcv-lite``: mmcv-lite 2.2.0 installed ``--no-deps``, the bundled engine
+  serving ``mmengine``, with the shim;
+- ``mmcv-1.7.2``: the reference, real MMCV 1.7.2 (the oracle venv's
+  interpreter, ``.oracle/mmcv``), for recordings only.
+
+Each stack is a few ``pip install --no-deps --target`` folders, pinned, built
+once under ``~/.cache/mmmigrate-tests/legacy`` (atomically: a half-built
+folder never counts) from the package index; the wheels of the libraries
+themselves (mmcls 0.25.0, mmsegmentation 0.30.0) included.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import List
+
+CACHE = Path(os.environ.get('MMMIGRATE_TEST_CACHE',
+                            Path.home() / '.cache' / 'mmmigrate-tests')) / 'legacy'
+LIBRARIES = ['mmcls==0.25.0', 'mmsegmentation==0.30.0']
+MMCV_LITE = ['mmcv-lite==2.2.0', 'addict==2.4.0', 'yapf==0.43.0', 'platformdirs==4.14.9',
+             'opencv-python==5.1.0.95']
+PLOTTING = ['matplotlib==3.11.2', 'contourpy==1.3.3', 'cycler==0.12.1', 'fonttools==4.69.1',
+            'kiwisolver==1.5.1', 'pyparsing==3.3.3', 'python-dateutil==4.0.0',
+            'pillow==13.0.0', 'packaging==26.4', 'prettytable==3.19.0', 'wcwidth==0.9.5']
+MMENGINE = ['mmengine==0.10.7', 'termcolor==3.3.0', 'rich==15.0.0', 'markdown-it-py==4.3.0',
+            'mdurl==0.1.2', 'Pygments==2.21.0']
+STACKS = {
+    'mmcv-lite+mmengine': [LIBRARIES, MMCV_LITE, PLOTTING, MMENGINE],
+    'mmcv-lite': [LIBRARIES, MMCV_LITE, PLOTTING],
+    'mmcv-1.7.2': [LIBRARIES, PLOTTING],
+}
+ROOT = Path(__file__).resolve().parents[2]
+MMCV_PYTHON = ROOT / '.oracle' / 'mmcv' / 'bin' / 'python'
+
+
+def package_folder(requirements: List[str]) -> Path:
+    """A folder holding exactly ``requirements`` (pip ``--target``)."""
+    key = hashlib.sha256('\n'.join(requirements).encode()).hexdigest()[:12]
+    folder = CACHE / f'{requirements[0].split("==")[0]}-{key}'
+    if folder.is_dir():
+        return folder
+    CACHE.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix='.building-', dir=CACHE))
+    try:
+        subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet', '--no-deps',
+                        '--disable-pip-version-check', '--target', str(staging),
+                        *requirements], check=True, capture_output=True, text=True)
+        staging.rename(folder)
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(f'cannot install {requirements}: {error.stderr[-2000:]}') from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def stack_path(stack: str) -> List[str]:
+    """The ``PYTHONPATH`` entries of ``stack`` (mmmigrate's checkout first)."""
+    return [str(ROOT)] + [str(package_folder(group)) for group in STACKS[stack]]
+
+
+def stack_python(stack: str) -> str:
+    return str(MMCV_PYTHON) if stack == 'mmcv-1.7.2' else sys.executable
+
+
+def stack_env(stack: str, extra_path=()) -> dict:
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join([*map(str, extra_path), *stack_path(stack)])
+    env['PYTHONHASHSEED'] = '0'
+    env.pop('MMMIGRATE_ENGINE', None)
+    return env
+
+
+if __name__ == '__main__':  # build every stack's folders (what CI does once)
+    for name in STACKS:
+        print(name, stack_path(name))

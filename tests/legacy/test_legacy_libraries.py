@@ -1,0 +1,58 @@
+"""Real MMCV-1.x libraries train unchanged on the new stack with MMCV
+1.7.2's numbers: mmcls 0.25.0 and mmsegmentation 0.30.0, installed from
+their wheels, each through its own ``tools/train.py`` on a tiny synthetic
+project (``projects/``: a dataset registered by ``custom_imports``, no
+files, no network), with validation, on
+
+- mmcv-lite 2.2.0 + real MMEngine 0.10.7 (``pip install mmcv-lite``), and
+- mmcv-lite 2.2.0 ``--no-deps`` + the bundled engine,
+
+both through the mmmigrate ``mmcv`` shim, against the run recorded on real
+MMCV 1.7.2 (``record_mmcv_runs.py`` -> ``tests/fixtures/legacy``).
+Compared: every iteration's loss and log_vars (bitwise), lr (1e-12
+relative), what MMCV's TextLoggerHook wrote to ``*.log.json`` (the val
+metrics included), every parameter of the last checkpoint (bitwise), its
+meta, the files MMCV left in the work dir, and the library's own
+``init_model`` + ``inference_model`` on the checkpoint."""
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from library_runs import train_and_collect  # noqa: E402
+
+FIXTURES = HERE.parent / 'fixtures' / 'legacy'
+STACKS = ('mmcv-lite+mmengine', 'mmcv-lite')
+# what the engine adds to a work dir beside MMCV's files (resumable
+# checkpoints: the random state of each, the name of the last one)
+ENGINE_FILES = {'last_checkpoint'}
+
+
+def _recorded(library: str) -> dict:
+    return json.loads((FIXTURES / f'{library}.mmcv-1.7.2.json').read_text())
+
+
+@pytest.mark.recorded_numerics
+@pytest.mark.parametrize('stack', STACKS)
+@pytest.mark.parametrize('library', ['mmcls', 'mmseg'])
+def test_library_trains_unchanged_with_mmcvs_numbers(library, stack, tmp_path):
+    ours = train_and_collect(library, stack, tmp_path / 'work_dir')
+    theirs = _recorded(library)
+    assert len(ours['training']) == len(theirs['training'])
+    for mine, reference in zip(ours['training'], theirs['training']):
+        for key in ('epoch', 'iter', 'inner_iter', 'loss', 'num_samples', 'log_vars',
+                    'momentum'):
+            assert mine[key] == reference[key], (key, mine, reference)
+        for lr, reference_lr in zip(mine['lr'], reference['lr']):
+            assert math.isclose(lr, reference_lr, rel_tol=1e-12, abs_tol=0), (mine, reference)
+    assert ours['log'] == theirs['log']  # MMCV's log.json: train windows and val metrics
+    assert any(record.get('mode') == 'val' for record in ours['log'])
+    assert ours['params'] == theirs['params']
+    assert ours['meta'] == theirs['meta']  # CLASSES, config, versions, seed, epoch, hook_msgs
+    assert set(theirs['files']) <= set(ours['files'])
+    assert set(ours['files']) - set(theirs['files']) <= ENGINE_FILES
+    assert ours['inference'] == theirs['inference']  # MMCV's class names, the same scores
