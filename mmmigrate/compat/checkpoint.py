@@ -72,5 +72,23 @@ def upgrade_mmcv_checkpoint(checkpoint: Any, by_epoch: bool) -> Optional[dict]:
         else None
 
 
-if upgrade_mmcv_checkpoint not in CHECKPOINT_UPGRADERS:
-    CHECKPOINT_UPGRADERS.append(upgrade_mmcv_checkpoint)
+# where the engine stood when a runner facade saved (its meta holds MMCV's
+# epoch / iter, which an IterBasedRunner counted differently)
+ENGINE_POSITION = 'engine_position'
+
+
+def restore_engine_position(checkpoint: Any, by_epoch: bool) -> Optional[dict]:
+    """position as the engine counted it (a runner facade saved it)"""
+    # the engine's own epoch / iter in meta; the script's seed and config out
+    # of it (MMCV's resume neither re-seeded nor re-read the config)
+    if not (isinstance(checkpoint, dict) and ENGINE_POSITION in checkpoint):
+        return None
+    meta = {key: value for key, value in checkpoint['meta'].items()
+            if key not in ('seed', 'config')}
+    meta.update(checkpoint[ENGINE_POSITION])
+    return dict(checkpoint, meta=meta)
+
+
+for _upgrade in (upgrade_mmcv_checkpoint, restore_engine_position):
+    if _upgrade not in CHECKPOINT_UPGRADERS:
+        CHECKPOINT_UPGRADERS.append(_upgrade)

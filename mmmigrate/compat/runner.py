@@ -20,8 +20,9 @@ workflow)``:
   ``Epoch(val)`` line. The engine's param-scheduler and checkpoint hooks run
   after the logger hooks, so a logged lr is the one the iteration used;
 - checkpoints carry MMCV's ``meta`` (the script's ``meta``, ``epoch`` /
-  ``iter``, ``mmcv_version``, ``time``, the model's ``CLASSES``, and
-  ``hook_msgs.last_ckpt``) and ``latest.pth`` links to the last one;
+  ``iter`` as MMCV counted them, ``mmcv_version``, ``time``, the model's
+  ``CLASSES``, and ``hook_msgs.last_ckpt``; the engine's own position beside
+  it, for resuming) and ``latest.pth`` links to the last one;
 - an MMCV-contract model is wrapped in ``LegacyModel``; hooks in MMCV style
   run through ``LegacyHook`` and see MMCV's runner (``LegacyRunnerView``).
 """
@@ -35,7 +36,7 @@ from ..engine.optim import OptimWrapper
 from ..engine.runner import Runner as EngineRunner
 from ..engine.runner.rng_state import capture_rng_state, restore_rng_state
 from ..migrate.translate import BuiltOptimizer, translate_config
-from . import checkpoint as _mmcv_checkpoints  # noqa: F401  (resume() accepts MMCV checkpoints)
+from .checkpoint import ENGINE_POSITION  # (importing it lets resume() take MMCV checkpoints)
 from . import workflow as _workflow  # noqa: F401  (registers the workflow loops)
 from .hooks import LegacyHook
 from .mmcv1.base_runner import BaseRunner
@@ -337,9 +338,13 @@ class _FacadeBridge(Hook):
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         facade = self.facade
         engine_meta = checkpoint.get('meta', {})
+        checkpoint[ENGINE_POSITION] = dict(epoch=engine_meta.get('epoch'),
+                                           iter=engine_meta.get('iter'))
         meta = dict(facade._checkpoint_meta)
         meta.update(facade.meta or {})
-        meta.update(epoch=engine_meta.get('epoch'), iter=engine_meta.get('iter'))
+        # MMCV's: the epoch after the current one (an IterBasedRunner's loader
+        # passes), and the iterations counted before this one's end
+        meta.update(epoch=facade.counters('train')[0] + 1, iter=runner.iter)
         from .mmcv_shim import _served_version
         meta.update(mmcv_version=_served_version()[0], time=time.asctime())
         model = getattr(facade.model, 'module', facade.model)

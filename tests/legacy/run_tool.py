@@ -18,9 +18,14 @@ import types
 class _StandInOps(types.ModuleType):
     """``mmcv.ops`` without compiled kernels: any name is a class that says so."""
 
+    # what MMCV's collect_env asks, and takes a missing _ext for "n/a"
+    BUILD_QUERIES = ('get_compiler_version', 'get_compiling_cuda_version')
+
     def __getattr__(self, name):
         if name.startswith('__'):
             raise AttributeError(name)
+        if name in self.BUILD_QUERIES:
+            raise ModuleNotFoundError("No module named 'mmcv._ext'", name='mmcv._ext')
 
         def unavailable(*args, **kwargs):
             raise RuntimeError(f'mmcv.ops.{name} needs compiled MMCV ops (a stand-in here)')

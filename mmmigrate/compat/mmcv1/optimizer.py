@@ -20,7 +20,8 @@ from torch.nn import GroupNorm, LayerNorm
 from torch.nn.modules.batchnorm import _BatchNorm
 from torch.nn.modules.instancenorm import _InstanceNorm
 
-from .registries import OPTIMIZER_BUILDERS, OPTIMIZERS
+from ...engine import optim as _engine_optim  # noqa: F401  (registers torch's optimizers first)
+from .registries import OPTIMIZER_BUILDERS, OPTIMIZERS, build_from_cfg
 
 
 def register_torch_optimizers() -> List[str]:
@@ -44,7 +45,6 @@ TORCH_OPTIMIZERS = register_torch_optimizers()
 
 
 def _build(cfg: dict, registry, default_args=None):
-    from ...engine.registry import build_from_cfg  # the bundled registries' builder
     return build_from_cfg(cfg, registry, default_args)
 
 

@@ -14,6 +14,9 @@ from them, composed with MMCV 2.x:
 - ``OPTIMIZER_BUILDERS`` and ``RUNNERS`` / ``RUNNER_BUILDERS`` are roots of
   their own: MMCV's optimizer constructors return an optimizer (MMEngine's
   return an optim wrapper), and its runners are the compat facades.
+- ``Registry`` / ``build_from_cfg`` are MMCV's on MMEngine's ``Registry``
+  class, so a library's registries are valid children of MMEngine's and
+  MMCV's roots, whichever engine is installed.
 
 ``mmengine`` here is the alias: the real MMEngine when installed (MMCV 2.x
 registers its bricks there), else the bundled engine.
@@ -21,7 +24,6 @@ registers its bricks there), else the bundled engine.
 import torch.nn as nn
 
 from ...engine.registry import HOOKS, MODEL_WRAPPERS, OPTIMIZERS  # noqa: F401  (served)
-from ...engine.registry import Registry as _BundledRegistry
 from . import mmengine_module
 
 
@@ -33,11 +35,7 @@ MODELS = _mmengine_models()
 CONV_LAYERS = NORM_LAYERS = ACTIVATION_LAYERS = PADDING_LAYERS = MODELS
 UPSAMPLE_LAYERS = PLUGIN_LAYERS = DROPOUT_LAYERS = POSITIONAL_ENCODING = MODELS
 FEEDFORWARD_NETWORK = TRANSFORMER_LAYER = TRANSFORMER_LAYER_SEQUENCE = MODELS
-ATTENTION = type(MODELS)('attention', parent=MODELS, scope='mmcv')
 
-OPTIMIZER_BUILDERS = _BundledRegistry('optimizer builder', scope='mmcv')
-RUNNERS = _BundledRegistry('runner', scope='mmcv')
-RUNNER_BUILDERS = _BundledRegistry('runner builder', scope='mmcv')
 MODULE_WRAPPERS = MODEL_WRAPPERS
 
 
@@ -65,12 +63,46 @@ def _legacy_registry_class():
 
 
 Registry = _legacy_registry_class()
+# MMCV's own roots (libraries make children of them: mmseg's OPTIMIZER_BUILDERS)
+OPTIMIZER_BUILDERS = Registry('optimizer builder', scope='mmcv')
+RUNNERS = Registry('runner', scope='mmcv')
+RUNNER_BUILDERS = Registry('runner builder', scope='mmcv')
+ATTENTION = Registry('attention', parent=MODELS, scope='mmcv')
+
+
+def build_from_cfg(cfg, registry, default_args=None):
+    """MMCV 1.x's ``build_from_cfg``: ``cfg['type']`` (a name looked up in
+    ``registry``, or a class / function) called with the other keys and the
+    ``default_args`` ``cfg`` lacks. Any registry with ``get`` serves: MMCV's
+    roots here, a library's, MMEngine's or the bundled engine's."""
+    if not isinstance(cfg, dict):
+        raise TypeError(f'cfg must be a dict, but got {type(cfg)}')
+    if 'type' not in cfg and (default_args is None or 'type' not in default_args):
+        raise KeyError('`cfg` or `default_args` must contain the key "type", but got '
+                       f'{cfg}\n{default_args}')
+    if not (default_args is None or isinstance(default_args, dict)):
+        raise TypeError(f'default_args must be a dict or None, but got {type(default_args)}')
+    args = dict(cfg)
+    for name, value in (default_args or {}).items():
+        args.setdefault(name, value)
+    obj_type = args.pop('type')
+    if isinstance(obj_type, str):
+        obj_cls = registry.get(obj_type)
+        if obj_cls is None:
+            raise KeyError(f'{obj_type} is not in the {registry.name} registry')
+    elif callable(obj_type):
+        obj_cls = obj_type
+    else:
+        raise TypeError(f'type must be a str or valid type, but got {type(obj_type)}')
+    try:
+        return obj_cls(**args)
+    except Exception as error:  # MMCV named the class that failed
+        raise type(error)(f'{obj_cls.__name__}: {error}') from error
 
 
 def build_model_from_cfg(cfg, registry, default_args=None):
     """MMCV's ``mmcv.cnn.build_model_from_cfg``: a list of configs builds an
     ``nn.Sequential``."""
-    build_from_cfg = mmengine_module('registry').build_from_cfg
     if isinstance(cfg, list):
         return nn.Sequential(*[build_from_cfg(c, registry, default_args) for c in cfg])
     return build_from_cfg(cfg, registry, default_args)

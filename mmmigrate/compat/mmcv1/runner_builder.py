@@ -3,7 +3,7 @@ the runner the config names from ``RUNNERS`` (the compat facades, and runners
 libraries register) through a runner constructor (``RUNNER_BUILDERS``)."""
 from typing import Optional
 
-from .registries import RUNNER_BUILDERS, RUNNERS
+from .registries import RUNNER_BUILDERS, RUNNERS, build_from_cfg
 
 
 @RUNNER_BUILDERS.register_module()
@@ -16,12 +16,10 @@ class DefaultRunnerConstructor:
         self.default_args = default_args
 
     def __call__(self):
-        from ...engine.registry import build_from_cfg  # the bundled registries' builder
         return build_from_cfg(self.runner_cfg, RUNNERS, default_args=self.default_args)
 
 
 def build_runner_constructor(cfg: dict):
-    from ...engine.registry import build_from_cfg
     return build_from_cfg(cfg, RUNNER_BUILDERS)
 
 
