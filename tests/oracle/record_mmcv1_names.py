@@ -7,8 +7,9 @@ Every module of the installed ``mmcv`` package is imported, except those of
 compiled ops, TensorRT, ONNX and IPU (they need a compiled MMCV, which the
 shim never replaces). A module's public names are its ``__all__`` when it has
 one; otherwise the classes and functions it defines (a package: every one it
-holds, its re-exports are its interface) and the other values it holds
-(registries, constants), without the underscore names and submodules.
+holds, its re-exports are its interface) and the other values its source
+assigns (registries, constants), without the underscore names and
+submodules.
 Each name is written with its origin: the module whose source binds the
 object (an assignment, ``def`` or ``class``; the deepest module holding it
 when none does), so the shim resolves a re-export (``mmcv.Config``) where it
@@ -42,6 +43,7 @@ HEADER = """\
 def _public(module: types.ModuleType) -> list:
     if hasattr(module, '__all__'):
         return [name for name in module.__all__ if hasattr(module, name)]
+    assigned = _bound_in_source(module)
     names = []
     package = hasattr(module, '__path__')  # its re-exports are its interface
     for name, value in vars(module).items():
@@ -50,7 +52,8 @@ def _public(module: types.ModuleType) -> list:
         if inspect.isclass(value) or inspect.isroutine(value):
             if package or getattr(value, '__module__', None) == module.__name__:
                 names.append(name)
-        elif type(value).__module__ not in ('typing', 'typing_extensions'):
+        elif type(value).__module__ not in ('typing', 'typing_extensions') and \
+                (package or name in assigned):  # not a leaked loop variable
             names.append(name)
     return names
 
