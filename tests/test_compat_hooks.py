@@ -145,3 +145,34 @@ def test_current_lr_and_momentum_are_mmcvs(tmp_path):
     train_with_hooks([hook], tmp_path)
     # SGD without momentum: MMCV reported the group's momentum, 0
     assert hook.seen == [([0.01], [0])] * 6
+
+
+def test_an_lr_policy_a_library_registered_runs_as_mmcv_built_it(tmp_path):
+    """lr_config=dict(policy='Halving') builds HalvingLrUpdaterHook from
+    HOOKS, as MMCV's register_lr_hook did (mmdet's YOLOX policy), and it
+    sets the lr: MMCV's own policies go through the translator instead."""
+    import sys
+    from pathlib import Path
+
+    from mmmigrate.compat.mmcv1.lr_updater import LrUpdaterHook
+    from mmmigrate.compat.runner import EpochBasedRunner
+    from mmmigrate.engine.registry import HOOKS
+
+    sys.path.insert(0, str(Path(__file__).parent / 'fixtures' / 'compat'))
+    from legacy_models import build
+
+    @HOOKS.register_module(force=True)
+    class HalvingLrUpdaterHook(LrUpdaterHook):
+        def get_lr(self, runner, base_lr):
+            return base_lr * 0.5 ** runner.epoch
+
+    model, optimizer, loader, settings = build('seed_toy')
+    runner = EpochBasedRunner(model, optimizer=optimizer, work_dir=str(tmp_path), max_epochs=3)
+    hook = ReadsLearningRates()
+    runner.register_training_hooks(lr_config=dict(policy='Halving'),
+                                   optimizer_config=dict(grad_clip=None))
+    runner.register_hook(hook)
+    runner.run([loader], [('train', 1)])
+    base = optimizer.param_groups[0]['initial_lr']
+    per_epoch = len(hook.seen) // 3
+    assert [lrs[0][0] for lrs in hook.seen[::per_epoch]] == [base, base * 0.5, base * 0.25]

@@ -91,6 +91,8 @@ class EpochBasedRunner(BaseRunner):
                                 checkpoint_config=None, log_config=None,
                                 momentum_config=None, timer_config=dict(type='IterTimerHook'),
                                 custom_hooks_config=None):
+        lr_config = self._updater_hook(lr_config, 'Lr', 'VERY_HIGH')
+        momentum_config = self._updater_hook(momentum_config, 'Momentum', 'HIGH')
         given = dict(zip(TRANSLATED, (lr_config, optimizer_config, checkpoint_config,
                                       momentum_config, custom_hooks_config)))
         for key, value in given.items():
@@ -105,6 +107,30 @@ class EpochBasedRunner(BaseRunner):
             self._legacy['custom_hooks' if key == 'custom_hooks_config' else key] = value
         self.register_timer_hook(timer_config)
         self.register_logger_hooks(log_config)
+
+    def _updater_hook(self, config, kind: str, priority: str):
+        """An lr / momentum config MMCV's own policies cover stays for the
+        translator; a hook object, or a policy a library registered
+        (mmdet's ``YOLOX``), is built and registered as MMCV did."""
+        from .mmcv1 import lr_updater, momentum_updater
+        if config is None:
+            return None
+        if isinstance(config, Hook):
+            self.register_hook(config, priority=priority)
+            return None
+        config = dict(_plain(config))
+        policy = config.get('policy')
+        if not isinstance(policy, str):
+            return config  # the translator says what is wrong
+        policy = policy.title() if policy == policy.lower() else policy
+        hook_type = f'{policy}{kind}UpdaterHook'
+        module = lr_updater if kind == 'Lr' else momentum_updater
+        if hasattr(module, hook_type):
+            return config
+        from ..engine.registry import HOOKS
+        args = {key: value for key, value in config.items() if key != 'policy'}
+        self.register_hook(HOOKS.build(dict(args, type=hook_type)), priority=priority)
+        return None
 
     def register_timer_hook(self, timer_config) -> None:
         from .mmcv1.simple_hooks import IterTimerHook

@@ -53,7 +53,11 @@ def package_folder(requirements: List[str]) -> Path:
         subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet', '--no-deps',
                         '--disable-pip-version-check', '--target', str(staging),
                         *requirements], check=True, capture_output=True, text=True)
-        staging.rename(folder)
+        try:
+            staging.rename(folder)
+        except OSError:  # another process built it meanwhile
+            if not folder.is_dir():
+                raise
     except subprocess.CalledProcessError as error:
         raise RuntimeError(f'cannot install {requirements}: {error.stderr[-2000:]}') from None
     finally:
