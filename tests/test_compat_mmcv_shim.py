@@ -37,7 +37,7 @@ import torch
 assert is_module_wrapper(MMDataParallel(torch.nn.Linear(1, 1)))
 assert not is_module_wrapper(torch.nn.Linear(1, 1))
 assert mmcv.mkdir_or_exist is mmengine.utils.mkdir_or_exist
-assert mmcv.__version__ == '1.7.2'  # what MMCV-1.x libraries assert at import
+assert mmcv.__version__ == '1.7.0'  # what every MMCV-1.x library accepts at import
 import mmcv.runner.hooks.lr_updater  # deep module paths import
 print('ok')
 ''')

@@ -18,9 +18,12 @@ where each comes from (``rules/shim_table.py`` reads both):
 - Without any MMCV, ``mmcv`` itself is a shim package; the names only MMCV
   2.x provides (``mmcv.imread``, ``mmcv.cnn.ConvModule``) fail with an
   error saying which package to install.
-- ``mmcv.__version__`` is MMCV 1.7.2's while the shim serves, so the
-  libraries' import-time version asserts pass (the installed MMCV 2.x's
-  version stays readable as ``mmcv.__installed_version__``).
+- ``mmcv.__version__`` is ``1.7.0`` while the shim serves, the newest
+  version every library of the family accepts at import (mmpose 0.29 and
+  mmaction2 0.24 assert at most 1.7.0); the behaviour is MMCV 1.7.2's,
+  whose runner and hooks differ from 1.7.0's only in trifles
+  (``rules/mmcv_shim.yaml``). The installed MMCV 2.x's version stays
+  readable as ``mmcv.__installed_version__``.
 
 A legacy name is served as the compat layer's MMCV-1.x object where MMCV 1.x
 code needs MMCV's behaviour (``mmcv.runner.Hook``, ``EvalHook``,
@@ -102,6 +105,9 @@ def serve(module: str, name: str):
     kind, entry = lookup(module, name)
     if kind == 'move':
         return getattr(importlib.import_module(entry['to']), entry.get('name', name))
+    origin = shim_table.unique_origin(name)  # a module that only imported it
+    if origin is not None and module.startswith(origin.rsplit('.', 2)[0]):
+        return resolve(origin, name)
     raise AttributeError(f'module {module!r} has no attribute {name!r} (nor had MMCV 1.7.2)')
 
 

@@ -44,6 +44,24 @@ def origin_of(module: str, name: str) -> Optional[str]:
     return legacy_names().get(module, {}).get(name)
 
 
+@functools.lru_cache(maxsize=None)
+def _origins_by_name() -> Dict[str, set]:
+    origins: Dict[str, set] = {}
+    for names in legacy_names().values():
+        for name, origin in names.items():
+            origins.setdefault(name, set()).add(origin)
+    return origins
+
+
+def unique_origin(name: str) -> Optional[str]:
+    """The one module of MMCV 1.7.2 that defined a public ``name`` (None
+    when none or several did): what ``from <module> import name`` found
+    when ``<module>`` only imported it (``POSITIONAL_ENCODING`` in
+    ``mmcv.cnn.bricks.transformer``)."""
+    origins = _origins_by_name().get(name, set())
+    return next(iter(origins)) if len(origins) == 1 else None
+
+
 def candidates(module: str, name: str) -> List[Tuple[str, str]]:
     """Where the shim looks for ``module.name``, in order, as ``(python
     module, attribute)`` pairs: the ``serve`` entry, then the compat module

@@ -34,7 +34,32 @@ class _StandInOps(types.ModuleType):
         return value
 
 
+class _StandInOpsFinder:
+    """``mmcv.ops.<any submodule>`` is a stand-in too (``mmcv.ops.roi_align``)."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        if not fullname.startswith('mmcv.ops.'):
+            return None
+        import importlib.machinery
+        return importlib.machinery.ModuleSpec(fullname, _StandInLoader(), is_package=True)
+
+
+class _StandInLoader:
+
+    @staticmethod
+    def create_module(spec):
+        module = _StandInOps(spec.name)
+        module.__path__ = []
+        return module
+
+    @staticmethod
+    def exec_module(module):
+        pass
+
+
 def install_ops_stand_in() -> None:
+    sys.meta_path.insert(0, _StandInOpsFinder())
     stand_in = _StandInOps('mmcv.ops')
     stand_in.__path__ = []
     sys.modules['mmcv.ops'] = stand_in

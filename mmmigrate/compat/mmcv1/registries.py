@@ -2,12 +2,9 @@
 from them, composed with MMCV 2.x:
 
 - the brick registries of ``mmcv.cnn`` (``CONV_LAYERS``, ``NORM_LAYERS``,
-  ...) are MMEngine's ``MODELS``, where MMCV 2.x's builders
-  (``build_norm_layer``, ``build_conv_layer``) look: a layer a library
-  registers is found by them. ``ATTENTION`` is a root of its own (with
-  ``MODELS`` as parent, so a lookup still finds MMCV 2.x's attention
-  modules): libraries register attention classes under names MMCV 2.x
-  already uses in ``MODELS`` (``MultiheadAttention``).
+  ``ATTENTION``, ...) are children of MMEngine's ``MODELS`` that forward
+  what is registered into ``MODELS``, where MMCV 2.x's builders
+  (``build_norm_layer``, ``build_conv_layer``) look (``BrickRegistry``).
 - ``HOOKS``, ``OPTIMIZERS`` and ``MODULE_WRAPPERS`` are the bundled
   engine's, which runs legacy training (the runner facades build the hooks a
   config names from ``HOOKS``);
@@ -32,9 +29,6 @@ def _mmengine_models():
 
 
 MODELS = _mmengine_models()
-CONV_LAYERS = NORM_LAYERS = ACTIVATION_LAYERS = PADDING_LAYERS = MODELS
-UPSAMPLE_LAYERS = PLUGIN_LAYERS = DROPOUT_LAYERS = POSITIONAL_ENCODING = MODELS
-FEEDFORWARD_NETWORK = TRANSFORMER_LAYER = TRANSFORMER_LAYER_SEQUENCE = MODELS
 
 MODULE_WRAPPERS = MODEL_WRAPPERS
 
@@ -63,11 +57,46 @@ def _legacy_registry_class():
 
 
 Registry = _legacy_registry_class()
+
+
+class BrickRegistry(Registry):
+    """One of MMCV's brick registries (``NORM_LAYERS``, ...): a child of
+    MMEngine's ``MODELS`` that also registers what it gets into ``MODELS``,
+    where MMCV 2.x's builders look (``build_norm_layer``), unless ``MODELS``
+    already has that name (a library's own ``MultiheadAttention``: found
+    through the library's registry, a child of this one). Each is its own
+    parent, so a library can make children of several with one scope
+    (mmocr's ``ACTIVATION_LAYERS`` and ``UPSAMPLE_LAYERS``)."""
+
+    def _register_module(self, module, module_name=None, force: bool = False) -> None:
+        super()._register_module(module, module_name, force)
+        names = module_name if isinstance(module_name, (list, tuple)) else \
+            [module_name or module.__name__]
+        for name in names:
+            if name not in self.parent.module_dict:
+                self.parent._register_module(module, name)
+
+
+def _brick(name: str) -> 'BrickRegistry':
+    return BrickRegistry(name, parent=MODELS, scope=f'mmcv_{name.replace(" ", "_")}')
+
+
+CONV_LAYERS = _brick('conv layer')
+NORM_LAYERS = _brick('norm layer')
+ACTIVATION_LAYERS = _brick('activation layer')
+PADDING_LAYERS = _brick('padding layer')
+UPSAMPLE_LAYERS = _brick('upsample layer')
+PLUGIN_LAYERS = _brick('plugin layer')
+DROPOUT_LAYERS = _brick('drop out layers')
+POSITIONAL_ENCODING = _brick('position encoding')
+ATTENTION = _brick('attention')
+FEEDFORWARD_NETWORK = _brick('feed-forward Network')
+TRANSFORMER_LAYER = _brick('transformerLayer')
+TRANSFORMER_LAYER_SEQUENCE = _brick('transformer-layers sequence')
 # MMCV's own roots (libraries make children of them: mmseg's OPTIMIZER_BUILDERS)
 OPTIMIZER_BUILDERS = Registry('optimizer builder', scope='mmcv')
 RUNNERS = Registry('runner', scope='mmcv')
 RUNNER_BUILDERS = Registry('runner builder', scope='mmcv')
-ATTENTION = Registry('attention', parent=MODELS, scope='mmcv')
 
 
 def build_from_cfg(cfg, registry, default_args=None):
