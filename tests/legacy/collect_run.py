@@ -12,7 +12,8 @@ CONFIG WORK_DIR``.
   logs, the dumped config), timestamps replaced by ``<timestamp>``;
 - ``inference``: the library's ``init_model`` + ``inference_model`` on the
   checkpoint and one sample.
-The work dir's path reads ``<work_dir>`` everywhere.
+The work dir's path reads ``<work_dir>`` everywhere, a library version's git
+suffix ``+<git>``.
 """
 import hashlib
 import json
@@ -25,8 +26,12 @@ TIMINGS = ('time', 'data_time', 'memory')
 
 
 def _normal(value, work_dir: str):
-    text = json.dumps(value, default=repr)
-    return json.loads(text.replace(work_dir, '<work_dir>'))
+    """The work dir's path as ``<work_dir>``; a library version's git suffix
+    (mmseg writes ``0.30.0+<hash of the repository around the work dir>``)
+    as ``+<git>``."""
+    text = json.dumps(value, default=repr).replace(work_dir, '<work_dir>')
+    text = re.sub(r'(_version": "[^"+]*)\+[0-9a-f]{7}"', r'\1+<git>"', text)
+    return json.loads(text)
 
 
 def collect(library: str, config: str, work_dir: str) -> dict:
