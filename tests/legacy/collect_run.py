@@ -30,7 +30,7 @@ def _normal(value, work_dir: str):
     (mmseg writes ``0.30.0+<hash of the repository around the work dir>``)
     as ``+<git>``."""
     text = json.dumps(value, default=repr).replace(work_dir, '<work_dir>')
-    text = re.sub(r'(_version": "[^"+]*)\+[0-9a-f]{7}"', r'\1+<git>"', text)
+    text = re.sub(r'(_version": "[^"+]*)\+[^"]*"', r'\1+<git>"', text)
     return json.loads(text)
 
 
