@@ -83,7 +83,9 @@ def test_a_module_without_the_contract_is_refused():
 
 def test_log_vars_are_averaged_as_mmcv_log_buffer_did(tmp_path):
     """Batches of 4, 4 and 2 samples: MMCV's LogBuffer.average weighted each
-    iteration's value by its num_samples; so does the engine's logged mean."""
+    iteration's value by its num_samples; so does the engine's logged mean of
+    a loss. A key the engine logs as its latest value (an accuracy) is that
+    value, not multiplied by the samples (mmseg's decode.acc_seg)."""
     from torch.utils.data import DataLoader
 
     class Constant(torch.nn.Module):
@@ -93,7 +95,8 @@ def test_log_vars_are_averaged_as_mmcv_log_buffer_did(tmp_path):
 
         def train_step(self, data, optimizer=None):
             loss = (self.w - 1).pow(2).sum()
-            return dict(loss=loss, log_vars=dict(samples=float(len(data))),
+            return dict(loss=loss, log_vars=dict(loss_samples=float(len(data)),
+                                                 acc=10.0 * len(data)),
                         num_samples=len(data))
 
     runner = Runner(model=LegacyModel(Constant()), work_dir=str(tmp_path),
@@ -102,6 +105,7 @@ def test_log_vars_are_averaged_as_mmcv_log_buffer_did(tmp_path):
                     train_cfg=dict(by_epoch=True, max_epochs=1),
                     default_hooks=dict(checkpoint=None))
     runner.train()
-    logged = runner.message_hub.get_scalar('train/samples')
+    logged = runner.message_hub.get_scalar('train/loss_samples')
     # (4*4 + 4*4 + 2*2) / (4 + 4 + 2), as LogBuffer.average(3); a plain mean would be 10/3
     assert logged.mean(3) == 36 / 10
+    assert runner.message_hub.get_scalar('train/acc').current() == 20.0

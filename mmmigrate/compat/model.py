@@ -12,10 +12,12 @@
 - A model that steps its optimizers itself (GAN style: no ``loss`` in what
   it returns) receives the raw torch optimizers, a dict of them for an
   ``OptimWrapperDict``, exactly what MMCV's runner passed.
-- ``log_vars`` are logged as MMCV's LogBuffer averaged them: weighted by
-  ``num_samples`` over the logging window. The adapter writes them to the
-  message hub itself (each value times its count, with the count: the hub's
-  mean is then MMCV's weighted mean) and returns an empty dict, so the
+- ``log_vars`` the engine's logger averages (losses) are logged as MMCV's
+  LogBuffer averaged them: weighted by ``num_samples`` over the logging
+  window (each value goes into the message hub times its count, with the
+  count); the others (an accuracy) as their latest value, as the engine
+  logs such keys (under a runner facade, MMCV's own logger hooks average
+  every key, as MMCV did). The adapter returns an empty dict, so the
   engine's RuntimeInfoHook does not log them a second time, unweighted.
   Legacy hooks read the whole MMCV output as ``runner.outputs``.
 - A batch collated with MMCV's DataContainers (``compat.data_container``)
@@ -25,6 +27,7 @@
   (the engine's val loop feeds them to an evaluator); the val phases of a
   legacy workflow call the module's own ``val_step`` (``legacy_val_step``).
 """
+import re
 from typing import Union
 
 import torch.nn as nn
@@ -33,10 +36,12 @@ from ..engine.logging import MessageHub
 from ..engine.model import BaseModel
 from ..engine.optim import OptimWrapperDict
 from ..engine.registry import MODELS
+from ..engine.runner.log_processor import MEAN_PATTERN
 from .data_container import has_data_container, scatter, scatter_kwargs
 
 
 MMCV_TRAIN_STEP = 'mmcv_train_step'  # forward mode running the module's train_step
+_AVERAGED = re.compile(MEAN_PATTERN)
 
 
 def mmcv_contract(model) -> bool:
@@ -186,11 +191,18 @@ def _module_keys_in(model, state_dict, prefix, *args) -> None:
 
 
 def _log_weighted(log_vars: dict, num_samples) -> None:
+    """Into the message hub: a key the engine's logger averages over its
+    window (losses) goes in times its count, with the count, so the mean is
+    MMCV's weighted one; another key (an accuracy) is logged as its latest
+    value, so it goes in as it is."""
     hub = MessageHub.get_current_instance()
     count = int(num_samples) if num_samples else 1
     for key, value in log_vars.items():
         value = value.item() if hasattr(value, 'item') else value
-        hub.update_scalar(f'train/{key}', value * count, count)
+        if _AVERAGED.search(key):
+            hub.update_scalar(f'train/{key}', value * count, count)
+        else:
+            hub.update_scalar(f'train/{key}', value)
 
 
 def _raw_optimizers(optim_wrapper):

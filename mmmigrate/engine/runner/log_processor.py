@@ -12,6 +12,8 @@ import torch
 from ..registry import LOG_PROCESSORS
 
 _UNSEEN = object()
+# the keys MMEngine's LogProcessor averages over its window by default
+MEAN_PATTERN = r'.*(loss|time|data_time|grad_norm).*'
 
 
 @LOG_PROCESSORS.register_module()
@@ -25,7 +27,7 @@ class LogProcessor:
 
     def __init__(self, window_size=10, by_epoch=True, custom_cfg: Optional[List[dict]] = None,
                  num_digits: int = 4, log_with_hierarchy: bool = False,
-                 mean_pattern=r'.*(loss|time|data_time|grad_norm).*'):
+                 mean_pattern=MEAN_PATTERN):
         self.window_size = window_size
         self.by_epoch = by_epoch
         self.custom_cfg = custom_cfg if custom_cfg else []
