@@ -18,7 +18,9 @@ workflow)``:
   ``TextLoggerHook`` prints MMCV's lines and writes ``<timestamp>.log.json``,
   and what ``EvalHook`` leaves in ``log_buffer.output`` is logged as an
   ``Epoch(val)`` line. The engine's param-scheduler and checkpoint hooks run
-  after the logger hooks, so a logged lr is the one the iteration used;
+  after the logger hooks, and an iteration's lr is set before it, as MMCV
+  set it (``compat.scheduler_timing``), so a logged lr is the one the
+  iteration used;
 - checkpoints carry MMCV's ``meta`` (the script's ``meta``, ``epoch`` /
   ``iter`` as MMCV counted them, ``mmcv_version``, ``time``, the model's
   ``CLASSES``, and ``hook_msgs.last_ckpt``; the engine's own position beside
@@ -45,6 +47,7 @@ from .mmcv1.optimizer import build_optimizer  # noqa: F401
 from .mmcv1.registries import RUNNERS
 from .model import LegacyModel, mmcv_contract
 from .optimizer_hooks import OptimizerHook
+from .scheduler_timing import IterationScheduleCatchUp
 from .parallel import MMDataParallel
 
 TRANSLATED = ('lr_config', 'optimizer_config', 'checkpoint_config', 'momentum_config',
@@ -211,6 +214,7 @@ class EpochBasedRunner(BaseRunner):
         for hook, priority in self._hooks:
             runner.register_hook(hook, priority)
         runner.register_hook(_FacadeBridge(self), priority=BRIDGE_PRIORITY)
+        runner.register_hook(IterationScheduleCatchUp())
         self._engine = runner
         self._start_iter = runner.iter
         runner.train()
@@ -218,7 +222,8 @@ class EpochBasedRunner(BaseRunner):
     def _default_hooks(self, new: dict) -> dict:
         hooks = dict(new.get('default_hooks') or {})
         hooks['logger'] = None  # MMCV's logger hooks log (register_logger_hooks)
-        hooks['param_scheduler'] = dict(type='ParamSchedulerHook', priority=SCHEDULER_PRIORITY)
+        hooks['param_scheduler'] = dict(type='LegacyParamSchedulerHook',
+                                        priority=SCHEDULER_PRIORITY)
         if 'checkpoint_config' not in self._legacy:
             hooks['checkpoint'] = None  # MMCV registered no CheckpointHook then
         elif hooks.get('checkpoint') is not None:

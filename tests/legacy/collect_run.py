@@ -27,10 +27,10 @@ TIMINGS = ('time', 'data_time', 'memory')
 
 def _normal(value, work_dir: str):
     """The work dir's path as ``<work_dir>``; a library version's git suffix
-    (mmseg writes ``0.30.0+<hash of the repository around the work dir>``)
-    as ``+<git>``."""
+    (mmseg writes ``0.30.0+<hash of the repository around the work dir>``,
+    mmdet ``2.28.2<hash>``) as ``+<git>``."""
     text = json.dumps(value, default=repr).replace(work_dir, '<work_dir>')
-    text = re.sub(r'(_version": "[^"+]*)\+[^"]*"', r'\1+<git>"', text)
+    text = re.sub(r'(_version": "[^"]*?)\+?(?:[0-9a-f]{7}|unknown)"', r'\1+<git>"', text)
     return json.loads(text)
 
 
@@ -66,6 +66,13 @@ def infer(library: str, config: str, checkpoint: str) -> dict:
         result = inference_model(model, image['img'])
         return dict(classes=list(model.CLASSES), pred_class=result['pred_class'],
                     pred_label=int(result['pred_label']), pred_score=float(result['pred_score']))
+    if library == 'mmdet':
+        from mmdet.apis import inference_detector, init_detector
+        from synthetic_det import synthetic_sample
+        model = init_detector(config, checkpoint, device='cpu')
+        result = inference_detector(model, synthetic_sample(seed=7)[0])
+        return dict(classes=list(model.CLASSES),
+                    detections=[hashlib.sha256(boxes.tobytes()).hexdigest() for boxes in result])
     from mmseg.apis import inference_segmentor, init_segmentor
     from synthetic_seg import synthetic_image
     model = init_segmentor(config, checkpoint, device='cpu')

@@ -13,6 +13,7 @@ PROJECTS = HERE / 'projects'
 LIBRARY_PROJECTS = {
     'mmcls': ('mmcls_tiny', 'tiny_resnet.py', False),
     'mmseg': ('mmseg_tiny', 'tiny_fcn.py', True),
+    'mmdet': ('mmdet_tiny', 'tiny_retinanet.py', True),
 }
 
 

@@ -6,7 +6,8 @@ user would: ``python run_tool.py [--shim] [--ops-stand-in] SCRIPT ARGS...``.
 - ``--ops-stand-in``: ``mmcv.ops`` is a stand-in whose names exist but fail
   when used: the libraries import compiled ops at import time, which neither
   MMCV 1.7.2 built without them nor mmcv-lite provides, and the tiny models
-  of the tests never call them;
+  of the tests never call them, but for NMS (mmdet's inference), which is
+  plain torch here, the same on both sides;
 - ``time.sleep`` is a no-op (MMCV's runners sleep 2 s per epoch).
 """
 import runpy
@@ -26,12 +27,57 @@ class _StandInOps(types.ModuleType):
             raise AttributeError(name)
         if name in self.BUILD_QUERIES:
             raise ModuleNotFoundError("No module named 'mmcv._ext'", name='mmcv._ext')
+        if name in IMPLEMENTED:
+            return IMPLEMENTED[name]
 
         def unavailable(*args, **kwargs):
             raise RuntimeError(f'mmcv.ops.{name} needs compiled MMCV ops (a stand-in here)')
         value = type(name, (), {'__init__': unavailable, '__call__': unavailable})
         setattr(self, name, value)
         return value
+
+
+def nms(boxes, scores, iou_threshold, offset=0, score_threshold=0, max_num=-1):
+    """Greedy NMS in plain torch (the stand-in of the compiled kernel):
+    ``(dets, keep)`` as MMCV's, highest score first."""
+    import torch
+    order = scores.argsort(descending=True)
+    keep = []
+    x1, y1, x2, y2 = boxes.unbind(-1)
+    areas = (x2 - x1 + offset) * (y2 - y1 + offset)
+    while order.numel():
+        index = order[0]
+        keep.append(index)
+        rest = order[1:]
+        width = (torch.min(x2[index], x2[rest]) - torch.max(x1[index], x1[rest]) +
+                 offset).clamp(min=0)
+        height = (torch.min(y2[index], y2[rest]) - torch.max(y1[index], y1[rest]) +
+                  offset).clamp(min=0)
+        overlap = width * height / (areas[index] + areas[rest] - width * height)
+        order = rest[overlap <= iou_threshold]
+    keep = torch.stack(keep) if keep else boxes.new_zeros(0, dtype=torch.long)
+    return torch.cat([boxes[keep], scores[keep, None]], -1), keep
+
+
+def batched_nms(boxes, scores, idxs, nms_cfg, class_agnostic=False):
+    """MMCV's ``batched_nms`` on the stand-in ``nms``: boxes of different
+    ``idxs`` are moved apart so that they never suppress each other."""
+    import torch
+    if nms_cfg is None:
+        scores, order = scores.sort(descending=True)
+        return torch.cat([boxes[order], scores[:, None]], -1), order
+    cfg = dict(nms_cfg)
+    class_agnostic = cfg.pop('class_agnostic', class_agnostic)
+    cfg.pop('type', None)
+    cfg.pop('split_thr', None)
+    threshold = cfg.pop('iou_threshold', cfg.pop('iou_thr', 0.5))
+    shifted = boxes if class_agnostic else \
+        boxes + (idxs.to(boxes) * (boxes.max() + 1))[:, None]
+    _, keep = nms(shifted, scores, threshold, **cfg)
+    return torch.cat([boxes[keep], scores[keep, None]], -1), keep
+
+
+IMPLEMENTED = {'nms': nms, 'batched_nms': batched_nms}
 
 
 class _StandInOpsFinder:

@@ -11,7 +11,7 @@ of packages put on ``PYTHONPATH`` beside an interpreter that has torch:
 Each stack is a few ``pip install --no-deps --target`` folders, pinned, built
 once under ``~/.cache/mmmigrate-tests/legacy`` (atomically: a half-built
 folder never counts) from the package index; the wheels of the libraries
-themselves (mmcls 0.25.0, mmsegmentation 0.30.0) included.
+themselves (mmcls 0.25.0, mmsegmentation 0.30.0, mmdet 2.28.2) included.
 """
 import hashlib
 import os
@@ -24,7 +24,9 @@ from typing import List
 
 CACHE = Path(os.environ.get('MMMIGRATE_TEST_CACHE',
                             Path.home() / '.cache' / 'mmmigrate-tests')) / 'legacy'
-LIBRARIES = ['mmcls==0.25.0', 'mmsegmentation==0.30.0']
+LIBRARIES = ['mmcls==0.25.0', 'mmsegmentation==0.30.0', 'mmdet==2.28.2',
+             # what mmdet imports besides
+             'six==1.17.0', 'pycocotools==2.0.11', 'terminaltables==3.1.10', 'scipy==1.17.1']
 MMCV_LITE = ['mmcv-lite==2.2.0', 'addict==2.4.0', 'yapf==0.43.0', 'platformdirs==4.14.9',
              'opencv-python==5.1.0.95']
 PLOTTING = ['matplotlib==3.11.2', 'contourpy==1.3.3', 'cycler==0.12.1', 'fonttools==4.69.1',

@@ -1,5 +1,6 @@
 """Real MMCV-1.x libraries train unchanged on the new stack with MMCV
-1.7.2's numbers: mmcls 0.25.0 and mmsegmentation 0.30.0, installed from
+1.7.2's numbers: mmcls 0.25.0, mmsegmentation 0.30.0 and mmdet 2.28.2
+(RetinaNet; its NMS a plain-torch stand-in on both sides), installed from
 their wheels, each through its own ``tools/train.py`` on a tiny synthetic
 project (``projects/``: a dataset registered by ``custom_imports``, no
 files, no network), with validation, on
@@ -39,7 +40,7 @@ def _recorded(library: str) -> dict:
 
 @pytest.mark.recorded_numerics
 @pytest.mark.parametrize('stack', STACKS)
-@pytest.mark.parametrize('library', ['mmcls', 'mmseg'])
+@pytest.mark.parametrize('library', ['mmcls', 'mmseg', 'mmdet'])
 def test_library_trains_unchanged_with_mmcvs_numbers(library, stack, tmp_path):
     ours = train_and_collect(library, stack, tmp_path / 'work_dir')
     theirs = _recorded(library)
