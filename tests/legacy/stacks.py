@@ -6,7 +6,9 @@ of packages put on ``PYTHONPATH`` beside an interpreter that has torch:
 - ``mmcv-lite``: mmcv-lite 2.2.0 installed ``--no-deps``, the bundled engine
   serving ``mmengine``, with the shim;
 - ``mmcv-1.7.2``: the reference, real MMCV 1.7.2 (the oracle venv's
-  interpreter, ``.oracle/mmcv``), for recordings only.
+  interpreter, ``.oracle/mmcv``), for recordings only;
+- ``family``: ``mmcv-lite`` with more of the MMCV-1.x family (mmpose,
+  mmaction2, mmocr), for the import check.
 
 Each stack is a few ``pip install --no-deps --target`` folders, pinned, built
 once under ``~/.cache/mmmigrate-tests/legacy`` (atomically: a half-built
@@ -32,12 +34,17 @@ MMCV_LITE = ['mmcv-lite==2.2.0', 'addict==2.4.0', 'yapf==0.43.0', 'platformdirs=
 PLOTTING = ['matplotlib==3.11.2', 'contourpy==1.3.3', 'cycler==0.12.1', 'fonttools==4.69.1',
             'kiwisolver==1.5.1', 'pyparsing==3.3.3', 'python-dateutil==4.0.0',
             'pillow==13.0.0', 'packaging==26.4', 'prettytable==3.19.0', 'wcwidth==0.9.5']
+# more of the family, for the import check (and what they import besides)
+FAMILY = ['mmpose==0.29.0', 'mmaction2==0.24.1', 'mmocr==0.6.3', 'json_tricks==3.17.3',
+          'munkres==3.0.0', 'einops==0.8.2', 'rapidfuzz==3.14.6', 'shapely==2.2.0',
+          'lmdb==3.0.0']
 MMENGINE = ['mmengine==0.10.7', 'termcolor==3.3.0', 'rich==15.0.0', 'markdown-it-py==4.3.0',
             'mdurl==0.1.2', 'Pygments==2.21.0']
 STACKS = {
     'mmcv-lite+mmengine': [LIBRARIES, MMCV_LITE, PLOTTING, MMENGINE],
     'mmcv-lite': [LIBRARIES, MMCV_LITE, PLOTTING],
     'mmcv-1.7.2': [LIBRARIES, PLOTTING],
+    'family': [LIBRARIES, FAMILY, MMCV_LITE, PLOTTING],
 }
 ROOT = Path(__file__).resolve().parents[2]
 MMCV_PYTHON = ROOT / '.oracle' / 'mmcv' / 'bin' / 'python'
