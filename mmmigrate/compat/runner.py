@@ -383,6 +383,11 @@ class _FacadeBridge(Hook):
             meta.update(CLASSES=model.CLASSES)
         checkpoint['meta'] = meta
 
+    def before_train(self, runner) -> None:
+        # a resumed run's hub names the checkpoint it resumed from: not one
+        # this run wrote (its folder may be another run's)
+        self._last = runner.message_hub.get_info('last_ckpt')
+
     def after_train_iter(self, runner, batch_idx=None, data_batch=None, outputs=None) -> None:
         self._checkpoint_written(runner)
 

@@ -17,6 +17,23 @@ LIBRARY_PROJECTS = {
 }
 
 
+def run_library_tool(library: str, stack: str, tool: str, *args: str) -> str:
+    """The library's ``tools/<tool>`` with ``args`` in its test project; the
+    output (stdout and stderr)."""
+    project, config, needs_ops = LIBRARY_PROJECTS[library]
+    project_dir = PROJECTS / project
+    flags = (['--shim'] if stack != 'mmcv-1.7.2' else []) + \
+        (['--ops-stand-in'] if needs_ops else [])
+    script = package_folder(LIBRARIES) / library / '.mim' / 'tools' / tool
+    run = subprocess.run([stack_python(stack), str(HERE / 'run_tool.py'), *flags, str(script),
+                          config, *args], cwd=project_dir,
+                         env=stack_env(stack, extra_path=[project_dir, PROJECTS / 'common']),
+                         capture_output=True, text=True, timeout=600)
+    if run.returncode != 0:
+        raise RuntimeError(f'{library} tools/{tool} on {stack} failed:\n{run.stderr[-4000:]}')
+    return run.stdout + run.stderr
+
+
 def train_and_collect(library: str, stack: str, work_dir: Path) -> dict:
     project, config, needs_ops = LIBRARY_PROJECTS[library]
     project_dir = PROJECTS / project

@@ -24,7 +24,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from library_runs import train_and_collect  # noqa: E402
+from library_runs import run_library_tool, train_and_collect  # noqa: E402
 
 FIXTURES = HERE.parent / 'fixtures' / 'legacy'
 STACKS = ('mmcv-lite+mmengine', 'mmcv-lite')
@@ -60,3 +60,35 @@ def test_library_trains_unchanged_with_mmcvs_numbers(library, stack, tmp_path):
     assert set(theirs['files']) <= set(ours['files'])
     assert set(ours['files']) - set(theirs['files']) <= ENGINE_FILES
     assert ours['inference'] == theirs['inference']  # MMCV's class names, the same scores
+
+
+def _parameters(path: Path) -> dict:
+    import torch
+    return torch.load(path, map_location='cpu', weights_only=False)['state_dict']
+
+
+@pytest.mark.recorded_numerics
+def test_a_resumed_library_run_ends_bitwise_as_the_uninterrupted_one(tmp_path):
+    """mmcls' tools/train.py --resume-from its own epoch_1.pth (with the
+    random state the engine keeps beside it) ends with the parameters of the
+    run that was never stopped, and its tools/test.py scores the checkpoint
+    as the run's last validation did."""
+    whole, resumed = tmp_path / 'whole', tmp_path / 'resumed'
+    train = ('--seed', '0', '--deterministic')
+    run_library_tool('mmcls', 'mmcv-lite', 'train.py', '--work-dir', str(whole), *train)
+    resumed.mkdir()
+    for path in whole.glob('epoch_1.pth*'):
+        (resumed / path.name).write_bytes(path.read_bytes())
+    run_library_tool('mmcls', 'mmcv-lite', 'train.py', '--work-dir', str(resumed), *train,
+                     '--resume-from', str(resumed / 'epoch_1.pth'))
+    # each run links its own latest checkpoint, and only in its own folder
+    assert [(folder / 'latest.pth').readlink().name for folder in (whole, resumed)] == \
+        ['epoch_2.pth', 'epoch_2.pth']
+    ours, reference = _parameters(resumed / 'epoch_2.pth'), _parameters(whole / 'epoch_2.pth')
+    assert ours.keys() == reference.keys()
+    assert all(ours[key].equal(reference[key]) for key in reference)
+    tested = run_library_tool('mmcls', 'mmcv-lite', 'test.py', str(whole / 'latest.pth'),
+                              '--metrics', 'accuracy', '--metric-options', 'topk=(1,2)')
+    last_val = [r for r in _recorded('mmcls')['log'] if r.get('mode') == 'val'][-1]
+    for key in ('accuracy_top-1', 'accuracy_top-2'):
+        assert f'{key} : {last_val[key]}' in tested
