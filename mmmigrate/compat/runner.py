@@ -167,7 +167,15 @@ class EpochBasedRunner(BaseRunner):
         self._hooks.append((hook_cfg, hook_cfg.pop('priority', 'NORMAL')))
 
     def resume(self, checkpoint, resume_optimizer=True, map_location='default'):
+        """Resumed in ``run()``; the checkpoint's ``hook_msgs`` (best score,
+        last checkpoint) go into ``meta`` now, as MMCV's resume put them."""
+        from ..engine.runner.checkpoint import _load_checkpoint
         self._load_from, self._resume = checkpoint, True
+        hook_msgs = (_load_checkpoint(checkpoint, map_location='cpu').get('meta') or {}) \
+            .get('hook_msgs', {})
+        if self.meta is None:
+            self.meta = {}
+        self.meta.setdefault('hook_msgs', {}).update(hook_msgs)
 
     def load_checkpoint(self, filename, map_location='cpu', strict=False,
                         revise_keys=[(r'^module\.', '')]):
