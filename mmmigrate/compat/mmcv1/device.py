@@ -1,5 +1,10 @@
-"""``mmcv.device`` / ``mmcv.utils.device_type``: accelerator checks. IPU
-support is not served (left out with the IPU modules); its flag says no."""
+"""``mmcv.device`` / ``mmcv.utils.device_type``: accelerator checks and the
+accelerators' data-parallel wrappers. IPU support is not served (left out
+with the IPU modules); its flag says no."""
+import functools
+import importlib
+
+import torch
 
 
 def is_ipu_available() -> bool:
@@ -9,17 +14,16 @@ def is_ipu_available() -> bool:
 IS_IPU_AVAILABLE = False
 
 
+@functools.lru_cache(maxsize=None)
 def _accelerator_wrapper(name: str, base_path: str, device: str):
     """MMCV's data-parallel wrapper for an accelerator torch reaches through
     its own backend (MLU, NPU, MPS): the compat wrapper, once the device is
-    there."""
-    import importlib
-
+    there (one class per name, however often it is asked for)."""
     module_name, _, class_name = base_path.rpartition('.')
     base = getattr(importlib.import_module(module_name), class_name)
 
     def __init__(self, module, *args, **kwargs):
-        backend = getattr(__import__('torch'), device.split(':')[0], None)
+        backend = getattr(torch, device, None)
         if backend is None or not getattr(backend, 'is_available', lambda: False)():
             raise RuntimeError(f'{name} needs a {device.upper()} device, which this torch '
                                'build does not see')
@@ -27,16 +31,16 @@ def _accelerator_wrapper(name: str, base_path: str, device: str):
     return type(name, (base,), {'__init__': __init__})
 
 
+_WRAPPERS = {
+    'MLUDataParallel': ('mmmigrate.compat.parallel.MMDataParallel', 'mlu'),
+    'MLUDistributedDataParallel': ('mmmigrate.compat.parallel.MMDistributedDataParallel', 'mlu'),
+    'NPUDataParallel': ('mmmigrate.compat.parallel.MMDataParallel', 'npu'),
+    'NPUDistributedDataParallel': ('mmmigrate.compat.parallel.MMDistributedDataParallel', 'npu'),
+    'MPSDataParallel': ('mmmigrate.compat.parallel.MMDataParallel', 'mps'),
+}
+
+
 def __getattr__(name: str):
-    wrappers = {
-        'MLUDataParallel': ('mmmigrate.compat.parallel.MMDataParallel', 'mlu'),
-        'MLUDistributedDataParallel': ('mmmigrate.compat.parallel.MMDistributedDataParallel',
-                                       'mlu'),
-        'NPUDataParallel': ('mmmigrate.compat.parallel.MMDataParallel', 'npu'),
-        'NPUDistributedDataParallel': ('mmmigrate.compat.parallel.MMDistributedDataParallel',
-                                       'npu'),
-        'MPSDataParallel': ('mmmigrate.compat.parallel.MMDataParallel', 'mps'),
-    }
-    if name in wrappers:
-        return _accelerator_wrapper(name, *wrappers[name])
+    if name in _WRAPPERS:
+        return _accelerator_wrapper(name, *_WRAPPERS[name])
     raise AttributeError(name)
