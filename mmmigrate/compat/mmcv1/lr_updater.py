@@ -194,7 +194,9 @@ class InvLrUpdaterHook(LrUpdaterHook):
         return base_lr * (1 + self.gamma * progress)**(-self.power)
 
 
-class CosineAnnealingLrUpdaterHook(LrUpdaterHook):
+class _AnnealingLrUpdaterHook(LrUpdaterHook):
+    """From the base lr to ``min_lr`` (or ``base_lr * min_lr_ratio``) over
+    the whole run, along ``anneal``."""
 
     def __init__(self, min_lr: Optional[float] = None, min_lr_ratio: Optional[float] = None,
                  **kwargs) -> None:
@@ -205,7 +207,14 @@ class CosineAnnealingLrUpdaterHook(LrUpdaterHook):
     def get_lr(self, runner, base_lr: float):
         progress, max_progress = _progress(self, runner)
         target_lr = self.min_lr if self.min_lr_ratio is None else base_lr * self.min_lr_ratio
-        return annealing_cos(base_lr, target_lr, progress / max_progress)
+        return type(self).anneal(base_lr, target_lr, progress / max_progress)
+
+
+class CosineAnnealingLrUpdaterHook(_AnnealingLrUpdaterHook):
+
+    @staticmethod
+    def anneal(start: float, end: float, factor: float) -> float:
+        return annealing_cos(start, end, factor)
 
 
 class FlatCosineAnnealingLrUpdaterHook(LrUpdaterHook):
@@ -383,18 +392,11 @@ class OneCycleLrUpdaterHook(LrUpdaterHook):
         raise ValueError(f'iteration {runner.iter} is past the last phase {self.lr_phases}')
 
 
-class LinearAnnealingLrUpdaterHook(LrUpdaterHook):
+class LinearAnnealingLrUpdaterHook(_AnnealingLrUpdaterHook):
 
-    def __init__(self, min_lr: Optional[float] = None, min_lr_ratio: Optional[float] = None,
-                 **kwargs):
-        _one_of(min_lr, min_lr_ratio, 'min_lr and min_lr_ratio')
-        self.min_lr, self.min_lr_ratio = min_lr, min_lr_ratio
-        super().__init__(**kwargs)
-
-    def get_lr(self, runner, base_lr: float):
-        progress, max_progress = _progress(self, runner)
-        target_lr = self.min_lr if self.min_lr_ratio is None else base_lr * self.min_lr_ratio
-        return annealing_linear(base_lr, target_lr, progress / max_progress)
+    @staticmethod
+    def anneal(start: float, end: float, factor: float) -> float:
+        return annealing_linear(start, end, factor)
 
 
 def annealing_cos(start: float, end: float, factor: float, weight: float = 1.) -> float:

@@ -106,7 +106,9 @@ class StepMomentumUpdaterHook(MomentumUpdaterHook):
         return momentum if self.min_momentum is None else max(momentum, self.min_momentum)
 
 
-class CosineAnnealingMomentumUpdaterHook(MomentumUpdaterHook):
+class _AnnealingMomentumUpdaterHook(MomentumUpdaterHook):
+    """From the base momentum to ``min_momentum`` (or ``base *
+    min_momentum_ratio``) over the whole run, along ``anneal``."""
 
     def __init__(self, min_momentum: Optional[float] = None,
                  min_momentum_ratio: Optional[float] = None, **kwargs):
@@ -118,22 +120,21 @@ class CosineAnnealingMomentumUpdaterHook(MomentumUpdaterHook):
         progress, max_progress = _progress(self, runner)
         target = self.min_momentum if self.min_momentum_ratio is None else \
             base_momentum * self.min_momentum_ratio
-        return annealing_cos(base_momentum, target, progress / max_progress)
+        return type(self).anneal(base_momentum, target, progress / max_progress)
 
 
-class LinearAnnealingMomentumUpdaterHook(MomentumUpdaterHook):
+class CosineAnnealingMomentumUpdaterHook(_AnnealingMomentumUpdaterHook):
 
-    def __init__(self, min_momentum: Optional[float] = None,
-                 min_momentum_ratio: Optional[float] = None, **kwargs):
-        _one_of(min_momentum, min_momentum_ratio, 'min_momentum and min_momentum_ratio')
-        self.min_momentum, self.min_momentum_ratio = min_momentum, min_momentum_ratio
-        super().__init__(**kwargs)
+    @staticmethod
+    def anneal(start: float, end: float, factor: float) -> float:
+        return annealing_cos(start, end, factor)
 
-    def get_momentum(self, runner, base_momentum: float) -> float:
-        progress, max_progress = _progress(self, runner)
-        target = self.min_momentum if self.min_momentum_ratio is None else \
-            base_momentum * self.min_momentum_ratio
-        return annealing_linear(base_momentum, target, progress / max_progress)
+
+class LinearAnnealingMomentumUpdaterHook(_AnnealingMomentumUpdaterHook):
+
+    @staticmethod
+    def anneal(start: float, end: float, factor: float) -> float:
+        return annealing_linear(start, end, factor)
 
 
 class CyclicMomentumUpdaterHook(MomentumUpdaterHook):
