@@ -26,7 +26,7 @@ from typing import Optional
 
 from ..engine.hooks import Hook
 from ..engine.optim import OptimWrapperDict
-from .mmcv1.log_buffer import LogBuffer
+from .mmcv1.log_buffer import LogBuffer, update_hub
 
 # engine hook points and the per-call arguments they pass
 POINTS = ('before_run', 'after_run', 'before_train', 'after_train',
@@ -40,10 +40,8 @@ class HubLogBuffer(LogBuffer):
     """``runner.log_buffer`` of a legacy hook on an engine run (not a runner
     facade, which has MMCV's own buffer and logger hooks): MMCV's buffer, and
     each update also goes to the message hub (``train/<key>`` or
-    ``val/<key>``), so the engine's logger logs it. MMCV's LogBuffer averaged
-    values weighted by ``count``; the hub's buffers divide the sum of what
-    they hold by the sum of the counts, so each value goes in multiplied by
-    its count and the logged means are MMCV's."""
+    ``val/<key>``, by ``update_hub``), so the engine's logger logs it: the
+    means of the keys it averages are MMCV's count-weighted ones."""
 
     def __init__(self, runner):
         super().__init__()
@@ -53,7 +51,7 @@ class HubLogBuffer(LogBuffer):
     def update(self, vars: dict, count: int = 1) -> None:
         super().update(vars, count)
         for key, value in vars.items():
-            self._hub.update_scalar(f'{self.mode}/{key}', value * count, count)
+            update_hub(self._hub, f'{self.mode}/{key}', value, count)
 
 
 # what a runner facade holds for MMCV's hooks (the engine's Runner has others

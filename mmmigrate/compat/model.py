@@ -27,7 +27,6 @@
   (the engine's val loop feeds them to an evaluator); the val phases of a
   legacy workflow call the module's own ``val_step`` (``legacy_val_step``).
 """
-import re
 from typing import Union
 
 import torch.nn as nn
@@ -36,12 +35,11 @@ from ..engine.logging import MessageHub
 from ..engine.model import BaseModel
 from ..engine.optim import OptimWrapperDict
 from ..engine.registry import MODELS
-from ..engine.runner.log_processor import MEAN_PATTERN
 from .data_container import has_data_container, scatter, scatter_kwargs
+from .mmcv1.log_buffer import update_hub
 
 
 MMCV_TRAIN_STEP = 'mmcv_train_step'  # forward mode running the module's train_step
-_AVERAGED = re.compile(MEAN_PATTERN)
 
 
 def mmcv_contract(model) -> bool:
@@ -191,18 +189,10 @@ def _module_keys_in(model, state_dict, prefix, *args) -> None:
 
 
 def _log_weighted(log_vars: dict, num_samples) -> None:
-    """Into the message hub: a key the engine's logger averages over its
-    window (losses) goes in times its count, with the count, so the mean is
-    MMCV's weighted one; another key (an accuracy) is logged as its latest
-    value, so it goes in as it is."""
     hub = MessageHub.get_current_instance()
     count = int(num_samples) if num_samples else 1
     for key, value in log_vars.items():
-        value = value.item() if hasattr(value, 'item') else value
-        if _AVERAGED.search(key):
-            hub.update_scalar(f'train/{key}', value * count, count)
-        else:
-            hub.update_scalar(f'train/{key}', value)
+        update_hub(hub, f'train/{key}', value, count)
 
 
 def _raw_optimizers(optim_wrapper):

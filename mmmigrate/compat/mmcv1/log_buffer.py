@@ -8,9 +8,27 @@ logger hooks print ``output`` and ``clear_output()``; ``clear()`` (at each
 epoch start) forgets the history too. Hooks may write into ``output``
 directly (``EvalHook`` puts its metrics there and sets ``ready``).
 """
+import re
 from collections import OrderedDict
 
 import numpy as np
+
+from ...engine.runner.log_processor import MEAN_PATTERN
+
+_AVERAGED = re.compile(MEAN_PATTERN)
+
+
+def update_hub(hub, key: str, value, count: int = 1) -> None:
+    """A value MMCV's LogBuffer would hold, into the engine's message hub
+    (``key`` with its ``train/`` or ``val/`` prefix): a key the engine's
+    logger averages over its window (losses, times) goes in times its count,
+    with the count, so the mean is MMCV's weighted one; another (an
+    accuracy) is logged as its latest value, so it goes in as it is."""
+    value = value.item() if hasattr(value, 'item') else value
+    if _AVERAGED.search(key):
+        hub.update_scalar(key, value * count, count)
+    else:
+        hub.update_scalar(key, value)
 
 
 class LogBuffer:
