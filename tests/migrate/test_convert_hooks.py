@@ -90,3 +90,17 @@ def test_added_methods_follow_the_file_newlines_and_indentation(newline, indent,
     source.write_bytes(b'\xef\xbb\xbf' + restyle((FIXTURES / f'{case}.in.py').read_bytes()))
     expected = b'\xef\xbb\xbf' + restyle((FIXTURES / f'{case}.out.py').read_bytes())
     assert convert_source(source).new_data == expected
+
+
+def test_a_helper_the_hook_overrides_keeps_being_called(tmp_path):
+    """WarmStartHook defines every_n_iters itself (acting at every iteration
+    before start_iter): the call stays its own, not MMEngine's
+    every_n_train_iters, and the override runs in the engine's Runner. With
+    interval 2 and start_iter 2 over 6 iterations it fires at 0, 1 (warm
+    start), then 3 and 5; the subclass (whose base is in the same file)
+    also keeps the override."""
+    out = _run_converted_hooks('own_helper_override_is_kept', tmp_path)
+    assert "WarmStartHook {'interval': 2, 'start_iter': 2, 'fired': [0, 1, 3, 5]}" in out
+    # and after the first epoch (3 iterations done: (3 + 1) % 2 == 0)
+    assert "LaterWarmStartHook {'interval': 2, 'start_iter': 2, 'fired': [0, 1, 'epoch', 3, " \
+        "5]}" in out

@@ -12,7 +12,8 @@
   ``data_batch``, ``runner.optimizer`` -> ``runner.optim_wrapper``,
   ``runner.log_buffer.update({...})`` -> ``runner.message_hub.update_scalars``,
   ``self.every_n_iters(runner, n)`` -> ``self.every_n_train_iters(runner, n)``
-  and the other helpers of §3.4.
+  and the other helpers of §3.4, unless the class (or a base in the same
+  file) defines the helper itself: its override keeps being the one called.
 
 What has no safe rewrite (a generic method reading the batch index, the
 log buffer's output, ``runner.meta``) is left as it is with a finding.
@@ -83,8 +84,12 @@ class _HookInterface:
         self._edits = edits
         self.findings: List[Finding] = []
         self.changes: List[str] = []
+        self._own_methods: Set[str] = set()
 
-    def hook_class(self, node: ast.ClassDef) -> None:
+    def hook_class(self, node: ast.ClassDef, own_methods: Set[str] = frozenset()) -> None:
+        """``own_methods``: what the class and its bases in the same file
+        define; a helper call the class overrides keeps its name."""
+        self._own_methods = set(own_methods)
         for method in _methods(node.body):
             name = method.name
             params = set(_parameter_names(method))
@@ -170,7 +175,7 @@ class _HookInterface:
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
                 func.value.id == 'self':
             name = func.attr
-            if name in HELPERS:
+            if name in HELPERS and name not in self._own_methods:
                 self.changes.append(name)
                 self._edits.replace_node(func, f'self.{HELPERS[name]}')
                 return [func]
@@ -282,13 +287,31 @@ def _indent_unit(edits: TextEdits, node: ast.ClassDef, indent: str) -> str:
     return '\t' if indent.startswith('\t') else '    '
 
 
+def _defined_methods(node: ast.ClassDef, classes: Dict[str, ast.ClassDef]) -> Set[str]:
+    """The methods ``node`` and its bases defined in the same file define
+    (a helper a class overrides must not be renamed past its override)."""
+    names: Set[str] = set()
+    pending, seen = [node], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        names.update(method.name for method in _methods(current.body))
+        pending.extend(classes[base.id] for base in current.bases
+                       if isinstance(base, ast.Name) and base.id in classes)
+    return names
+
+
 def adapt_hooks(text: str, tree: ast.Module) -> Dict[str, object]:
     """The hook classes of ``text`` (``tree`` is its stdlib parse) adapted:
     {'text', 'findings', 'changes'}."""
     edits = TextEdits(text, tree)
     transform = _HookInterface(edits)
+    classes = {node.name: node for node, _ in statements_with_parents(tree.body)
+               if isinstance(node, ast.ClassDef)}
     for node, _ in statements_with_parents(tree.body):
         if isinstance(node, ast.ClassDef) and _is_hook_class(node, edits):
-            transform.hook_class(node)
+            transform.hook_class(node, _defined_methods(node, classes))
     findings = sorted(transform.findings, key=lambda f: f.line)
     return dict(text=edits.apply(), findings=findings, changes=transform.changes)
