@@ -94,18 +94,27 @@ class LrUpdaterHook(LegacyHook):
         self._set_lr(runner, self.regular_lr)
 
     def before_train_iter(self, runner):
-        cur_iter = runner.iter
-        if not self.by_epoch:
-            self.regular_lr = self.get_regular_lr(runner)
-            if self.warmup is None or cur_iter >= self.warmup_iters:
-                self._set_lr(runner, self.regular_lr)
-            else:
-                self._set_lr(runner, self.get_warmup_lr(cur_iter))
-        elif self.warmup is not None and cur_iter <= self.warmup_iters:
-            if cur_iter == self.warmup_iters:
-                self._set_lr(runner, self.regular_lr)
-            else:
-                self._set_lr(runner, self.get_warmup_lr(cur_iter))
+        set_for_iteration(self, runner, 'regular_lr', self.get_regular_lr, self.get_warmup_lr,
+                          self._set_lr)
+
+
+def set_for_iteration(hook, runner, regular: str, get_regular, get_warmup, set_values) -> None:
+    """MMCV's ``before_train_iter`` of the lr and momentum updaters: an
+    iteration-based hook sets the regular value (kept as ``hook.<regular>``)
+    or, during warmup, the warmup value; an epoch-based one sets the warmup
+    values over the first ``warmup_iters`` and the regular ones after."""
+    cur_iter = runner.iter
+    if not hook.by_epoch:
+        setattr(hook, regular, get_regular(runner))
+        if hook.warmup is None or cur_iter >= hook.warmup_iters:
+            set_values(runner, getattr(hook, regular))
+        else:
+            set_values(runner, get_warmup(cur_iter))
+    elif hook.warmup is not None and cur_iter <= hook.warmup_iters:
+        if cur_iter == hook.warmup_iters:
+            set_values(runner, getattr(hook, regular))
+        else:
+            set_values(runner, get_warmup(cur_iter))
 
 
 def _progress(hook, runner):

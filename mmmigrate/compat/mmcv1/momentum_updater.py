@@ -6,7 +6,8 @@ from typing import Dict, List, Optional, Tuple, Union
 from ..hooks import LegacyHook
 from .lr_updater import (WARMUPS, _anneal_function, _check_steps, _one_of, _progress,
                          _step_exponent, _target_ratio, annealing_cos, annealing_linear,
-                         cyclic_value, for_each_optimizer, format_param, map_values)
+                         cyclic_value, for_each_optimizer, format_param, map_values,
+                         set_for_iteration)
 
 __all__ = ['MomentumUpdaterHook', 'StepMomentumUpdaterHook',
            'CosineAnnealingMomentumUpdaterHook', 'LinearAnnealingMomentumUpdaterHook',
@@ -78,18 +79,8 @@ class MomentumUpdaterHook(LegacyHook):
         self._set_momentum(runner, self.regular_momentum)
 
     def before_train_iter(self, runner):
-        cur_iter = runner.iter
-        if not self.by_epoch:
-            self.regular_momentum = self.get_regular_momentum(runner)
-            if self.warmup is None or cur_iter >= self.warmup_iters:
-                self._set_momentum(runner, self.regular_momentum)
-            else:
-                self._set_momentum(runner, self.get_warmup_momentum(cur_iter))
-        elif self.warmup is not None and cur_iter <= self.warmup_iters:
-            if cur_iter == self.warmup_iters:
-                self._set_momentum(runner, self.regular_momentum)
-            else:
-                self._set_momentum(runner, self.get_warmup_momentum(cur_iter))
+        set_for_iteration(self, runner, 'regular_momentum', self.get_regular_momentum,
+                          self.get_warmup_momentum, self._set_momentum)
 
 
 class StepMomentumUpdaterHook(MomentumUpdaterHook):
