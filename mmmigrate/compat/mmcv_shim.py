@@ -55,9 +55,10 @@ class ShimMissingError(ImportError):
     in the message)."""
 
 
-def resolve(module: str, name: str):
+def resolve(module: str, name: str, import_legacy=importlib.import_module):
     """The object the shim serves as ``module.name`` (a public name of MMCV
-    1.7.2's ``module``)."""
+    1.7.2's ``module``). ``import_legacy`` imports an ``mmcv.*`` module
+    (``mmmigrate.compat.mmcv`` passes one that never touches ``mmcv``)."""
     for target, attribute in shim_table.candidates(module, name):
         implementation = importlib.import_module(target)
         if hasattr(implementation, attribute):
@@ -66,12 +67,12 @@ def resolve(module: str, name: str):
     if origin is not None and origin != module:
         # where MMCV defined it: a real MMCV 2.x module, or a shim module
         try:
-            return getattr(importlib.import_module(origin), name)
+            return getattr(import_legacy(origin), name)
         except ShimMissingError as error:  # said of the name the user imported
             raise ShimMissingError(str(error).replace(f'{origin}.{name}', f'{module}.{name}'),
                                    name=module) from None
     if shim_table.is_legacy_module(f'{module}.{name}'):  # a subpackage (mmcv.device.mlu)
-        return importlib.import_module(f'{module}.{name}')
+        return import_legacy(f'{module}.{name}')
     kind, entry = lookup(module, name)
     if kind == 'move':
         return getattr(importlib.import_module(entry['to']), entry.get('name', name))
@@ -84,7 +85,7 @@ def resolve(module: str, name: str):
                            f'stack: {entry["removed"]} (mmmigrate compat shim)', name=module)
 
 
-def serve(module: str, name: str):
+def serve(module: str, name: str, import_legacy=importlib.import_module):
     """``module.name`` as MMCV 1.7.2 code sees it: a legacy name, a legacy
     submodule, or an AttributeError (MMCV 1.7.2 had no such name either)."""
     if name.startswith('__') and name != '__version__':
@@ -92,10 +93,10 @@ def serve(module: str, name: str):
     if module in VERSION_MODULES and name in ('__version__', 'version_info'):
         return _served_version()[name == 'version_info']
     if shim_table.origin_of(module, name) is not None:
-        return resolve(module, name)
+        return resolve(module, name, import_legacy)
     submodule = f'{module}.{name}'
     if shim_table.is_legacy_module(submodule):
-        return importlib.import_module(submodule)
+        return import_legacy(submodule)
     # not public in MMCV 1.7.2, yet libraries import some (`_BatchNorm`,
     # `_load_checkpoint`): served when the tables know where it went
     for target, attribute in shim_table.candidates(module, name):
@@ -107,7 +108,7 @@ def serve(module: str, name: str):
         return getattr(importlib.import_module(entry['to']), entry.get('name', name))
     origin = shim_table.unique_origin(name)  # a module that only imported it
     if origin is not None and module.startswith(origin.rsplit('.', 2)[0]):
-        return resolve(origin, name)
+        return resolve(origin, name, import_legacy)
     raise AttributeError(f'module {module!r} has no attribute {name!r} (nor had MMCV 1.7.2)')
 
 

@@ -93,7 +93,7 @@ def _transform(text: str, tree: ast.Module):
     text it works on, and the result is parsed once more before it is
     returned, so text that would not parse raises SyntaxError.
     (new text, findings, what changed)."""
-    from .codemods.config_reads import find_legacy_config_reads
+    from .codemods.config_reads import drop_model_settings_arguments, find_legacy_config_reads
     from .codemods.hooks import adapt_hooks
     from .codemods.imports import move_imports
     findings = {}  # per transform, reported in this order
@@ -107,12 +107,21 @@ def _transform(text: str, tree: ast.Module):
         changes += result['changes']
         if result['text'] != text:
             text, tree = result['text'], _reparse(result['text'])
+    if _mentions(text, _WORDS['version_guard']):
+        from .codemods.version_guard import raise_version_guard
+        new_text, findings['version_guard'] = raise_version_guard(text, tree)
+        if new_text != text:
+            text, tree = new_text, _reparse(new_text)
     if _mentions(text, _WORDS['config_reads']):
-        findings['config_reads'] = find_legacy_config_reads(tree)['findings']
+        new_text, dropped = drop_model_settings_arguments(text, tree)
+        if new_text != text:
+            text, tree = new_text, _reparse(new_text)
+        findings['config_reads'] = dropped + find_legacy_config_reads(tree)['findings']
     new_text, findings['imports'], moved = move_imports(text, tree, consumed)
     if new_text != text:
         _reparse(new_text)
-    ordered = [f for name in ('runner', 'hooks', 'models', 'config_reads', 'imports')
+    ordered = [f for name in ('runner', 'hooks', 'models', 'version_guard', 'config_reads',
+                              'imports')
                for f in findings.get(name, ())]
     return new_text, ordered, changes + moved
 
@@ -150,6 +159,7 @@ _WORDS = {
     'runner': ('Runner', 'build_runner'),
     'models': ('train_step', 'return_loss', 'auto_fp16', 'force_fp32', 'wrap_fp16_model'),
     'hooks': ('Hook',),
+    'version_guard': ('__version__',),
     # a config object read by attribute, subscript or get()
     'config_reads': re.compile(r'\b(?:cfg|config)\s*[.\[]|\.fromfile\('),
 }

@@ -75,3 +75,28 @@ def candidates(module: str, name: str) -> List[Tuple[str, str]]:
     if implementation is not None:
         found.append((implementation, name))
     return found
+
+
+@functools.lru_cache(maxsize=None)
+def _mmcv2_removed() -> Tuple[frozenset, Dict[str, frozenset]]:
+    data = load_pack('mmcv2_removed')
+    return frozenset(data['modules']), {module: frozenset(names)
+                                        for module, names in data['names'].items()}
+
+
+def gone_in_mmcv2(module: str, name: Optional[str] = None) -> bool:
+    """Whether importing ``module`` (or ``name`` from it) fails with MMCV 2.x
+    installed: MMCV 1.7.2 had it, MMCV 2.2.0 removed it
+    (``mmcv2_removed.yaml``, recorded from mmcv-lite 2.2.0)."""
+    modules, names = _mmcv2_removed()
+    parts = module.split('.')
+    if any('.'.join(parts[:k]) in modules for k in range(2, len(parts) + 1)):
+        return True
+    if name is None:
+        return False
+    if name in names.get(module, ()):
+        return True
+    # a name the module only imported (POSITIONAL_ENCODING in
+    # mmcv.cnn.bricks.transformer): gone where its one origin is gone
+    origin = unique_origin(name) if origin_of(module, name) is None else None
+    return origin is not None and origin != module and gone_in_mmcv2(origin, name)

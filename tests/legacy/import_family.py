@@ -1,5 +1,5 @@
-"""Import every module of legacy libraries through the shim: ``python
-import_family.py LIBRARY...`` prints ``{library: {"imported": n, "failed":
+"""Import every module of legacy libraries through the shim (converted
+ones without it: ``--no-shim``): ``python import_family.py LIBRARY...`` prints ``{library: {"imported": n, "failed":
 {module: error}}}`` as JSON. Compiled ``mmcv.ops`` are stood in
 (``run_tool.py``); library test packages are skipped."""
 import importlib
@@ -24,11 +24,15 @@ def import_all(library: str) -> dict:
     return dict(imported=imported, failed=failed)
 
 
-if __name__ == '__main__':
+if __name__ == '__main__':  # --no-shim: converted libraries, which must not need it
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from mmmigrate.compat.mmcv_shim import install_mmcv_shim
     from run_tool import install_ops_stand_in
-    assert install_mmcv_shim()
+    libraries = sys.argv[1:]
+    if libraries[:1] == ['--no-shim']:
+        libraries = libraries[1:]
+    else:
+        assert install_mmcv_shim()
     install_ops_stand_in()
     warnings.simplefilter('ignore')
-    print(json.dumps({library: import_all(library) for library in sys.argv[1:]}))
+    print(json.dumps({library: import_all(library) for library in libraries}))

@@ -69,3 +69,51 @@ def find_legacy_config_reads(tree: ast.Module) -> Dict[str, object]:
             f'{name}{spelled}: converted configs have no {key!r}; it became '
             f'{_replacements(key)} (read that, or pass the value another way)', line=line))
     return dict(findings=findings, changes=[])
+
+
+# -- the model's settings read from the config root ----------------------------
+
+MODEL_SETTINGS = ('train_cfg', 'test_cfg')
+
+
+def _model_setting_argument(call: ast.Call, keyword: ast.keyword) -> bool:
+    """``build_x(cfg.model, train_cfg=cfg.get('train_cfg'))``: the keyword
+    hands the config root's ``train_cfg`` / ``test_cfg`` to the builder of
+    that config's ``model``."""
+    if keyword.arg not in MODEL_SETTINGS or not call.args:
+        return False
+    model = call.args[0]
+    if not (isinstance(model, ast.Attribute) and model.attr == 'model' and
+            isinstance(model.value, ast.Name)):
+        return False
+    read = _read(keyword.value, {model.value.id})
+    return read is not None and read[1] == keyword.arg
+
+
+def drop_model_settings_arguments(text: str, tree: ast.Module):
+    """(new text, findings): ``train_cfg=cfg.get('train_cfg')`` and
+    ``test_cfg=...`` dropped from the calls building ``cfg.model``.
+
+    MMCV-era configs kept the model's settings either inside ``model`` (then
+    the read gave None) or at top level, which ``mmmigrate config`` moves
+    into ``model`` because MMEngine reads top-level ``train_cfg`` /
+    ``test_cfg`` as loop configs. Either way the converted model dict carries
+    them, and passing the loop configs to the model builder fails (mmdet
+    2.x asserts) or configures the model wrongly."""
+    from .text_edits import TextEdits
+    edits = TextEdits(text, tree)
+    findings: List[Finding] = []
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call):
+            continue
+        arguments = sorted(call.args + call.keywords, key=lambda n: (n.lineno, n.col_offset))
+        for previous, keyword in zip(arguments, arguments[1:]):
+            if isinstance(keyword, ast.keyword) and _model_setting_argument(call, keyword):
+                start = edits.offset(previous.end_lineno, previous.end_col_offset)
+                edits.replace(start, edits.span(keyword)[1], '')
+                findings.append(Finding(
+                    'script-model-settings', 'info', keyword.arg,
+                    f'{edits.segment(keyword)} dropped: converted configs keep the model\'s '
+                    f'{keyword.arg} inside model (a top-level {keyword.arg} is a loop config '
+                    'in MMEngine)', line=keyword.lineno))
+    return (edits.apply() if findings else text), findings

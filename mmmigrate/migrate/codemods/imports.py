@@ -12,13 +12,15 @@ that changes is written anew, everything else keeps its bytes.
 """
 import ast
 import textwrap
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ...rules.import_table import lookup
+from ...rules.shim_table import gone_in_mmcv2, is_legacy_module, origin_of, unique_origin
 from ..translate.values import Finding
 from .text_edits import TextEdits, dotted_name, identifiers, statements_with_parents
 
 TODO = 'TODO(mmmigrate): '
+COMPAT_MIRROR = 'mmmigrate.compat.mmcv'  # MMCV 1.x's module tree, served by compat
 
 
 class _ImportMoves:
@@ -43,6 +45,7 @@ class _ImportMoves:
             return
         kept: List[str] = []  # the aliases' source text
         moved: Dict[str, List[str]] = {}
+        routed: Dict[str, List[str]] = {}  # to the compat mirror: where they were
         todos: List[str] = []
         dropped = False
         for alias in statement.names:
@@ -61,6 +64,21 @@ class _ImportMoves:
                     message = f'{name} moved to {entry["to"]} but changed: {entry["note"]}'
                     self._find('import-moved-changed', 'warning', name, line, message)
                     todos.append(f'[import-moved-changed] {message}')
+            elif gone_in_mmcv2(module, name) and still_defined_in_mmcv2(module, name):
+                # MMCV 2.x keeps it elsewhere (mmcv.jit -> mmcv.utils.parrots_jit)
+                moved.setdefault(still_defined_in_mmcv2(module, name), []).append(
+                    self._edits.segment(alias))
+                self.moved.append(name)
+            elif gone_in_mmcv2(module, name):
+                # no MMEngine drop-in and MMCV 2.x lacks it: the compat layer's
+                # mirror of MMCV 1.x (mmmigrate.compat.mmcv) keeps it working
+                compat = COMPAT_MIRROR + module[len('mmcv'):]
+                routed.setdefault(compat, []).append(self._edits.segment(alias))
+                how = f'. In MMEngine: {entry["removed"]}' if kind == 'removed' else ''
+                message = (f'{name} ({module}) has no MMEngine drop-in and MMCV 2.x removed it; '
+                           f'imported from {compat}, which keeps MMCV 1.x\'s behaviour{how}')
+                self._find('import-to-compat', 'warning', name, line, message)
+                todos.append(f'[import-to-compat] {message}')
             else:
                 kept.append(self._edits.segment(alias))
                 if kind == 'removed':
@@ -69,7 +87,7 @@ class _ImportMoves:
                     todos.append(f'[import-removed] {message}')
         indent = self._edits.indent(statement)
         start, end = self._edits.span(statement)
-        if not moved and not kept:  # every name went with an earlier transform
+        if not moved and not kept and not routed:  # every name went with an earlier transform
             if len(parent_body) == 1:
                 self._edits.replace(start, end, 'pass')
             else:  # the statement's lines go; comments above it stay
@@ -77,9 +95,9 @@ class _ImportMoves:
                                     self._edits.next_line_start(statement.end_lineno), '')
             return
         self._add_todos(statement, indent, todos)
-        if not moved and not dropped:
+        if not moved and not routed and not dropped:
             return
-        groups = ([(module, kept)] if kept else []) + list(moved.items())
+        groups = ([(module, kept)] if kept else []) + list(routed.items()) + list(moved.items())
         lines = [_import_from(target, names, indent) for target, names in groups]
         # the original line's trailing comment stays on the first statement
         end_of_line = self._edits.line_end(statement.end_lineno)
@@ -104,8 +122,9 @@ class _ImportMoves:
 
     def import_module(self, statement: ast.Import) -> None:
         for alias in statement.names:
-            if alias.name.startswith('mmcv.') and \
-                    lookup(alias.name, '__any_name__')[0] == 'removed':  # the package is gone
+            if alias.name.startswith('mmcv.') and (gone_in_mmcv2(alias.name) or (
+                    not is_legacy_module(alias.name) and  # not recorded (mmcv.tensorrt)
+                    lookup(alias.name, '__any_name__')[0] == 'removed')):  # the package is gone
                 self._find('import-module-removed', 'warning', alias.name, statement.lineno,
                            f'import {alias.name}: the package is gone in MMCV 2.x; import the '
                            'names you use with `from ... import` so mmmigrate can move them')
@@ -116,26 +135,47 @@ class _ImportMoves:
         """``mmcv.X`` chains (after the ``import mmcv`` at ``after``) whose
         name moved, and the ``import mmengine.Y`` lines they need."""
         needed: List[str] = []
+        routed: List[str] = []  # chains MMCV 2.x lacks, now used from the compat mirror
+        rewritten_nodes: list = []
         rewritten = 0
+        # the longest chain first: `mmcv.runner.hooks.Hook` is routed whole
         chains = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Attribute)),
-                        key=lambda n: (n.lineno, n.col_offset))
+                        key=lambda n: (n.lineno, n.col_offset, -n.end_lineno, -n.end_col_offset))
         for node in chains:
             if (node.lineno, node.col_offset) < after:
                 continue
             path = dotted_name(node)
-            if path is None or not path.startswith('mmcv.') or self._moved_prefix(path):
+            if path is None or not path.startswith('mmcv.') or self._moved_prefix(path) or \
+                    _inside(node, rewritten_nodes):
                 continue
             module, name = path.rsplit('.', 1)
             kind, entry = lookup(module, name)
-            if kind != 'move':
+            if kind == 'move':
+                target, new_name = entry['to'], entry.get('name', name)
+            elif gone_in_mmcv2(module, name) and still_defined_in_mmcv2(module, name):
+                target, new_name = still_defined_in_mmcv2(module, name), name
+            elif gone_in_mmcv2(module, name):
+                target, new_name = COMPAT_MIRROR + module[len('mmcv'):], name
+                if path not in routed:
+                    routed.append(path)
+                    how = f'. In MMEngine: {entry["removed"]}' if kind == 'removed' else ''
+                    message = (f'{path} has no MMEngine drop-in and MMCV 2.x removed it; '
+                               f'used from {target}, which keeps MMCV 1.x\'s behaviour{how}')
+                    self._find('import-to-compat', 'warning', path, node.lineno, message)
+            else:
                 continue
             rewritten += 1
+            rewritten_nodes.append(node)
             self.moved.append(path)
-            if entry['to'] not in needed:
-                needed.append(entry['to'])
-            self._edits.replace_node(node, f'{entry["to"]}.{entry.get("name", name)}')
+            if target not in needed:
+                needed.append(target)
+            self._edits.replace_node(node, f'{target}.{new_name}')
+        self._drop_unused_gone_packages(tree, after, chains, rewritten_nodes)
         if needed:
-            self._add_module_imports(tree, needed, rewritten)
+            statement = self._add_module_imports(tree, needed, rewritten)
+            self._add_todos(statement, self._edits.indent(statement) or '',
+                            [f'[import-to-compat] {f.message}' for f in self.findings
+                             if f.rule == 'import-to-compat' and f.key in routed])
 
     @staticmethod
     def _moved_prefix(path: str) -> bool:
@@ -144,6 +184,25 @@ class _ImportMoves:
         parts = path.split('.')
         return any(lookup('.'.join(parts[:k - 1]), parts[k - 1])[0] == 'move'
                    for k in range(2, len(parts)))
+
+    def _drop_unused_gone_packages(self, tree, anchor, chains, rewritten_nodes) -> None:
+        """``import mmcv.fileio`` (besides the ``import mmcv`` at ``anchor``)
+        whose chains all moved: the line would fail under MMCV 2.x, and
+        nothing needs it any more."""
+        left = {dotted_name(n) for n in chains if not _inside(n, rewritten_nodes)}
+        for statement in tree.body:
+            if not (isinstance(statement, ast.Import) and len(statement.names) == 1 and
+                    (statement.lineno, statement.col_offset) != anchor and
+                    _binds_mmcv(statement.names[0]) and statement.names[0].name != 'mmcv' and
+                    self._alone_on_its_lines(statement)):
+                continue
+            package = statement.names[0].name
+            if not any(path and (path == package or path.startswith(package + '.'))
+                       for path in left):
+                self._edits.replace(self._edits.line_start(statement.lineno),
+                                    self._edits.next_line_start(statement.end_lineno), '')
+                self.findings = [f for f in self.findings if not (
+                    f.rule == 'import-module-removed' and f.line == statement.lineno)]
 
     def _add_module_imports(self, tree: ast.Module, modules: Sequence[str], rewritten: int):
         edits = self._edits
@@ -155,9 +214,12 @@ class _ImportMoves:
                 self._alone_on_its_lines(statement):
             # `import mmcv` served only names that moved: MMCV 2.x may not be installed
             edits.replace_node(statement, edits.newline.join(imports))
-            return
+            self.findings = [f for f in self.findings if not (
+                f.rule == 'import-module-removed' and f.line == statement.lineno)]
+            return statement
         position = edits.line_end(statement.end_lineno)
         edits.insert(position, ''.join(edits.newline + line for line in imports))
+        return statement
 
     # -- helpers --------------------------------------------------------------
 
@@ -196,8 +258,30 @@ def _import_from(module: str, names: Sequence[str], indent: str) -> str:
     return '\n'.join(lines).replace('\0', ' ')
 
 
+def still_defined_in_mmcv2(module: str, name: str) -> Optional[str]:
+    """Where MMCV 2.x still defines a name it removed from ``module``
+    (``mmcv.jit`` lives on in ``mmcv.utils.parrots_jit``), else None."""
+    origin = origin_of(module, name) or unique_origin(name)
+    if origin is None or origin == module or gone_in_mmcv2(origin, name):
+        return None
+    return origin
+
+
+def _inside(node, outer_nodes) -> bool:
+    return any((o.lineno, o.col_offset) <= (node.lineno, node.col_offset) and
+               (node.end_lineno, node.end_col_offset) <= (o.end_lineno, o.end_col_offset)
+               for o in outer_nodes)
+
+
+def _binds_mmcv(alias: ast.alias) -> bool:
+    """``import mmcv``, or ``import mmcv.fileio`` of a package MMCV 2.x
+    removed (its ``mmcv.fileio.load`` chains move like ``mmcv.load``)."""
+    return not alias.asname and (alias.name == 'mmcv' or alias.name.startswith('mmcv.') and
+                                 gone_in_mmcv2(alias.name))
+
+
 def _imports_mmcv(statement) -> bool:
-    return isinstance(statement, ast.Import) and any(a.name == 'mmcv' for a in statement.names)
+    return isinstance(statement, ast.Import) and any(_binds_mmcv(a) for a in statement.names)
 
 
 def move_imports(text: str, tree: ast.Module, consumed=frozenset()
@@ -215,8 +299,7 @@ def move_imports(text: str, tree: ast.Module, consumed=frozenset()
             moves.import_from(statement, parent)
         elif isinstance(statement, ast.Import):
             moves.import_module(statement)
-            if import_mmcv is None and any(a.name == 'mmcv' and not a.asname
-                                           for a in statement.names):
+            if import_mmcv is None and any(_binds_mmcv(a) for a in statement.names):
                 import_mmcv = (statement.lineno, statement.col_offset)
     if import_mmcv is not None:
         moves.attributes(tree, import_mmcv)
