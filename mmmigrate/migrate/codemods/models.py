@@ -13,8 +13,9 @@
     and ``zero_grad / backward / step`` sequences become
     ``update_params(loss)`` in the same order (a ``zero_grad`` that came first
     stays first, so gradients left by an earlier backward are still dropped).
-- ``forward(..., return_loss=True)`` becomes ``forward(..., mode='tensor')``
-  with ``return_loss`` read as ``mode == 'loss'``; every call passing
+- ``forward(..., return_loss=True)`` becomes ``forward(..., mode='loss')``
+  (``return_loss=False``: ``mode='predict'``; a bare call does what it
+  did) with ``return_loss`` read as ``mode == 'loss'``; every call passing
   ``return_loss=`` passes ``mode=`` instead.
 - ``val_step(self, data, optimizer=None)`` loses the optimizer (MMEngine
   calls ``val_step(data)``).
@@ -116,6 +117,13 @@ def _mode_for(value: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(value, cst.Name) and value.value in ('True', 'False'):
         return cst.SimpleString("'loss'" if value.value == 'True' else "'predict'")
     return cst.parse_expression(f"'loss' if {_code(value)} else 'predict'")
+
+
+def _str_annotation(annotation: Optional[cst.Annotation]) -> Optional[cst.Annotation]:
+    """``return_loss: bool`` -> ``mode: str``."""
+    if annotation is None:
+        return None
+    return annotation.with_changes(annotation=cst.Name('str'))
 
 
 def _is_mode_test(node) -> bool:
@@ -452,8 +460,13 @@ class ModelAPI(cst.CSTTransformer):
             right=MODE_TEST if _is_mode_test(updated.right) else updated.right)
 
     def _forward(self, original, updated, model: _ModelClass):
+        # the default keeps what a bare call did: return_loss=True computed
+        # the losses, False predicted (MMEngine always passes mode itself)
+        default = cst.SimpleString("'loss'" if model.loss_by_default else "'predict'")
+
         def renamed(params):
-            return [p.with_changes(name=cst.Name('mode'), default=cst.SimpleString("'tensor'"))
+            return [p.with_changes(name=cst.Name('mode'), default=default,
+                                   annotation=_str_annotation(p.annotation))
                     if p.name.value == 'return_loss' else p for p in params]
 
         updated = updated.with_changes(params=updated.params.with_changes(
