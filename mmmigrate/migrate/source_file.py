@@ -96,39 +96,51 @@ def _transform(text: str, tree: ast.Module):
     from .codemods.config_reads import drop_model_settings_arguments, find_legacy_config_reads
     from .codemods.hooks import adapt_hooks
     from .codemods.imports import move_imports
+    from .codemods.todo_comments import add_todo_comments
     findings = {}  # per transform, reported in this order
+    stage_input = {}  # per transform, the text its findings' lines refer to
     changes, consumed = [], set()
     rebuilding = [name for name in ('runner', 'models') if _mentions(text, _WORDS[name])]
     if rebuilding:
-        text, tree = _rebuild(text, tree, rebuilding, findings, changes, consumed)
+        text, tree = _rebuild(text, tree, rebuilding, findings, changes, consumed,
+                              stage_input)
+    stage_input['hooks'] = text
     if _mentions(text, _WORDS['hooks']):
         result = adapt_hooks(text, tree)
         findings['hooks'] = result['findings']
         changes += result['changes']
         if result['text'] != text:
             text, tree = result['text'], _reparse(result['text'])
+    stage_input['version_guard'] = text
     if _mentions(text, _WORDS['version_guard']):
         from .codemods.version_guard import raise_version_guard
         new_text, findings['version_guard'] = raise_version_guard(text, tree)
         if new_text != text:
             text, tree = new_text, _reparse(new_text)
     if _mentions(text, _WORDS['config_reads']):
-        new_text, dropped = drop_model_settings_arguments(text, tree)
+        new_text, dropped = drop_model_settings_arguments(text, tree)  # info findings only
         if new_text != text:
             text, tree = new_text, _reparse(new_text)
+        stage_input['config_reads'] = text
         findings['config_reads'] = dropped + find_legacy_config_reads(tree)['findings']
+    stage_input['imports'] = text
     new_text, findings['imports'], moved = move_imports(text, tree, consumed)
-    if new_text != text:
-        _reparse(new_text)
+    new_tree = _reparse(new_text) if new_text != text else tree
     ordered = [f for name in ('runner', 'hooks', 'models', 'version_guard', 'config_reads',
                               'imports')
                for f in findings.get(name, ())]
-    return new_text, ordered, changes + moved
+    # every warning also as a TODO comment at its statement
+    reported = [(f, stage_input[name]) for name in findings for f in findings[name]]
+    with_todos = add_todo_comments(new_text, new_tree, reported)
+    if with_todos != new_text:
+        _reparse(with_todos)
+    return with_todos, ordered, changes + moved
 
 
 def _rebuild(text: str, tree: ast.Module, names, findings: dict, changes: list,
-             consumed: set):
-    """The libcst transforms ``names``; (new text, its stdlib tree)."""
+             consumed: set, stage_input: dict):
+    """The libcst transforms ``names``; (new text, its stdlib tree).
+    ``stage_input`` gets the text each transform's finding lines refer to."""
     import libcst as cst  # only for files that need it
 
     from .codemods.models import adapt_models
@@ -136,6 +148,7 @@ def _rebuild(text: str, tree: ast.Module, names, findings: dict, changes: list,
     transforms = {'runner': convert_runners, 'models': adapt_models}
     original = module = cst.parse_module(text)
     for name in names:
+        stage_input[name] = text if module is original else module.code
         result = transforms[name](module)
         module = result['module']
         findings[name] = result['findings']

@@ -18,8 +18,8 @@ from ...rules.import_table import lookup
 from ...rules.shim_table import gone_in_mmcv2, is_legacy_module, origin_of, unique_origin
 from ..translate.values import Finding
 from .text_edits import TextEdits, dotted_name, identifiers, statements_with_parents
+from .todo_comments import todo_lines
 
-TODO = 'TODO(mmmigrate): '
 COMPAT_MIRROR = 'mmmigrate.compat.mmcv'  # MMCV 1.x's module tree, served by compat
 
 
@@ -229,8 +229,7 @@ class _ImportMoves:
         existing = set(self._edits.comment_lines_above(statement.lineno))
         new = []
         for todo in todos:
-            lines = textwrap.wrap(todo, width=79, initial_indent=f'# {TODO}',
-                                  subsequent_indent='#   ', break_on_hyphens=False)
+            lines = todo_lines(todo, indent)
             if lines[0] not in existing:
                 new.extend(lines)
         if new:

@@ -76,6 +76,9 @@ class _Conversion:
         # `if ...: runner.resume(...) elif ...: runner.load_checkpoint(...)`
         self.conditional_loads: List[int] = []
         self.dropped_names: List[str] = []  # variables only the old runner read
+        # a statement registering the config's custom hooks itself (a loop
+        # over cfg.custom_hooks calling runner.register_hook)
+        self.custom_hooks_loop = None
 
 
 class RunnerScripts(cst.CSTTransformer):
@@ -255,11 +258,7 @@ class RunnerScripts(cst.CSTTransformer):
                 continue
             found = method_call(body[index], conversion.name)
             if found is None:
-                if assigns_attribute(body[index], conversion.name):
-                    self._find(original[index], 'runner-attribute-set', 'warning',
-                               conversion.name,
-                               f'{code_of(body[index]).strip()}: MMEngine Runner attributes are '
-                               'read-only properties; pass the value to Runner(...) instead')
+                self._read_statement(conversion, body[index], original[index], index)
                 continue
             method, call = found
             if method == 'register_training_hooks':
@@ -280,6 +279,33 @@ class RunnerScripts(cst.CSTTransformer):
                 self._find(original[index], 'runner-register-helper', 'warning', method,
                            f'{conversion.name}.{method}(...) does not exist in MMEngine: pass '
                            'the hook through default_hooks / custom_hooks')
+
+    def _read_statement(self, conversion, statement, original, index: int) -> None:
+        """A statement between the runner and ``run()`` that is not a call
+        of one of the runner's methods."""
+        code = code_of(statement)
+        name = conversion.name
+        if assigns_attribute(statement, name):
+            assign = single_statement(statement, cst.Assign)
+            if assign is not None and len(assign.targets) == 1 and \
+                    code_of(assign.targets[0].target) == f'{name}.timestamp':
+                # MMCV named the .log and .log.json files after it; MMEngine's
+                # Runner names its log files with its own timestamp
+                conversion.remove.add(index)
+                self._find(original, 'runner-timestamp', 'info', name,
+                           f'{code_of(assign).strip()} dropped: the MMEngine Runner\'s timestamp is a '
+                           'read-only property and already names its log files')
+                return
+            self._find(original, 'runner-attribute-set', 'warning', name,
+                       f'{code.strip().splitlines()[-1]}: MMEngine Runner attributes are read-only properties; '
+                       'pass the value to Runner(...) instead')
+        elif 'custom_hooks' in code and f'{name}.register_hook(' in code:
+            conversion.custom_hooks_loop = original
+        elif re.search(rf'\b\w+\.(resume_from|load_from|resume|auto_resume)\s*=[^=]', code):
+            self._find(original, 'runner-config-after-build', 'warning', name,
+                       'this sets where to resume from after the Runner is built: MMEngine '
+                       'reads load_from / resume in Runner(...), so move it above the Runner '
+                       "(converted configs have load_from and resume, not resume_from)")
 
     def _hook_argument(self, conversion, key: str, source: str, line) -> None:
         if source == 'None':
@@ -487,6 +513,11 @@ class RunnerScripts(cst.CSTTransformer):
             if 'custom_hooks' in conversion.legacy:
                 arguments['custom_hooks'] = _render(conversion.legacy['custom_hooks'],
                                                     len('custom_hooks') + 5, 4, variables)
+        if conversion.custom_hooks_loop is not None and \
+                arguments.pop('custom_hooks', None) is not None:
+            self._find(conversion.custom_hooks_loop, 'runner-custom-hooks-once', 'info',
+                       'custom_hooks', 'this statement registers the custom hooks itself, so '
+                       'Runner(...) does not get custom_hooks as well (each hook runs once)')
         self._drop_unused_assignments(conversion, body, start)
         ordered = [(k, arguments[k]) for k in RUNNER_ARGUMENTS if k in arguments]
         text = f'{conversion.name} = Runner(\n' + ',\n'.join(
