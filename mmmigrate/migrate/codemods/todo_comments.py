@@ -5,8 +5,9 @@ is also in the source where a reviewer reads it, not only in the report.
 Each transform reports lines of the text it worked on; later transforms
 may move them. A finding's line is therefore followed through a line diff
 of that text and the converted one (a rewritten line to the line that
-replaced it); a finding whose line was dropped is left to the report. A comment already above the statement is
-not written twice, so a second run changes nothing.
+replaced it, a removed line -- a decorator -- to what followed it). A
+comment already above the statement is not written twice, so a second run
+changes nothing.
 """
 import ast
 import difflib
@@ -46,13 +47,18 @@ def _innermost(spans, line: int) -> Optional[int]:
 def _line_map(source_lines: List[str], lines: List[str]) -> Dict[int, int]:
     """1-based lines of ``source_lines`` -> the lines of ``lines`` they
     became: kept lines map to themselves, a rewritten region to the region
-    that replaced it (line by line, its last line for the excess)."""
+    that replaced it (line by line, its last line for the excess), a removed
+    line to the line after it."""
     mapping: Dict[int, int] = {}
     matcher = difflib.SequenceMatcher(None, source_lines, lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == 'equal' or (tag == 'replace' and j2 > j1):
             for i in range(i1, i2):
                 mapping[i + 1] = j1 + min(i - i1, j2 - j1 - 1) + 1
+        elif tag == 'delete' and j1 < len(lines):
+            # a line removed (a decorator, a runner call): what follows it
+            for i in range(i1, i2):
+                mapping[i + 1] = j1 + 1
     return mapping
 
 
