@@ -25,6 +25,7 @@
 - ``@auto_fp16`` / ``@force_fp32`` and ``wrap_fp16_model(...)`` are removed
   with a finding: mixed precision is the ``AmpOptimWrapper``'s job.
 """
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
@@ -224,8 +225,15 @@ class ModelAPI(cst.CSTTransformer):
             return self._forward(original, updated, model)
         if function.name == 'train_step' and function.rename:
             self.changes.append('train_step')
-            if model.convert_base:
-                updated = _preprocess_first(updated)
+            # every train_step that runs preprocesses its batch, in a subclass
+            # of a project base too (MMEngine's loop hands it the raw batch)
+            updated = _preprocess_first(updated, training=True)
+            if model.stepping:
+                self._find(original, 'model-ddp-wrapper', 'warning', 'train_step',
+                           f'{model.name}.train_step steps its optimizers itself: under DDP '
+                           "MMEngine's default wrapper (MMDistributedDataParallel) runs its "
+                           'own step instead of this one; set model_wrapper_cfg='
+                           "dict(type='MMSeparateDistributedDataParallel') in the config")
         return updated
 
     # -- optimizer -> optim_wrapper -----------------------------------------
@@ -496,6 +504,7 @@ class ModelAPI(cst.CSTTransformer):
             return updated
         params[-1] = params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         self.changes.append('val_step')
+        updated = _preprocess_first(updated, training=False)
         self._find(original, 'model-val-step', 'info', 'val_step',
                    "MMEngine's ValLoop hands what val_step returns to val_evaluator.process "
                    "(MMCV's val workflow logged the losses it returned)")
@@ -547,16 +556,20 @@ def _line(code: str, like: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
         leading_lines=like.leading_lines, trailing_whitespace=like.trailing_whitespace)
 
 
-def _preprocess_first(function: cst.FunctionDef) -> cst.FunctionDef:
-    """``data = self.data_preprocessor(data, True)`` as the first statement
-    (after a docstring) of a converted model's train_step."""
+def _preprocess_first(function: cst.FunctionDef, training: bool) -> cst.FunctionDef:
+    """``data = self.data_preprocessor(data, True)`` (``False`` in val_step)
+    as the first statement (after a docstring) of a converted model's step,
+    unless it already preprocesses or hands the batch to ``super()``'s step,
+    which does (preprocessing twice would normalise twice)."""
     params = _params(function)
     if len(params) < 2 or not isinstance(function.body, cst.IndentedBlock):
         return function
     data = params[1]
-    line = cst.parse_statement(f'{data} = self.data_preprocessor({data}, True)\n')
+    line = cst.parse_statement(f'{data} = self.data_preprocessor({data}, {training})\n')
     body = list(function.body.body)
-    if any(_code(s).strip() == _code(line).strip() for s in body):
+    code = _code(function.body)
+    if 'data_preprocessor' in code or re.search(rf'super\([^)]*\)\.{function.name.value}\(',
+                                                 code):
         return function
     at = 1 if body and isinstance(body[0], cst.SimpleStatementLine) and \
         isinstance(body[0].body[0], cst.Expr) and \
