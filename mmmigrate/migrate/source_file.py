@@ -96,10 +96,18 @@ def _transform(text: str, tree: ast.Module):
     from .codemods.config_reads import drop_model_settings_arguments, find_legacy_config_reads
     from .codemods.hooks import adapt_hooks
     from .codemods.imports import move_imports
-    from .codemods.todo_comments import add_todo_comments
+    from .codemods.todo_comments import add_todo_comments, line_map
+    original = text
     findings = {}  # per transform, reported in this order
     stage_input = {}  # per transform, the text its findings' lines refer to
     changes, consumed = [], set()
+    if _mentions(text, _WORDS['fp16']):
+        from .codemods.fp16_decorators import drop_fp16_decorators
+        stage_input['fp16'] = text
+        new_text, findings['fp16'], dropped = drop_fp16_decorators(text, tree)
+        consumed |= dropped
+        if new_text != text:
+            text, tree = new_text, _reparse(new_text)
     rebuilding = [name for name in ('runner', 'models') if _mentions(text, _WORDS[name])]
     if rebuilding:
         text, tree = _rebuild(text, tree, rebuilding, findings, changes, consumed,
@@ -118,22 +126,30 @@ def _transform(text: str, tree: ast.Module):
         if new_text != text:
             text, tree = new_text, _reparse(new_text)
     if _mentions(text, _WORDS['config_reads']):
-        new_text, dropped = drop_model_settings_arguments(text, tree)  # info findings only
+        stage_input['model_settings'] = text
+        new_text, findings['model_settings'] = drop_model_settings_arguments(text, tree)
         if new_text != text:
             text, tree = new_text, _reparse(new_text)
         stage_input['config_reads'] = text
-        findings['config_reads'] = dropped + find_legacy_config_reads(tree)['findings']
+        findings['config_reads'] = find_legacy_config_reads(tree)['findings']
     stage_input['imports'] = text
     new_text, findings['imports'], moved = move_imports(text, tree, consumed)
     new_tree = _reparse(new_text) if new_text != text else tree
-    ordered = [f for name in ('runner', 'hooks', 'models', 'version_guard', 'config_reads',
-                              'imports')
+    ordered = [f for name in ('runner', 'hooks', 'fp16', 'models', 'version_guard',
+                              'model_settings', 'config_reads', 'imports')
                for f in findings.get(name, ())]
     # every warning also as a TODO comment at its statement
     reported = [(f, stage_input[name]) for name in findings for f in findings[name]]
     with_todos = add_todo_comments(new_text, new_tree, reported)
     if with_todos != new_text:
         _reparse(with_todos)
+    # the report speaks of the lines of the file as the user has it
+    to_original = {}
+    for finding, source in reported:
+        if source is not original and finding.line:
+            if id(source) not in to_original:
+                to_original[id(source)] = line_map(source.splitlines(), original.splitlines())
+            finding.line = to_original[id(source)].get(finding.line, finding.line)
     return with_todos, ordered, changes + moved
 
 
@@ -170,7 +186,8 @@ def _mentions(text: str, needed) -> bool:
 # words a file must contain for each transform to have anything to do
 _WORDS = {
     'runner': ('Runner', 'build_runner'),
-    'models': ('train_step', 'return_loss', 'auto_fp16', 'force_fp32', 'wrap_fp16_model'),
+    'fp16': ('auto_fp16', 'force_fp32'),
+    'models': ('train_step', 'return_loss', 'wrap_fp16_model'),
     'hooks': ('Hook',),
     'version_guard': ('__version__',),
     # a config object read by attribute, subscript or get()

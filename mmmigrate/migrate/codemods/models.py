@@ -22,8 +22,9 @@
 - A model class deriving from ``nn.Module`` / ``BaseModule`` derives from
   ``BaseModel``, and its ``train_step`` runs the data preprocessor first
   (it moves the batch to the model's device, as ``MMDataParallel`` did).
-- ``@auto_fp16`` / ``@force_fp32`` and ``wrap_fp16_model(...)`` are removed
-  with a finding: mixed precision is the ``AmpOptimWrapper``'s job.
+- ``wrap_fp16_model(...)`` is removed with a finding: mixed precision is
+  the ``AmpOptimWrapper``'s job (the fp16 decorators go in
+  ``fp16_decorators.py``, without libcst).
 """
 import re
 from dataclasses import dataclass, field
@@ -38,7 +39,6 @@ from .positions import LineResolver
 OPTIMIZER = 'optimizer'
 WRAPPER = 'optim_wrapper'
 MODEL_BASES = {'nn.Module', 'torch.nn.Module', 'Module', 'BaseModule'}
-FP16_DECORATORS = {'auto_fp16', 'force_fp32'}
 TEST_SPLITS = {'forward_test', 'simple_test', 'aug_test'}
 
 
@@ -215,7 +215,6 @@ class ModelAPI(cst.CSTTransformer):
 
     def leave_FunctionDef(self, original, updated):
         function = self._functions.pop()
-        updated = self._drop_fp16_decorators(original, updated)
         model = function.model
         if model is None:
             return updated
@@ -509,31 +508,6 @@ class ModelAPI(cst.CSTTransformer):
                    "MMEngine's ValLoop hands what val_step returns to val_evaluator.process "
                    "(MMCV's val workflow logged the losses it returned)")
         return updated.with_changes(params=updated.params.with_changes(params=params))
-
-    def _drop_fp16_decorators(self, original, updated):
-        kept = []
-        for decorator, before in zip(updated.decorators, original.decorators):
-            target = decorator.decorator
-            name = dotted(target.func if isinstance(target, cst.Call) else target)
-            if name is not None and name.rsplit('.', 1)[-1] in FP16_DECORATORS:
-                short = name.rsplit('.', 1)[-1]
-                self.consumed.add(short)
-                self._find(before, 'model-fp16-decorator', 'warning', short,
-                           f'@{short} removed: in MMEngine the AmpOptimWrapper '
-                           "(optim_wrapper=dict(type='AmpOptimWrapper', ...)) autocasts the "
-                           'whole forward' + ('; use torch.autocast(device_type=..., '
-                                              'enabled=False) where fp32 is needed'
-                                              if short == 'force_fp32' else ''))
-                continue
-            kept.append(decorator)
-        if len(kept) == len(updated.decorators):
-            return updated
-        leading = updated.decorators[0].leading_lines if updated.decorators else ()
-        if kept:
-            kept[0] = kept[0].with_changes(leading_lines=leading)
-            return updated.with_changes(decorators=kept)
-        return updated.with_changes(decorators=[], leading_lines=[*updated.leading_lines,
-                                                                  *leading])
 
     def _find(self, node, rule: str, severity: str, key: str, message: str) -> None:
         self.findings.append(self._lines.finding(node, rule, severity, key, message))

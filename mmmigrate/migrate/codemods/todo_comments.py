@@ -44,7 +44,7 @@ def _innermost(spans, line: int) -> Optional[int]:
     return max(holding) if holding else None
 
 
-def _line_map(source_lines: List[str], lines: List[str]) -> Dict[int, int]:
+def line_map(source_lines: List[str], lines: List[str]) -> Dict[int, int]:
     """1-based lines of ``source_lines`` -> the lines of ``lines`` they
     became: kept lines map to themselves, a rewritten region to the region
     that replaced it (line by line, its last line for the excess), a removed
@@ -74,7 +74,7 @@ def add_todo_comments(text: str, tree: ast.Module,
         if finding.severity not in SEVERITIES or not finding.line:
             continue
         if id(source) not in maps:
-            maps[id(source)] = _line_map(source.splitlines(), lines)
+            maps[id(source)] = line_map(source.splitlines(), lines)
         line = maps[id(source)].get(finding.line)
         start = _innermost(spans, line) if line else None
         if start is None:
