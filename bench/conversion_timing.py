@@ -12,7 +12,7 @@ def bare_libcst(files) -> float:
     import libcst
     start = time.perf_counter()
     for path in files:
-        source = path.read_text(encoding='utf-8')
+        source = path.read_bytes().decode('utf-8-sig')  # newlines as they are
         assert libcst.parse_module(source).code == source
     return time.perf_counter() - start
 
@@ -38,3 +38,26 @@ def time_command(command: str, tree: Path, jobs: int) -> float:
     if result.returncode not in ((0, 3) if command == 'config' else (0, )):
         sys.exit(f'mmmigrate {command} failed:\n{result.stderr[-2000:]}')
     return elapsed
+
+
+_PEAK = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[1:], capture_output=True).returncode
+print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def time_command_with_memory(command: str, tree: Path, jobs: int) -> tuple:
+    """(wall seconds, peak MB of its largest process) of one ``mmmigrate
+    COMMAND TREE -j JOBS``: a fresh interpreter runs it, so the peak is this
+    run's (Linux keeps the largest resident size among waited-for
+    descendants, the workers included)."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, '-c', _PEAK, sys.executable, '-m', 'mmmigrate.cli',
+                             command, str(tree), '-j', str(jobs)], capture_output=True,
+                            text=True, check=True)
+    elapsed = time.perf_counter() - start
+    code, peak_kb = result.stdout.split()
+    if int(code) != 0:
+        sys.exit(f'mmmigrate {command} failed with exit status {code}')
+    return elapsed, int(peak_kb) / 1024

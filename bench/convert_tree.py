@@ -2,6 +2,13 @@
 parse-and-print of the files that use MMCV, measured in the same run.
 
     python bench/convert_tree.py [--files 2000] [--repeats 3] [--jobs 1,2]
+    python bench/convert_tree.py --tree DIR [--jobs 0,1]   # a real tree
+
+With ``--tree`` the files are a real tree's (the dev corpus: the Python
+packages of mmpose, mmaction2, ... unpacked from their wheels): printed are
+files/s of ``mmmigrate convert -j N`` over every ``.py`` file (a fresh copy
+each round), the peak memory of its largest process (a worker or the main
+one), and the bare libcst round trip of the same files.
 
 About one file in ten uses MMCV (imports from ``mmcv.runner`` /
 ``mmcv.parallel`` / ``mmcv.utils``, a legacy hook); the others are plain
@@ -18,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from conversion_timing import bare_libcst, time_command
+from conversion_timing import bare_libcst, time_command, time_command_with_memory
 
 PLAIN = '''"""A plain PyTorch module, number {i}."""
 import math
@@ -123,12 +130,35 @@ def skip_rate(files) -> float:
     return size / (time.perf_counter() - start) / 1e6
 
 
+def real_tree(source: Path, repeats: int, jobs) -> None:
+    files = sorted(source.rglob('*.py'))
+    print(f'{source}: {len(files)} .py files')
+    bare = min(bare_libcst(files) for _ in range(repeats))
+    print(f'{"bare libcst parse+print (all files)":40s} {len(files) / bare:8.0f} files/s')
+    with tempfile.TemporaryDirectory() as tmp:
+        for job_count in jobs:
+            runs = []
+            for round_index in range(repeats):
+                tree = Path(tmp) / f'run_{job_count}_{round_index}'
+                shutil.copytree(source, tree)
+                runs.append(time_command_with_memory('convert', tree, job_count))
+                shutil.rmtree(tree)
+            best = min(seconds for seconds, _ in runs)
+            peak = max(memory for _, memory in runs)
+            print(f'{f"mmmigrate convert -j {job_count}":40s} {len(files) / best:8.0f} files/s'
+                  f'   {bare / best:.2f}x the bare round trip   peak {peak:.0f} MB per process')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--files', type=int, default=2000)
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--jobs', default='1,2', help='comma-separated process counts')
+    parser.add_argument('--tree', type=Path, help='a real source tree instead of a generated one')
     args = parser.parse_args()
+    if args.tree is not None:
+        real_tree(args.tree, args.repeats, [int(j) for j in args.jobs.split(',')])
+        return
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / 'source'
         files, legacy = generate(source, args.files)

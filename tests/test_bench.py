@@ -42,3 +42,19 @@ def test_convert_benchmark_prints_every_figure():
     for label in ('bare libcst parse+print', 'skipping the other files',
                   'mmmigrate convert -j 1', 'mmmigrate convert -j 2'):
         assert label in out.stdout
+
+
+def test_convert_benchmark_on_a_real_tree_prints_rate_memory_and_baseline(tmp_path):
+    # a small tree of real legacy sources: the import fixtures
+    tree = tmp_path / 'tree'
+    tree.mkdir()
+    for source in (BENCH.parents[1] / 'tests' / 'fixtures' / 'convert' / 'imports').glob('*.in.py'):
+        (tree / source.name.replace('.in.py', '.py')).write_bytes(source.read_bytes())
+    bench = BENCH.with_name('convert_tree.py')
+    out = subprocess.run([sys.executable, str(bench), '--tree', str(tree), '--repeats', '1',
+                          '--jobs', '0,1'], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert 'bare libcst parse+print (all files)' in out.stdout
+    for jobs in (0, 1):
+        line = next(l for l in out.stdout.splitlines() if f'mmmigrate convert -j {jobs}' in l)
+        assert 'files/s' in line and 'MB per process' in line
