@@ -125,14 +125,23 @@ def _close(mine, theirs, rel):
 
 
 @pytest.mark.recorded_numerics
+@pytest.mark.parametrize('engine', ['bundled', 'mmengine-0.10.7'])
 @pytest.mark.parametrize('case', RUNNABLE)
-def test_converted_runnable_script_matches_its_mmcv_run(case, tmp_path):
+def test_converted_runnable_script_matches_its_mmcv_run(case, engine, tmp_path):
     """runner/runnable_*.in.py ran as it is on real MMCV 1.7.2 (recorded in
-    runnable_*.mmcv.json by record_mmcv_runs.sh); the converted script on the
-    bundled engine must end with the same history and parameters."""
+    runnable_*.mmcv.json by record_mmcv_runs.sh); the converted script, on
+    the bundled engine and on real MMEngine 0.10.7 (the oracle venv), must
+    end with the same history and parameters."""
     script = ROOT / 'runner' / f'{case}.out.py'
-    out = subprocess.run([sys.executable, '-c', RUN_SCRIPT, str(script)], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=300)
+    if engine == 'bundled':
+        command = [sys.executable, '-c', RUN_SCRIPT, str(script)]
+    else:
+        import oracle_env
+        python = oracle_env.mmengine_python()
+        if python is None:
+            pytest.skip('no MMEngine oracle venv (../shared/oracle/setup_mmengine.sh)')
+        command = [str(python), '-W', 'ignore', str(script)]
+    out = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     ours = json.loads(out.stdout.strip().splitlines()[-1])
     legacy = json.loads((ROOT / 'runner' / f'{case}.mmcv.json').read_text())
