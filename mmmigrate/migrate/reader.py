@@ -23,7 +23,7 @@ from typing import Dict, FrozenSet, List, Optional
 
 import yaml
 
-from .translate.values import Folded, Opaque, merge, named, strip_delete
+from .translate.values import Folded, Opaque, SpelledFloat, merge, named, strip_delete
 
 
 class ConfigReadError(Exception):
@@ -234,9 +234,20 @@ def _apply_subscript(target: ast.Subscript, value_node, text: str, values: dict)
     return name
 
 
+def _spelled(node: ast.Constant, source: str):
+    value = node.value
+    if type(value) is float and node.end_lineno == node.lineno:
+        text = ast.get_source_segment(source, node)
+        if text:
+            spelled = SpelledFloat(value)
+            spelled.spelling = text
+            return spelled
+    return value
+
+
 def _value(node, source: str, names: dict):
     if isinstance(node, ast.Constant):
-        return node.value
+        return _spelled(node, source)
     if isinstance(node, ast.Dict):
         if all(isinstance(k, ast.Constant) for k in node.keys):
             return {k.value: _value(v, source, names) for k, v in zip(node.keys, node.values)}

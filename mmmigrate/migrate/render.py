@@ -67,7 +67,8 @@ def _flat_uncached(value, variables, memo):
     if value is Ellipsis:
         return '...'
     if isinstance(value, float):
-        return _float(float(value))
+        spelling = getattr(value, 'spelling', None)  # as the source wrote it
+        return spelling if spelling is not None else _float(float(value))
     if isinstance(value, int):
         return repr(int(value))
     if isinstance(value, str):

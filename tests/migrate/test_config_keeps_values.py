@@ -91,7 +91,7 @@ def test_a_converted_child_keeps_its_schedule_when_its_base_is_converted_later(t
 
 @pytest.mark.parametrize('child_line,written', [
     ("fp16 = dict(loss_scale=256.)",
-     "optim_wrapper = dict(type='AmpOptimWrapper', loss_scale=256.0)"),
+     "optim_wrapper = dict(type='AmpOptimWrapper', loss_scale=256.)"),  # as written
     ("optimizer_config = dict(grad_clip=dict(max_norm=35, norm_type=2))",
      "optim_wrapper = dict(clip_grad=dict(max_norm=35, norm_type=2))"),
 ])

@@ -80,6 +80,16 @@ _NAMED_TYPES = {int: NamedInt, float: NamedFloat, str: NamedStr, list: NamedList
                 dict: NamedDict, tuple: NamedTuple}
 
 
+class SpelledFloat(float):
+    """A float read from source that remembers how it was written
+    (``1e-4``), so a rewrite writes it back that way, not as ``0.0001``.
+    Arithmetic on it gives a plain float."""
+    spelling: str = ''
+
+
+_NAMED_TYPES[SpelledFloat] = NamedFloat
+
+
 def named(value, variable: str):
     """``value`` marked as read from ``variable``, so that an unchanged copy
     is written as the name again (``pipeline=train_pipeline``). A
