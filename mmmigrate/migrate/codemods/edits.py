@@ -75,15 +75,37 @@ def add_import(module: cst.Module, module_name: str, name: str,
     if any(_imports(s, module_name, name, asname) for s in body):
         return module
     last = 0 if body and _is_docstring(body[0]) else -1
+    group = None  # the last import of the MMCV / MMEngine group
     for index in range(last + 1, len(body)):
         statement = body[index]
         if not (isinstance(statement, cst.SimpleStatementLine) and all(
                 isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)):
             break
         last = index
+        if any(_root(s) in OPENMMLAB_GROUP for s in statement.body):
+            group = index
+    # beside the MMCV imports it replaces, so the file's import groups hold
+    # (third-party before first-party): else at the end of the block
+    at = group if group is not None else last
     alias = f' as {asname}' if asname else ''
     line = cst.parse_statement(f'from {module_name} import {name}{alias}\n')
-    return module.with_changes(body=body[:last + 1] + [line] + body[last + 1:])
+    return module.with_changes(body=body[:at + 1] + [line] + body[at + 1:])
+
+
+OPENMMLAB_GROUP = {'mmcv', 'mmengine', 'mmmigrate'}
+
+
+def _root(statement) -> Optional[str]:
+    """The top-level package an import statement reads from (None: relative)."""
+    if isinstance(statement, cst.ImportFrom):
+        if statement.relative or statement.module is None:
+            return None
+        node = statement.module
+    else:
+        node = statement.names[0].name
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
 
 
 def _is_docstring(statement) -> bool:
