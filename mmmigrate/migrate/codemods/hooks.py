@@ -21,9 +21,11 @@ The edits are spliced into the text (``text_edits``); a hook class is any
 class whose base name ends in ``Hook`` or that ``HOOKS`` registers.
 """
 import ast
+import functools
 import re
 from typing import Dict, List, Set
 
+from ...rules import load_pack
 from ..translate.values import Finding
 from .text_edits import TextEdits, dotted_name, statements_with_parents
 
@@ -44,6 +46,16 @@ GENERIC = {
     'after_epoch': ('after_train_epoch', 'after_val_epoch'),
 }
 # runner attribute -> the method parameter that replaces it
+# runner.X uses this module reports or rewrites on their own
+HANDLED_ELSEWHERE = {'log_buffer', 'optimizer', 'mode', 'meta', 'data_loader'}
+
+
+@functools.lru_cache(maxsize=None)
+def _mmengine_runner_attributes() -> frozenset:
+    """MMEngine 0.10.7 Runner's public attributes (rules/runner_attributes.yaml)."""
+    return frozenset(load_pack('runner_attributes')['attributes'])
+
+
 RUNNER_TO_PARAMETER = {'inner_iter': 'batch_idx', 'outputs': 'outputs',
                        'data_batch': 'data_batch'}
 HELPERS = {'every_n_iters': 'every_n_train_iters', 'is_last_epoch': 'is_last_train_epoch',
@@ -166,6 +178,12 @@ class _HookInterface:
             self._find(node, 'hook-runner-attribute', 'runner.data_loader',
                        'runner.data_loader: use runner.train_dataloader or '
                        'runner.val_dataloader')
+        elif attr not in _mmengine_runner_attributes() and attr not in HANDLED_ELSEWHERE and \
+                not attr.startswith('_'):
+            self._find(node, 'hook-runner-unknown-attribute', f'runner.{attr}',
+                       f"runner.{attr} is not an attribute of MMEngine's Runner (a custom "
+                       "runner's, or MMCV's): keep the value elsewhere (the hook itself, "
+                       'runner.message_hub, or a custom loop)')
         return False
 
     def _call(self, node: ast.Call, method: str, scope: Set[str]) -> list:
