@@ -32,8 +32,9 @@ from ..translate.config import LEGACY_KEYS, translate_config
 from ..translate.values import BuiltOptimizer, Finding, Opaque
 from .edits import add_import, dotted, name_count
 from .positions import LineResolver
+from .runner_between import drop_auto_resume, read_statement
 from .runner_imports import drop_mmcv_runner_alias, drop_unused_module_import
-from .script_statements import (assigns_attribute, assigns_name, bound_names, code_of,
+from .script_statements import (assigns_name, bound_names, code_of,
                                 method_call, only_loads, optimizer_dict, single_statement)
 
 RUNNER_CLASSES = {'EpochBasedRunner', 'IterBasedRunner', 'Runner'}
@@ -79,6 +80,8 @@ class _Conversion:
         # a statement registering the config's custom hooks itself (a loop
         # over cfg.custom_hooks calling runner.register_hook)
         self.custom_hooks_loop = None
+        # statements computing resume_from for auto-resume: (index, node)
+        self.auto_resume: List[Tuple[int, object]] = []
 
 
 class RunnerScripts(cst.CSTTransformer):
@@ -258,7 +261,7 @@ class RunnerScripts(cst.CSTTransformer):
                 continue
             found = method_call(body[index], conversion.name)
             if found is None:
-                self._read_statement(conversion, body[index], original[index], index)
+                read_statement(conversion, body[index], original[index], index, self._find)
                 continue
             method, call = found
             if method == 'register_training_hooks':
@@ -279,33 +282,6 @@ class RunnerScripts(cst.CSTTransformer):
                 self._find(original[index], 'runner-register-helper', 'warning', method,
                            f'{conversion.name}.{method}(...) does not exist in MMEngine: pass '
                            'the hook through default_hooks / custom_hooks')
-
-    def _read_statement(self, conversion, statement, original, index: int) -> None:
-        """A statement between the runner and ``run()`` that is not a call
-        of one of the runner's methods."""
-        code = code_of(statement)
-        name = conversion.name
-        if assigns_attribute(statement, name):
-            assign = single_statement(statement, cst.Assign)
-            if assign is not None and len(assign.targets) == 1 and \
-                    code_of(assign.targets[0].target) == f'{name}.timestamp':
-                # MMCV named the .log and .log.json files after it; MMEngine's
-                # Runner names its log files with its own timestamp
-                conversion.remove.add(index)
-                self._find(original, 'runner-timestamp', 'info', name,
-                           f'{code_of(assign).strip()} dropped: the MMEngine Runner\'s timestamp is a '
-                           'read-only property and already names its log files')
-                return
-            self._find(original, 'runner-attribute-set', 'warning', name,
-                       f'{code.strip().splitlines()[-1]}: MMEngine Runner attributes are read-only properties; '
-                       'pass the value to Runner(...) instead')
-        elif 'custom_hooks' in code and f'{name}.register_hook(' in code:
-            conversion.custom_hooks_loop = original
-        elif re.search(rf'\b\w+\.(resume_from|load_from|resume|auto_resume)\s*=[^=]', code):
-            self._find(original, 'runner-config-after-build', 'warning', name,
-                       'this sets where to resume from after the Runner is built: MMEngine '
-                       'reads load_from / resume in Runner(...), so move it above the Runner '
-                       "(converted configs have load_from and resume, not resume_from)")
 
     def _hook_argument(self, conversion, key: str, source: str, line) -> None:
         if source == 'None':
@@ -513,6 +489,8 @@ class RunnerScripts(cst.CSTTransformer):
             if 'custom_hooks' in conversion.legacy:
                 arguments['custom_hooks'] = _render(conversion.legacy['custom_hooks'],
                                                     len('custom_hooks') + 5, 4, variables)
+        drop_auto_resume(conversion, body, start,
+                         lambda s: s is None or s is _REMOVED, self._find)
         if conversion.custom_hooks_loop is not None and \
                 arguments.pop('custom_hooks', None) is not None:
             self._find(conversion.custom_hooks_loop, 'runner-custom-hooks-once', 'info',
