@@ -171,6 +171,13 @@ class RunnerScripts(cst.CSTTransformer):
             if not self._read_constructor(conversion, call, original[index]):
                 continue
             self._read_between(conversion, body, original, index, run)
+            for before in range(index):
+                if 'amp.initialize(' in code_of(body[before]):
+                    self._find(original[before], 'runner-apex', 'warning', 'apex',
+                               'apex.amp.initialize(...) wraps the model and optimizer, but '
+                               'the Runner builds its own optimizer from optim_wrapper: use '
+                               "optim_wrapper=dict(type='ApexOptimWrapper', opt_level=...) "
+                               "(or 'AmpOptimWrapper' for torch.amp) and remove this call")
             self._read_run(conversion, method_call(body[run], name)[1], original[run])
             wrapped = self._unwrap_model(conversion, body, index)
             body = wrapped if wrapped is not None else body
