@@ -79,19 +79,25 @@ def convert_source(path: Path, data: Optional[bytes] = None) -> SourceResult:
 def warm_up() -> None:
     """Import the text transforms and load the import table, so processes
     forked after this call start with them."""
-    from .codemods import config_reads, hooks, imports  # noqa: F401
+    from .codemods import (config_reads, fp16_decorators, hooks, imports,  # noqa: F401
+                           todo_comments, version_guard)
     from ..rules.import_table import lookup
+    from ..rules.shim_table import gone_in_mmcv2
     lookup('mmcv.runner', 'Hook')
+    gone_in_mmcv2('mmcv.runner')
 
 
 def _transform(text: str, tree: ast.Module):
-    """The transforms in order: the ones that rebuild statements (runner
-    scripts, models; libcst, parsed only for files that need them), then
-    the ones that splice edits into the text (hooks, config reads, import
+    """The transforms in order: fp16 decorators (a text edit), the ones
+    that rebuild statements (runner scripts, models; libcst, parsed only for
+    files that need them), then the ones that splice edits into the text
+    (hooks, the MMCV version guard, model settings and config reads, import
     moves; the stdlib tree). The import moves come last: they drop imports
     the earlier transforms made unused. Each transform gets the tree of the
     text it works on, and the result is parsed once more before it is
-    returned, so text that would not parse raises SyntaxError.
+    returned, so text that would not parse raises SyntaxError. Then every
+    warning becomes a TODO comment at its statement, and the findings'
+    lines are mapped back to the lines of the input.
     (new text, findings, what changed)."""
     from .codemods.config_reads import drop_model_settings_arguments, find_legacy_config_reads
     from .codemods.hooks import adapt_hooks
