@@ -43,9 +43,7 @@ def _installed(module: str, name: str):
     installed it); ``AttributeError`` when it has no such name."""
     try:
         real = importlib.import_module(module)
-    except ImportError:
-        raise AttributeError(name) from None
-    except Exception:  # a broken MMCV install: the compat object serves instead
+    except Exception:  # not there, or a broken MMCV install: compat serves instead
         raise AttributeError(name) from None
     return getattr(real, name)
 

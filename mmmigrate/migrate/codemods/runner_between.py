@@ -72,7 +72,8 @@ def drop_auto_resume(conversion, body: list, start: int, dropped, find) -> None:
 def decides_auto_resume(code: str) -> bool:
     """Whether a statement only computes where to resume from: it assigns
     nothing but ``resume_from`` / ``<cfg>.resume_from``, calls nothing but
-    ``find_latest_checkpoint`` and ``<cfg>.get``, and mentions auto-resume."""
+    ``find_latest_checkpoint`` and ``<cfg>.get``, and holds no loop,
+    ``with`` or function."""
     if 'resume' not in code:
         return False
     try:
