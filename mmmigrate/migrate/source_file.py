@@ -102,7 +102,7 @@ def _transform(text: str, tree: ast.Module):
     from .codemods.config_reads import drop_model_settings_arguments, find_legacy_config_reads
     from .codemods.hooks import adapt_hooks
     from .codemods.imports import move_imports
-    from .codemods.todo_comments import add_todo_comments, line_map
+    from .codemods.todo_comments import add_todo_comments, line_map, source_lines
     original = text
     findings = {}  # per transform, reported in this order
     stage_input = {}  # per transform, the text its findings' lines refer to
@@ -154,7 +154,8 @@ def _transform(text: str, tree: ast.Module):
     for finding, source in reported:
         if source is not original and finding.line:
             if id(source) not in to_original:
-                to_original[id(source)] = line_map(source.splitlines(), original.splitlines())
+                to_original[id(source)] = line_map(source_lines(source),
+                                                   source_lines(original))
             finding.line = to_original[id(source)].get(finding.line, finding.line)
     return with_todos, ordered, changes + moved
 

@@ -64,10 +64,9 @@ class _ImportMoves:
                     message = f'{name} moved to {entry["to"]} but changed: {entry["note"]}'
                     self._find('import-moved-changed', 'warning', name, line, message)
                     todos.append(f'[import-moved-changed] {message}')
-            elif gone_in_mmcv2(module, name) and still_defined_in_mmcv2(module, name):
+            elif gone_in_mmcv2(module, name) and (origin := still_defined_in_mmcv2(module, name)):
                 # MMCV 2.x keeps it elsewhere (mmcv.jit -> mmcv.utils.parrots_jit)
-                moved.setdefault(still_defined_in_mmcv2(module, name), []).append(
-                    self._edits.segment(alias))
+                moved.setdefault(origin, []).append(self._edits.segment(alias))
                 self.moved.append(name)
             elif gone_in_mmcv2(module, name):
                 # no MMEngine drop-in and MMCV 2.x lacks it: the compat layer's
@@ -152,8 +151,8 @@ class _ImportMoves:
             kind, entry = lookup(module, name)
             if kind == 'move':
                 target, new_name = entry['to'], entry.get('name', name)
-            elif gone_in_mmcv2(module, name) and still_defined_in_mmcv2(module, name):
-                target, new_name = still_defined_in_mmcv2(module, name), name
+            elif gone_in_mmcv2(module, name) and (origin := still_defined_in_mmcv2(module, name)):
+                target, new_name = origin, name
             elif gone_in_mmcv2(module, name):
                 target, new_name = COMPAT_MIRROR + module[len('mmcv'):], name
                 if path not in routed:
@@ -171,11 +170,8 @@ class _ImportMoves:
                 needed.append(target)
             self._edits.replace_node(node, f'{target}.{new_name}')
         self._drop_unused_gone_packages(tree, after, chains, rewritten_nodes)
-        if needed:
-            statement = self._add_module_imports(tree, needed, rewritten)
-            self._add_todos(statement, self._edits.indent(statement) or '',
-                            [f'[import-to-compat] {f.message}' for f in self.findings
-                             if f.rule == 'import-to-compat' and f.key in routed])
+        if needed:  # a routed chain's TODO goes where it is used (todo_comments)
+            self._add_module_imports(tree, needed, rewritten)
 
     @staticmethod
     def _moved_prefix(path: str) -> bool:
@@ -216,10 +212,9 @@ class _ImportMoves:
             edits.replace_node(statement, edits.newline.join(imports))
             self.findings = [f for f in self.findings if not (
                 f.rule == 'import-module-removed' and f.line == statement.lineno)]
-            return statement
+            return
         position = edits.line_end(statement.end_lineno)
         edits.insert(position, ''.join(edits.newline + line for line in imports))
-        return statement
 
     # -- helpers --------------------------------------------------------------
 

@@ -20,8 +20,10 @@
 - ``val_step(self, data, optimizer=None)`` loses the optimizer (MMEngine
   calls ``val_step(data)``).
 - A model class deriving from ``nn.Module`` / ``BaseModule`` derives from
-  ``BaseModel``, and its ``train_step`` runs the data preprocessor first
-  (it moves the batch to the model's device, as ``MMDataParallel`` did).
+  ``BaseModel``. Every converted ``train_step`` / ``val_step`` (a subclass
+  of a project base's too) runs the data preprocessor first (it moves the
+  batch to the model's device, as ``MMDataParallel`` did), unless it
+  already does or leaves it to ``super()``'s step.
 - ``wrap_fp16_model(...)`` is removed with a finding: mixed precision is
   the ``AmpOptimWrapper``'s job (the fp16 decorators go in
   ``fp16_decorators.py``, without libcst).

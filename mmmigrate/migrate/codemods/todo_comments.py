@@ -11,6 +11,7 @@ changes nothing.
 """
 import ast
 import difflib
+import re
 import textwrap
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -19,13 +20,22 @@ from .text_edits import TextEdits, statements_with_parents
 
 TODO = 'TODO(mmmigrate): '
 SEVERITIES = ('warning', 'error')
+_LINE_BREAK = re.compile(r'\r\n|\r|\n')
 
 
 def todo_lines(todo: str, indent: str = '') -> List[str]:
     """``todo`` (``[rule] message``) as comment lines ending by column 79
     after ``indent``."""
-    return textwrap.wrap(todo, width=max(79 - len(indent), 40), initial_indent=f'# {TODO}', subsequent_indent='#   ',
-                         break_on_hyphens=False, break_long_words=False)
+    return textwrap.wrap(todo, width=max(79 - len(indent), 40), initial_indent=f'# {TODO}',
+                         subsequent_indent='#   ', break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def source_lines(text: str) -> List[str]:
+    """``text``'s lines as Python numbers them: only ``\\n``, ``\\r\\n`` and
+    ``\\r`` end one (``str.splitlines`` also splits at a form feed or
+    U+2028, which would shift every line after it)."""
+    return _LINE_BREAK.split(text)
 
 
 def _statement_starts(tree: ast.Module) -> List[Tuple[int, int]]:
@@ -66,7 +76,7 @@ def add_todo_comments(text: str, tree: ast.Module,
                       reported: Iterable[Tuple[Finding, str]]) -> str:
     """``text`` (parsed as ``tree``) with a TODO above the statement of each
     warning / error of ``reported``: (finding, the text its line refers to)."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     spans = _statement_starts(tree)
     todos: Dict[int, List[str]] = {}
     maps: Dict[int, Dict[int, int]] = {}  # per source text
@@ -74,7 +84,7 @@ def add_todo_comments(text: str, tree: ast.Module,
         if finding.severity not in SEVERITIES or not finding.line:
             continue
         if id(source) not in maps:
-            maps[id(source)] = line_map(source.splitlines(), lines)
+            maps[id(source)] = line_map(source_lines(source), lines)
         line = maps[id(source)].get(finding.line)
         start = _innermost(spans, line) if line else None
         if start is None:
