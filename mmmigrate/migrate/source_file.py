@@ -170,6 +170,7 @@ def _rebuild(text: str, tree: ast.Module, names, findings: dict, changes: list,
     from .codemods.runner import convert_runners
     transforms = {'runner': convert_runners, 'models': adapt_models}
     original = module = cst.parse_module(text)
+    wraps_own_step = False
     for name in names:
         stage_input[name] = text if module is original else module.code
         result = transforms[name](module)
@@ -177,6 +178,11 @@ def _rebuild(text: str, tree: ast.Module, names, findings: dict, changes: list,
         findings[name] = result['findings']
         changes += result['changes']
         consumed |= result.get('consumed', set())
+        wraps_own_step |= result.get('wraps_own_step', False)
+    if wraps_own_step and 'models' in findings:
+        # this file's Runner already gets MMSeparateDistributedDataParallel,
+        # which runs the models' own train_step
+        findings['models'] = [f for f in findings['models'] if f.rule != 'model-ddp-wrapper']
     new_text = text if module is original else module.code
     return (new_text, _reparse(new_text)) if new_text != text else (text, tree)
 

@@ -35,8 +35,11 @@ class _ImportMoves:
 
     def import_from(self, statement: ast.ImportFrom, parent_body: list) -> None:
         module = statement.module
+        if not self._alone_on_its_lines(statement):
+            return
         if statement.level or module is None or module != 'mmcv' and \
-                not module.startswith('mmcv.') or not self._alone_on_its_lines(statement):
+                not module.startswith('mmcv.'):
+            self._drop_consumed(statement, parent_body)
             return
         line = statement.lineno
         if any(alias.name == '*' for alias in statement.names):
@@ -87,11 +90,7 @@ class _ImportMoves:
         indent = self._edits.indent(statement)
         start, end = self._edits.span(statement)
         if not moved and not kept and not routed:  # every name went with an earlier transform
-            if len(parent_body) == 1:
-                self._edits.replace(start, end, 'pass')
-            else:  # the statement's lines go; comments above it stay
-                self._edits.replace(self._edits.line_start(statement.lineno),
-                                    self._edits.next_line_start(statement.end_lineno), '')
+            self._remove(statement, parent_body)
             return
         self._add_todos(statement, indent, todos)
         if not moved and not routed and not dropped:
@@ -104,6 +103,34 @@ class _ImportMoves:
         lines[:0] = self._comments_inside(statement)
         self._edits.replace(start, end_of_line, (self._edits.newline + indent).join(
             line.replace('\n', self._edits.newline + indent) for line in lines))
+
+    def _drop_consumed(self, statement: ast.ImportFrom, parent_body: list) -> None:
+        """A project's import (``from mmedit.core import
+        DistributedDataParallelWrapper``) of names an earlier transform
+        replaced and nothing uses any more: those names go."""
+        names = [alias for alias in statement.names if alias.name != '*']
+        gone = [alias for alias in names if (alias.asname or alias.name) in self._droppable]
+        if not gone:
+            return
+        kept = [self._edits.segment(alias) for alias in names if alias not in gone]
+        if not kept:
+            self._remove(statement, parent_body)
+            return
+        start, end = self._edits.span(statement)
+        module = '.' * statement.level + (statement.module or '')
+        indent = self._edits.indent(statement)
+        text = _import_from(module, kept, indent).replace('\n', self._edits.newline + indent)
+        self._edits.replace(start, self._edits.line_end(statement.end_lineno),
+                            text + self._edits.rest_of_line(statement))
+
+    def _remove(self, statement, parent_body: list) -> None:
+        """Remove an import statement; one alone in its block becomes pass."""
+        start, end = self._edits.span(statement)
+        if len(parent_body) == 1:
+            self._edits.replace(start, end, 'pass')
+        else:  # the statement's lines go; comments above it stay
+            self._edits.replace(self._edits.line_start(statement.lineno),
+                                self._edits.next_line_start(statement.end_lineno), '')
 
     def _alone_on_its_lines(self, statement) -> bool:
         rest = self._edits.rest_of_line(statement).strip()

@@ -148,6 +148,8 @@ class ModelAPI(cst.CSTTransformer):
         self.base_model = 'BaseModel'
         self._classes: List[Optional[_ModelClass]] = []
         self._functions: List[_Function] = []
+        # classes of this module that derive from BaseModel once converted
+        self._model_classes: Set[str] = set()
 
     # -- scopes -------------------------------------------------------------
 
@@ -167,7 +169,9 @@ class ModelAPI(cst.CSTTransformer):
         if info is None:
             return updated
         if not info.convert_base:
-            if 'train_step' in info.methods and not any(
+            if any(dotted(b.value) in self._model_classes for b in updated.bases):
+                self._model_classes.add(info.name)  # its base, above, was converted
+            elif 'train_step' in info.methods and not any(
                     (dotted(b.value) or '').endswith('BaseModel') for b in updated.bases):
                 self._find(original, 'model-base-class', 'warning', info.name,
                            f'{info.name} derives from '
@@ -176,6 +180,7 @@ class ModelAPI(cst.CSTTransformer):
                            '(convert it too)')
             return updated
         self.needs_base_model = True
+        self._model_classes.add(info.name)
         self.changes.append(f'{info.name}({self.base_model})')
         self.consumed.update(dotted(b.value) for b in updated.bases
                              if dotted(b.value) == 'BaseModule')

@@ -17,8 +17,10 @@ statically; configs read from a ``cfg`` object (``cfg.lr_config``) become
 the keys ``mmmigrate config`` writes (``cfg.param_scheduler``).
 
 A model wrapped in ``MMDataParallel`` before the runner is left unwrapped
-(the Runner moves it to the device); ``MMDistributedDataParallel`` becomes
-``launcher`` and ``model_wrapper_cfg``. ``register_hook`` calls stay: the
+(the Runner moves it to the device); ``MMDistributedDataParallel``, and the
+projects' own ``DistributedDataParallelWrapper`` (one DDP per child, for
+models that step their optimizers themselves), become ``launcher`` and
+``model_wrapper_cfg`` (``rules/model_wrappers.yaml``). ``register_hook`` calls stay: the
 MMEngine Runner has the same method.
 """
 import re
@@ -34,11 +36,11 @@ from .edits import add_import, dotted, name_count
 from .positions import LineResolver
 from .runner_between import drop_auto_resume, read_statement
 from .runner_imports import drop_mmcv_runner_alias, drop_unused_module_import
+from .runner_wrappers import REMOVED, ModelWrappers, wrapper_source
 from .script_statements import (assigns_name, bound_names, code_of,
                                 method_call, only_loads, optimizer_dict, single_statement)
 
 RUNNER_CLASSES = {'EpochBasedRunner', 'IterBasedRunner', 'Runner'}
-WRAPPERS = {'MMDataParallel', 'MMDistributedDataParallel'}
 HOOK_ARGUMENTS = ('lr_config', 'optimizer_config', 'checkpoint_config', 'log_config',
                   'momentum_config', 'timer_config', 'custom_hooks_config')
 # Runner arguments, in the order they are written
@@ -53,6 +55,11 @@ FROM_CONFIG = {'optim_wrapper': '{}.optim_wrapper', 'param_scheduler': "{}.get('
                'visualizer': "{}.get('visualizer')"}
 _CONFIG_READ = re.compile(r"^(\w+)(?:\.(\w+)|\[['\"](\w+)['\"]\]|\.get\(['\"](\w+)['\"].*\))$",
                           re.S)
+
+
+def _statements(text: str) -> List[str]:
+    """``text`` (whole statements) cut into one source text per statement."""
+    return [cst.Module(body=[statement]).code for statement in cst.parse_module(text).body]
 
 
 def _config_read(source: str) -> Optional[Tuple[str, str]]:
@@ -82,9 +89,12 @@ class _Conversion:
         self.custom_hooks_loop = None
         # statements computing resume_from for auto-resume: (index, node)
         self.auto_resume: List[Tuple[int, object]] = []
+        # the model_wrapper_cfg the script's own wrapping becomes:
+        # (['type=...', 'option=value', ...], '{} if test else None')
+        self.model_wrapper: Optional[Tuple[List[str], str]] = None
 
 
-class RunnerScripts(cst.CSTTransformer):
+class RunnerScripts(ModelWrappers, cst.CSTTransformer):
 
     def __init__(self, lines: LineResolver):
         super().__init__()
@@ -93,8 +103,11 @@ class RunnerScripts(cst.CSTTransformer):
         self.changes: List[str] = []
         self.consumed: Set[str] = set()
         self._mmcv_names: Dict[str, str] = {}  # local name -> MMCV name
+        self._imported: Set[str] = set()  # names from-imported from other modules
         self._module_names: Dict[str, object] = {}  # module-level values
         self.needs_optim_wrapper = False
+        # a model_wrapper_cfg was written that runs the model's own train_step
+        self.wraps_own_step = False
 
     def visit_Module(self, node) -> bool:
         self._module_names = bound_names(node.body)
@@ -107,6 +120,10 @@ class RunnerScripts(cst.CSTTransformer):
                 name = dotted(alias.name)
                 local = alias.asname.name.value if alias.asname else name
                 self._mmcv_names[local] = name
+        elif not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                if alias.asname is None and isinstance(alias.name, cst.Name):
+                    self._imported.add(alias.name.value)
         return False
 
     def _mmcv(self, node) -> Optional[str]:
@@ -337,98 +354,6 @@ class RunnerScripts(cst.CSTTransformer):
         if len(args) > 2:
             conversion.legacy.setdefault('runner', {})['max_epochs'] = Opaque(args[2])
 
-    def _unwrap_model(self, conversion, body: list, end: int) -> Optional[list]:
-        """Drop ``model = MMDataParallel(model, ...)`` /
-        ``MMDistributedDataParallel(...)`` before the runner (also one level
-        inside ``if``/``else``)."""
-        model = conversion.arguments.get('model')
-        changed = False
-        body = list(body)
-        for index in range(end):
-            statement = body[index]
-            if isinstance(statement, cst.If):
-                new = self._unwrap_in_if(conversion, statement, model)
-                if new is not None:
-                    body[index], changed = new, True
-                continue
-            wrapper = self._wrapper(statement, model)
-            if wrapper is not None:
-                kind, inner, kwargs = wrapper
-                body[index] = self._unwrapped(statement, inner, model)
-                self._record_wrapper(conversion, kind, kwargs, None)
-                changed = True
-        return body if changed else None
-
-    def _unwrap_in_if(self, conversion, statement: cst.If, model):
-        changed = False
-        branches = []
-        for branch, negate in ((statement, False), (statement.orelse, True)):
-            if branch is None or not isinstance(branch.body, cst.IndentedBlock):
-                branches.append(None)
-                continue
-            lines = list(branch.body.body)
-            for index, line in enumerate(lines):
-                wrapper = self._wrapper(line, model)
-                if wrapper is None:
-                    continue
-                kind, inner, kwargs = wrapper
-                lines[index] = self._unwrapped(line, inner, model)
-                self._record_wrapper(conversion, kind, kwargs, (code_of(statement.test), negate))
-                changed = True
-            lines = [line for line in lines if line is not None]
-            branches.append(branch.body.with_changes(body=lines) if lines else None)
-        if not changed:
-            return None
-        if branches[0] is None and branches[1] is None:
-            return _REMOVED
-        if branches[0] is None:  # only the else branch keeps statements
-            return cst.If(test=cst.UnaryOperation(operator=cst.Not(),
-                                                  expression=_parenthesised(statement.test)),
-                          body=branches[1], leading_lines=statement.leading_lines)
-        new = statement.with_changes(body=branches[0], orelse=None)
-        if branches[1] is not None:
-            new = new.with_changes(orelse=statement.orelse.with_changes(body=branches[1]))
-        return new
-
-    def _wrapper(self, statement, model):
-        assign = single_statement(statement, cst.Assign)
-        if assign is None or not isinstance(assign.value, cst.Call) or \
-                len(assign.targets) != 1 or code_of(assign.targets[0].target) != model:
-            return None
-        kind = self._mmcv(assign.value.func)
-        if kind not in WRAPPERS or not assign.value.args:
-            return None
-        self.consumed.add(dotted(assign.value.func))
-        kwargs = {a.keyword.value: code_of(a.value) for a in assign.value.args[1:] if a.keyword}
-        return kind, code_of(assign.value.args[0].value), kwargs
-
-    @staticmethod
-    def _unwrapped(statement, inner: str, model: str):
-        if inner == model:
-            return None
-        return cst.parse_statement(f'{model} = {inner}\n').with_changes(
-            leading_lines=statement.leading_lines)
-
-    def _record_wrapper(self, conversion, kind: str, kwargs: dict, condition) -> None:
-        self.changes.append(kind)
-        if kind != 'MMDistributedDataParallel':
-            return
-        options = ', '.join(f'{k}={v}' for k, v in kwargs.items() if k != 'device_ids')
-        wrapper = f"dict(type='MMDistributedDataParallel'{', ' if options else ''}{options})"
-        if condition is None:
-            conversion.arguments['launcher'] = "'pytorch'"
-            conversion.arguments['cfg'] = f'dict(model_wrapper_cfg={wrapper})'
-            return
-        test, negate = condition
-        on, off = ("'none'", "'pytorch'") if negate else ("'pytorch'", "'none'")
-        conversion.arguments['launcher'] = f'{on} if {test} else {off}'
-        conversion.arguments['cfg'] = (f'dict(model_wrapper_cfg={wrapper} if {test} else None)'
-                                       if not negate else
-                                       f'dict(model_wrapper_cfg=None if {test} else {wrapper})')
-        self._find(self._line, 'runner-launcher', 'info', 'launcher',
-                         f'launcher is set from `{test}`: any launcher other than \'none\' '
-                         'works once init_dist has run; set the one you launch with')
-
     # -- output -----------------------------------------------------------------
 
     def _rewrite(self, conversion, body: list, original: list, start: int, run: int) -> list:
@@ -497,17 +422,30 @@ class RunnerScripts(cst.CSTTransformer):
                 arguments['custom_hooks'] = _render(conversion.legacy['custom_hooks'],
                                                     len('custom_hooks') + 5, 4, variables)
         drop_auto_resume(conversion, body, start,
-                         lambda s: s is None or s is _REMOVED, self._find)
+                         lambda s: s is None or s is REMOVED, self._find)
         if conversion.custom_hooks_loop is not None and \
                 arguments.pop('custom_hooks', None) is not None:
             self._find(conversion.custom_hooks_loop, 'runner-custom-hooks-once', 'info',
                        'custom_hooks', 'this statement registers the custom hooks itself, so '
                        'Runner(...) does not get custom_hooks as well (each hook runs once)')
         self._drop_unused_assignments(conversion, body, start)
+        if conversion.model_wrapper is not None and conversion.config_object is not None:
+            # the Runner keeps the whole config (dumped to work_dir, read for
+            # sync_bn, ...): the wrapper goes into it
+            prefix = f'{conversion.config_object}.model_wrapper_cfg = '
+            text = prefix + wrapper_source(conversion.model_wrapper, prefix) + '\n'
+        elif conversion.model_wrapper is not None:
+            text = ''
+            prefix = '    cfg=dict(model_wrapper_cfg='
+            wrapper = wrapper_source(conversion.model_wrapper, prefix, indent=4)
+            arguments['cfg'] = f'dict(model_wrapper_cfg={wrapper})'
+        else:
+            text = ''
         ordered = [(k, arguments[k]) for k in RUNNER_ARGUMENTS if k in arguments]
-        text = f'{conversion.name} = Runner(\n' + ',\n'.join(
+        text += f'{conversion.name} = Runner(\n' + ',\n'.join(
             f'    {k}={v}' for k, v in ordered) + ')\n'
-        runner = cst.parse_statement(text).with_changes(leading_lines=body[start].leading_lines)
+        runner = [cst.parse_statement(line) for line in _statements(text)]
+        runner[0] = runner[0].with_changes(leading_lines=body[start].leading_lines)
         # validation runs inside train() every val_interval epochs, as the
         # workflow's val phase did
         calls = [f'{conversion.name}.train()']
@@ -517,12 +455,13 @@ class RunnerScripts(cst.CSTTransformer):
         out, carried = [], []  # blank lines and comments of dropped statements
         for index, statement in enumerate(body):
             if index == start:
-                statement = runner
+                out.extend(runner[:-1])
+                statement = runner[-1]
             elif index == run:
                 out.extend(replacement)
                 continue
-            elif statement is _REMOVED or index in conversion.remove or statement is None:
-                if statement is not None and statement is not _REMOVED:
+            elif statement is REMOVED or index in conversion.remove or statement is None:
+                if statement is not None and statement is not REMOVED:
                     carried.extend(statement.leading_lines)
                 continue
             if carried and not statement.leading_lines:
@@ -541,7 +480,7 @@ class RunnerScripts(cst.CSTTransformer):
             if len(assigned) != 1:
                 continue
             others = [s for i, s in enumerate(body) if i not in (assigned[0], start)
-                      and i not in conversion.remove and s is not None and s is not _REMOVED]
+                      and i not in conversion.remove and s is not None and s is not REMOVED]
             if any(name_count(s, name) for s in others):
                 continue
             value = single_statement(body[assigned[0]], cst.Assign).value
@@ -553,13 +492,6 @@ class RunnerScripts(cst.CSTTransformer):
         self.findings.append(self._lines.finding(node, rule, severity, key, message))
 
 
-_REMOVED = cst.parse_statement('pass\n')  # marks a statement the conversion dropped
-
-
-def _parenthesised(test):
-    if isinstance(test, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
-        return test
-    return test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
 
 def _render(value, column: int = 0, indent: int = 0, variables=frozenset()) -> str:
@@ -573,4 +505,5 @@ def convert_runners(module: cst.Module) -> Dict[str, object]:
     new_module = module.visit(transformer)
     lines.resolve()
     return dict(module=new_module, findings=transformer.findings,
-                changes=transformer.changes, consumed=transformer.consumed)
+                changes=transformer.changes, consumed=transformer.consumed,
+                wraps_own_step=transformer.wraps_own_step)
