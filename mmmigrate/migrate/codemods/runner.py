@@ -36,8 +36,10 @@ from .edits import add_import, dotted, name_count
 from .positions import LineResolver
 from .runner_between import drop_auto_resume, read_statement
 from .runner_imports import drop_mmcv_runner_alias, drop_unused_module_import
+from .runner_validation import (COMPAT_MODULE, MMCV_EVAL_HOOKS, find_validation,
+                                is_project_eval_hook, runner_arguments)
 from .runner_wrappers import REMOVED, ModelWrappers, wrapper_source
-from .script_statements import (assigns_name, bound_names, code_of,
+from .script_statements import (assigned, assigns_name, bound_names, code_of,
                                 method_call, only_loads, optimizer_dict, single_statement)
 
 RUNNER_CLASSES = {'EpochBasedRunner', 'IterBasedRunner', 'Runner'}
@@ -89,6 +91,8 @@ class _Conversion:
         self.custom_hooks_loop = None
         # statements computing resume_from for auto-resume: (index, node)
         self.auto_resume: List[Tuple[int, object]] = []
+        # an EvalHook registration the Runner's validation replaces
+        self.validation = None
         # the model_wrapper_cfg the script's own wrapping becomes:
         # (['type=...', 'option=value', ...], '{} if test else None')
         self.model_wrapper: Optional[Tuple[List[str], str]] = None
@@ -103,9 +107,11 @@ class RunnerScripts(ModelWrappers, cst.CSTTransformer):
         self.changes: List[str] = []
         self.consumed: Set[str] = set()
         self._mmcv_names: Dict[str, str] = {}  # local name -> MMCV name
-        self._imported: Set[str] = set()  # names from-imported from other modules
+        # local name -> (module, name) from-imported from other modules
+        self._imported: Dict[str, Tuple[Optional[str], str]] = {}
         self._module_names: Dict[str, object] = {}  # module-level values
         self.needs_optim_wrapper = False
+        self.needs_compat_evaluation = False
         # a model_wrapper_cfg was written that runs the model's own train_step
         self.wraps_own_step = False
 
@@ -122,8 +128,9 @@ class RunnerScripts(ModelWrappers, cst.CSTTransformer):
                 self._mmcv_names[local] = name
         elif not isinstance(node.names, cst.ImportStar):
             for alias in node.names:
-                if alias.asname is None and isinstance(alias.name, cst.Name):
-                    self._imported.add(alias.name.value)
+                if isinstance(alias.name, cst.Name):
+                    local = alias.asname.name.value if alias.asname else alias.name.value
+                    self._imported[local] = (module, alias.name.value)
         return False
 
     def _mmcv(self, node) -> Optional[str]:
@@ -150,6 +157,8 @@ class RunnerScripts(ModelWrappers, cst.CSTTransformer):
             updated = add_import(updated, 'mmengine.runner', 'Runner')
             if self.needs_optim_wrapper:
                 updated = add_import(updated, 'mmengine.optim', 'OptimWrapper')
+            if self.needs_compat_evaluation:
+                updated = add_import(updated, COMPAT_MODULE, 'DatasetMetric, PredictValLoop')
         return updated
 
     # -- one block ------------------------------------------------------------
@@ -277,9 +286,59 @@ class RunnerScripts(ModelWrappers, cst.CSTTransformer):
                        '(pass the config as cfg=...)')
         return True
 
+    def _is_eval_hook(self, node) -> bool:
+        """An EvalHook that scores with dataset.evaluate (rules/eval_hooks.yaml)."""
+        name = dotted(node)
+        return name is not None and (self._mmcv(node) in MMCV_EVAL_HOOKS or
+                                     is_project_eval_hook(*self._imported.get(name, (None, ''))))
+
+    def _read_validation(self, conversion, body, original, start: int, index: int) -> bool:
+        """Whether ``body[index]`` registers an EvalHook the Runner takes
+        over; one that it cannot is reported."""
+        statement = body[index]
+        code = code_of(statement)
+        if f'{conversion.name}.register_hook(' not in code or 'eval' not in code.lower():
+            return False
+        validation = find_validation(statement, index, conversion.name, self._is_eval_hook)
+        # what the statements after the runner bind: the moved block must not read it
+        bound = {target for between in body[start + 1:index] for target in assigned(between)}
+        moved = validation.hoisted if validation is not None and validation.hoisted else \
+            cst.parse_expression(validation.loader) if validation is not None else None
+        if validation is None or conversion.validation is not None or \
+                any(name_count(moved, name) for name in bound):
+            self._find(original[index], 'runner-eval-hook-kept', 'warning', 'EvalHook',
+                       'this evaluation hook stays registered, but MMEngine validates through '
+                       'Runner(val_dataloader=..., val_cfg=..., val_evaluator=...): build the '
+                       'loader before the Runner and pass those (mmmigrate.compat.evaluation.'
+                       'DatasetMetric scores with dataset.evaluate)')
+            return False
+        conversion.validation = validation
+        self.consumed.update(validation.hook_names)
+        self._find(original[index], 'runner-eval-hook', 'info', 'EvalHook',
+                   'the EvalHook becomes the Runner\'s validation: val_dataloader, val_cfg='
+                   'dict(type=PredictValLoop) (model.test_step, what single_gpu_test ran) and '
+                   'val_evaluator=[DatasetMetric(...)] (dataset.evaluate with the hook\'s '
+                   'arguments); the statements building the loader move above the Runner, '
+                   'and a dict of the hook\'s arguments read from <cfg>.evaluation reads '
+                   '<cfg>.val_evaluator, where the converted config keeps them')
+        for statement in validation.dropped:
+            self._find(original[index], 'runner-eval-hook-argument', 'info', 'EvalHook',
+                       f'{code_of(statement).strip()} dropped: it set an argument of the '
+                       'hook only; the converted config holds the validation cadence')
+        cadence = [a for a in validation.arguments if a.startswith(('interval', 'start', '**'))
+                   and a.replace(' ', '') != 'interval=1']  # 1: MMEngine's default too
+        if conversion.config_object is None and cadence:
+            self._find(original[index], 'runner-eval-interval', 'warning', 'EvalHook',
+                       f'{", ".join(cadence)}: the hook\'s interval / start set when it '
+                       'validated: set train_cfg\'s val_interval / val_begin to match '
+                       '(MMEngine validates every epoch by default, and after the last one)')
+        return True
+
     def _read_between(self, conversion, body, original, start: int, end: int) -> None:
         names = self._names
         for index in range(start + 1, end):
+            if self._read_validation(conversion, body, original, start, index):
+                continue
             if only_loads(body[index], conversion.name):
                 conversion.conditional_loads.append(index)
                 continue
@@ -429,6 +488,13 @@ class RunnerScripts(ModelWrappers, cst.CSTTransformer):
                        'custom_hooks', 'this statement registers the custom hooks itself, so '
                        'Runner(...) does not get custom_hooks as well (each hook runs once)')
         self._drop_unused_assignments(conversion, body, start)
+        pre = []  # statements the Runner needs above it
+        if conversion.validation is not None:
+            arguments.update(runner_arguments(conversion.validation))
+            conversion.remove.add(conversion.validation.index)
+            if conversion.validation.hoisted is not None:
+                pre.append(conversion.validation.hoisted)
+            self.needs_compat_evaluation = True
         if conversion.model_wrapper is not None and conversion.config_object is not None:
             # the Runner keeps the whole config (dumped to work_dir, read for
             # sync_bn, ...): the wrapper goes into it
@@ -444,8 +510,12 @@ class RunnerScripts(ModelWrappers, cst.CSTTransformer):
         ordered = [(k, arguments[k]) for k in RUNNER_ARGUMENTS if k in arguments]
         text += f'{conversion.name} = Runner(\n' + ',\n'.join(
             f'    {k}={v}' for k, v in ordered) + ')\n'
-        runner = [cst.parse_statement(line) for line in _statements(text)]
-        runner[0] = runner[0].with_changes(leading_lines=body[start].leading_lines)
+        runner = pre + [cst.parse_statement(line) for line in _statements(text)]
+        if not pre:
+            runner[0] = runner[0].with_changes(leading_lines=body[start].leading_lines)
+        else:  # the runner's own comments stay on it
+            runner[len(pre)] = runner[len(pre)].with_changes(
+                leading_lines=body[start].leading_lines)
         # validation runs inside train() every val_interval epochs, as the
         # workflow's val phase did
         calls = [f'{conversion.name}.train()']

@@ -96,7 +96,8 @@ class ModelWrappers:
         kind = self._mmcv(assign.value.func)
         if kind not in MMCV_WRAPPERS:
             callee = dotted(assign.value.func)
-            kind = callee if callee in PROJECT_WRAPPERS and callee in self._imported else None
+            imported = self._imported.get(callee, (None, None))[1]
+            kind = imported if imported in PROJECT_WRAPPERS else None
         if kind is None or not assign.value.args:
             return None
         self.consumed.add(dotted(assign.value.func))

@@ -1,7 +1,9 @@
 """Reading the statements of a training script: single-statement lines,
 ``receiver.method(...)`` calls, the names a block binds, and the shapes the
 runner conversion looks for (``runner.py``)."""
-from typing import Dict, List, Optional, Tuple
+import ast
+import textwrap
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -96,3 +98,17 @@ def assigns_attribute(statement, name: str) -> bool:
     return assign is not None and any(
         isinstance(t.target, cst.Attribute) and dotted(t.target.value) == name
         for t in assign.targets)
+
+
+def assigned(statement) -> Set[str]:
+    """The names a statement binds anywhere inside it (``x = ...``,
+    ``for x in ...``, ``with ... as x``, ``import x``)."""
+    try:
+        tree = ast.parse(textwrap.dedent(code_of(statement)))
+    except SyntaxError:
+        return set()
+    names = {node.id for node in ast.walk(tree)
+             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    names.update((alias.asname or alias.name).split('.')[0] for node in ast.walk(tree)
+                 if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names)
+    return names
