@@ -36,10 +36,9 @@ from .edits import add_import, dotted, name_count
 from .positions import LineResolver
 from .runner_between import drop_auto_resume, read_statement
 from .runner_imports import drop_mmcv_runner_alias, drop_unused_module_import
-from .runner_validation import (COMPAT_MODULE, MMCV_EVAL_HOOKS, find_validation,
-                                is_project_eval_hook, runner_arguments)
+from .runner_validation import COMPAT_MODULE, ValidationReader, runner_arguments
 from .runner_wrappers import REMOVED, ModelWrappers, wrapper_source
-from .script_statements import (assigned, assigns_name, bound_names, code_of,
+from .script_statements import (assigns_name, bound_names, code_of,
                                 method_call, only_loads, optimizer_dict, single_statement)
 
 RUNNER_CLASSES = {'EpochBasedRunner', 'IterBasedRunner', 'Runner'}
@@ -98,7 +97,7 @@ class _Conversion:
         self.model_wrapper: Optional[Tuple[List[str], str]] = None
 
 
-class RunnerScripts(ModelWrappers, cst.CSTTransformer):
+class RunnerScripts(ModelWrappers, ValidationReader, cst.CSTTransformer):
 
     def __init__(self, lines: LineResolver):
         super().__init__()
@@ -284,54 +283,6 @@ class RunnerScripts(ModelWrappers, cst.CSTTransformer):
                        f'{" and ".join(dropped)} dropped: the MMEngine Runner builds its own '
                        'logger (log_level=...) and keeps run information in runner.message_hub '
                        '(pass the config as cfg=...)')
-        return True
-
-    def _is_eval_hook(self, node) -> bool:
-        """An EvalHook that scores with dataset.evaluate (rules/eval_hooks.yaml)."""
-        name = dotted(node)
-        return name is not None and (self._mmcv(node) in MMCV_EVAL_HOOKS or
-                                     is_project_eval_hook(*self._imported.get(name, (None, ''))))
-
-    def _read_validation(self, conversion, body, original, start: int, index: int) -> bool:
-        """Whether ``body[index]`` registers an EvalHook the Runner takes
-        over; one that it cannot is reported."""
-        statement = body[index]
-        code = code_of(statement)
-        if f'{conversion.name}.register_hook(' not in code or 'eval' not in code.lower():
-            return False
-        validation = find_validation(statement, index, conversion.name, self._is_eval_hook)
-        # what the statements after the runner bind: the moved block must not read it
-        bound = {target for between in body[start + 1:index] for target in assigned(between)}
-        moved = validation.hoisted if validation is not None and validation.hoisted else \
-            cst.parse_expression(validation.loader) if validation is not None else None
-        if validation is None or conversion.validation is not None or \
-                any(name_count(moved, name) for name in bound):
-            self._find(original[index], 'runner-eval-hook-kept', 'warning', 'EvalHook',
-                       'this evaluation hook stays registered, but MMEngine validates through '
-                       'Runner(val_dataloader=..., val_cfg=..., val_evaluator=...): build the '
-                       'loader before the Runner and pass those (mmmigrate.compat.evaluation.'
-                       'DatasetMetric scores with dataset.evaluate)')
-            return False
-        conversion.validation = validation
-        self.consumed.update(validation.hook_names)
-        self._find(original[index], 'runner-eval-hook', 'info', 'EvalHook',
-                   'the EvalHook becomes the Runner\'s validation: val_dataloader, val_cfg='
-                   'dict(type=PredictValLoop) (model.test_step, what single_gpu_test ran) and '
-                   'val_evaluator=[DatasetMetric(...)] (dataset.evaluate with the hook\'s '
-                   'arguments); the statements building the loader move above the Runner, '
-                   'and a dict of the hook\'s arguments read from <cfg>.evaluation reads '
-                   '<cfg>.val_evaluator, where the converted config keeps them')
-        for statement in validation.dropped:
-            self._find(original[index], 'runner-eval-hook-argument', 'info', 'EvalHook',
-                       f'{code_of(statement).strip()} dropped: it set an argument of the '
-                       'hook only; the converted config holds the validation cadence')
-        cadence = [a for a in validation.arguments if a.startswith(('interval', 'start', '**'))
-                   and a.replace(' ', '') != 'interval=1']  # 1: MMEngine's default too
-        if conversion.config_object is None and cadence:
-            self._find(original[index], 'runner-eval-interval', 'warning', 'EvalHook',
-                       f'{", ".join(cadence)}: the hook\'s interval / start set when it '
-                       'validated: set train_cfg\'s val_interval / val_begin to match '
-                       '(MMEngine validates every epoch by default, and after the last one)')
         return True
 
     def _read_between(self, conversion, body, original, start: int, end: int) -> None:

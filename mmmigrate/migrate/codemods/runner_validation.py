@@ -30,7 +30,7 @@ import libcst as cst
 
 from ...rules import load_pack
 from .edits import dotted, name_count
-from .script_statements import code_of, method_call, single_statement
+from .script_statements import assigned, code_of, method_call, single_statement
 
 _RULES = load_pack('eval_hooks')
 MMCV_EVAL_HOOKS = frozenset(_RULES['mmcv'])
@@ -179,3 +179,76 @@ def runner_arguments(validation: Validation) -> dict:
 
 def is_project_eval_hook(module: Optional[str], name: str) -> bool:
     return name in MMCV_EVAL_HOOKS and module in PROJECT_MODULES
+
+
+class ValidationReader:
+    """Reads EvalHook registrations for :class:`~.runner.RunnerScripts`,
+    which provides ``_mmcv``, ``_imported``, ``_find`` and ``consumed``."""
+
+    def _is_eval_hook(self, node) -> bool:
+        """An EvalHook that scores with dataset.evaluate (rules/eval_hooks.yaml)."""
+        name = dotted(node)
+        return name is not None and (self._mmcv(node) in MMCV_EVAL_HOOKS or
+                                     is_project_eval_hook(*self._imported.get(name, (None, ''))))
+
+    def _read_validation(self, conversion, body, original, start: int, index: int) -> bool:
+        """Whether ``body[index]`` registers an EvalHook the Runner takes
+        over; one that it cannot is reported."""
+        statement = body[index]
+        code = code_of(statement)
+        if f'{conversion.name}.register_hook(' not in code or 'eval' not in code.lower():
+            return False
+        validation = find_validation(statement, index, conversion.name, self._is_eval_hook)
+        reason = self._validation_stays(validation, conversion, body, start, index)
+        if reason is not None:
+            self._find(original[index], 'runner-eval-hook-kept', 'warning', 'EvalHook',
+                       f'this evaluation hook stays registered ({reason}), but MMEngine '
+                       'validates through Runner(val_dataloader=..., val_cfg=..., '
+                       'val_evaluator=...): build the loader before the Runner and pass those '
+                       '(mmmigrate.compat.evaluation.DatasetMetric scores with dataset.evaluate)')
+            return False
+        conversion.validation = validation
+        self.consumed.update(validation.hook_names)
+        self._find(original[index], 'runner-eval-hook', 'info', 'EvalHook',
+                   'the EvalHook becomes the Runner\'s validation: val_dataloader, val_cfg='
+                   'dict(type=PredictValLoop) (model.test_step, what single_gpu_test ran) and '
+                   'val_evaluator=[DatasetMetric(...)] (dataset.evaluate with the hook\'s '
+                   'arguments); the statements building the loader move above the Runner, '
+                   'and a dict of the hook\'s arguments read from <cfg>.evaluation reads '
+                   '<cfg>.val_evaluator, where the converted config keeps them')
+        for statement in validation.dropped:
+            self._find(original[index], 'runner-eval-hook-argument', 'info', 'EvalHook',
+                       f'{code_of(statement).strip()} dropped: it set an argument of the '
+                       'hook only; the converted config holds the validation cadence')
+        cadence = [a for a in validation.arguments if a.startswith(('interval', 'start', '**'))
+                   and a.replace(' ', '') != 'interval=1']  # 1: MMEngine's default too
+        if conversion.config_object is None and cadence:
+            self._find(original[index], 'runner-eval-interval', 'warning', 'EvalHook',
+                       f'{", ".join(cadence)}: the hook\'s interval / start set when it '
+                       'validated: set train_cfg\'s val_interval / val_begin to match '
+                       '(MMEngine validates every epoch by default, and after the last one)')
+        return True
+
+    @staticmethod
+    def _validation_stays(validation, conversion, body, start: int, index: int):
+        """Why an evaluation hook registration cannot become the Runner's
+        validation, or None when it can."""
+        if validation is None:
+            return ('not an EvalHook(loader, ...) that scores with dataset.evaluate, see '
+                    'rules/eval_hooks.yaml, registered directly or in an if block')
+        if conversion.validation is not None:
+            return 'a second one: the Runner has one validation loop'
+        # the moved block must not read what the statements after the runner bind
+        bound = {target for between in body[start + 1:index] for target in assigned(between)}
+        moved = validation.hoisted or cst.parse_expression(validation.loader)
+        late = sorted(name for name in bound if name_count(moved, name))
+        if late:
+            return f'it reads {", ".join(late)}, bound after the runner is built'
+        # nor rebind what the runner and the statements after it read (mmocr's
+        # block reassigns cfg, which the Runner reads)
+        rebound = assigned(validation.hoisted) if validation.hoisted is not None else set()
+        clash = sorted(name for name in rebound
+                       if any(name_count(s, name) for s in body[start:index]))
+        if clash:
+            return f'its block rebinds {", ".join(clash)}, which the runner reads'
+        return None
