@@ -86,6 +86,11 @@ def add_todo_comments(text: str, tree: ast.Module,
         if id(source) not in maps:
             maps[id(source)] = line_map(source_lines(source), lines)
         line = maps[id(source)].get(finding.line)
+        if line and lines[line - 1].lstrip().startswith('#'):
+            # the statement was rewritten with comments first: the stage that
+            # rewrote it (import moves) wrote its TODO there itself; inside a
+            # function the comment would otherwise send it above the def
+            continue
         start = _innermost(spans, line) if line else None
         if start is None:
             continue
