@@ -12,7 +12,7 @@ from typing import Dict, List, Optional
 
 from ..translate.config import LEGACY_KEYS, NEW_KEY_SOURCES
 from ..translate.values import Finding
-from .text_edits import dotted_name
+from .text_edits import all_nodes, dotted_name
 
 CONFIG_NAMES = {'cfg', 'config'}
 
@@ -25,7 +25,7 @@ def _replacements(key: str) -> str:
 def _config_names(tree: ast.Module) -> set:
     """``cfg`` / ``config``, and every name bound by ``X.fromfile(...)``."""
     names = set(CONFIG_NAMES)
-    for node in ast.walk(tree):
+    for node in all_nodes(tree):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
                 (dotted_name(node.value.func) or '').endswith('.fromfile'):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
@@ -58,7 +58,7 @@ def find_legacy_config_reads(tree: ast.Module) -> Dict[str, object]:
     """Report the reads in a parsed module: {'findings', 'changes' (none)}."""
     names = _config_names(tree)
     reads = []
-    for node in ast.walk(tree):
+    for node in all_nodes(tree):
         read = _read(node, names)
         if read is not None and read[1] in LEGACY_KEYS:
             reads.append((node.lineno, node.col_offset, read))
@@ -103,7 +103,7 @@ def drop_model_settings_arguments(text: str, tree: ast.Module):
     from .text_edits import TextEdits
     edits = TextEdits(text, tree)
     findings: List[Finding] = []
-    for call in ast.walk(tree):
+    for call in all_nodes(tree):
         if not isinstance(call, ast.Call):
             continue
         arguments = sorted(call.args + call.keywords, key=lambda n: (n.lineno, n.col_offset))

@@ -11,7 +11,7 @@ import ast
 from typing import List, Set, Tuple
 
 from ..translate.values import Finding
-from .text_edits import TextEdits, dotted_name
+from .text_edits import TextEdits, all_nodes, dotted_name
 
 FP16_DECORATORS = {'auto_fp16', 'force_fp32'}
 
@@ -28,7 +28,7 @@ def drop_fp16_decorators(text: str, tree: ast.Module) -> Tuple[str, List[Finding
     edits = TextEdits(text, tree)
     findings: List[Finding] = []
     consumed: Set[str] = set()
-    for node in ast.walk(tree):
+    for node in all_nodes(tree):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         for decorator in node.decorator_list:

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from ...rules.import_table import lookup
 from ...rules.shim_table import gone_in_mmcv2, is_legacy_module, origin_of, unique_origin
 from ..translate.values import Finding
-from .text_edits import TextEdits, dotted_name, identifiers, statements_with_parents
+from .text_edits import TextEdits, all_nodes, dotted_name, identifiers, statements_with_parents
 from .todo_comments import todo_lines
 
 COMPAT_MIRROR = 'mmmigrate.compat.mmcv'  # MMCV 1.x's module tree, served by compat
@@ -165,7 +165,7 @@ class _ImportMoves:
         rewritten_nodes: list = []
         rewritten = 0
         # the longest chain first: `mmcv.runner.hooks.Hook` is routed whole
-        chains = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Attribute)),
+        chains = sorted((n for n in all_nodes(tree) if isinstance(n, ast.Attribute)),
                         key=lambda n: (n.lineno, n.col_offset, -n.end_lineno, -n.end_col_offset))
         for node in chains:
             if (node.lineno, node.col_offset) < after:
@@ -232,7 +232,7 @@ class _ImportMoves:
         imports = [f'import {module}' for module in modules]
         index = next((i for i, s in enumerate(tree.body) if _imports_mmcv(s)), 0)
         statement = tree.body[index]
-        mmcv_uses = sum(1 for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == 'mmcv')
+        mmcv_uses = sum(1 for n in all_nodes(tree) if isinstance(n, ast.Name) and n.id == 'mmcv')
         if mmcv_uses == rewritten and _imports_mmcv(statement) and len(statement.names) == 1 and \
                 self._alone_on_its_lines(statement):
             # `import mmcv` served only names that moved: MMCV 2.x may not be installed

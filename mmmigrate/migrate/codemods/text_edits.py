@@ -133,12 +133,22 @@ def statements_with_parents(body: list) -> Iterator[Tuple[ast.stmt, list]]:
             yield from statements_with_parents(case.body)
 
 
+def all_nodes(tree: ast.AST) -> list:
+    """``list(ast.walk(tree))``, worked out once per tree: several
+    transforms scan the same module, and walking it is most of their time."""
+    nodes = getattr(tree, '_mmmigrate_nodes', None)
+    if nodes is None:
+        nodes = list(ast.walk(tree))
+        tree._mmmigrate_nodes = nodes
+    return nodes
+
+
 def identifiers(tree: ast.AST) -> set:
     """Every identifier the code reads, binds or names outside import
     statements (attribute names, parameters and keywords included): a name
     in none of them is certainly unused."""
     found = set()
-    for node in ast.walk(tree):
+    for node in all_nodes(tree):
         if isinstance(node, ast.Name):
             found.add(node.id)
         elif isinstance(node, ast.Attribute):
