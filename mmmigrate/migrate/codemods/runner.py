@@ -108,6 +108,7 @@ class RunnerScripts(ModelWrappers, ValidationReader, cst.CSTTransformer):
         self._mmcv_names: Dict[str, str] = {}  # local name -> MMCV name
         # local name -> (module, name) from-imported from other modules
         self._imported: Dict[str, Tuple[Optional[str], str]] = {}
+        self._module_imports: Set[str] = set()  # import X.Y
         self._module_names: Dict[str, object] = {}  # module-level values
         self.needs_optim_wrapper = False
         self.needs_compat_evaluation = False
@@ -117,6 +118,11 @@ class RunnerScripts(ModelWrappers, ValidationReader, cst.CSTTransformer):
     def visit_Module(self, node) -> bool:
         self._module_names = bound_names(node.body)
         return True
+
+    def visit_Import(self, node) -> bool:
+        if not isinstance(node.names, cst.ImportStar):
+            self._module_imports.update(dotted(alias.name) for alias in node.names)
+        return False
 
     def visit_ImportFrom(self, node) -> bool:
         module = dotted(node.module) if node.module is not None else None
@@ -151,8 +157,11 @@ class RunnerScripts(ModelWrappers, ValidationReader, cst.CSTTransformer):
         if body is not None:
             updated = updated.with_changes(body=body)
         if self.changes:
-            updated = drop_mmcv_runner_alias(updated)
-            updated = drop_unused_module_import(updated, 'mmcv.runner')
+            # each a walk of the whole module: only where there is something to drop
+            if self._mmcv_names.get('Runner') == 'Runner':
+                updated = drop_mmcv_runner_alias(updated)
+            if 'mmcv.runner' in self._module_imports:
+                updated = drop_unused_module_import(updated, 'mmcv.runner')
             updated = add_import(updated, 'mmengine.runner', 'Runner')
             if self.needs_optim_wrapper:
                 updated = add_import(updated, 'mmengine.optim', 'OptimWrapper')
