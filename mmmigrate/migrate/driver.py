@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from .config_file import ConfigConverter, FileResult
 from .reader import ConfigReadError, absolute
@@ -267,10 +267,11 @@ def convert_sources(paths: List[Path], jobs: int = 1,
     """``mmmigrate convert``: Python sources through the codemods, config
     files found among them through the config converter, files that never
     mention mmcv skipped after one read."""
-    from .source_file import looks_like_config, mentions_mmcv, warm_up
+    from .source_file import expected_cost, looks_like_config, mentions_mmcv, warm_up
     if plan is not None:
         plan.prepare(paths)
     configs, sources, outcomes = [], [], {}
+    costs: Dict[str, int] = {}
     for path in paths:
         try:
             data = path.read_bytes()
@@ -284,6 +285,7 @@ def convert_sources(paths: List[Path], jobs: int = 1,
             configs.append(path)
         elif mentions_mmcv(data):
             sources.append(str(path))
+            costs[str(path)] = expected_cost(data)
         else:
             outcomes[str(path)] = Outcome(str(path), skipped=True)
         skipped = outcomes.get(str(path))
@@ -300,10 +302,12 @@ def convert_sources(paths: List[Path], jobs: int = 1,
             warm_up()  # once here rather than once per worker
         except ValueError:
             context = None
+        # the costliest first, in small chunks: the workers finish together
+        ordered = sorted(sources, key=costs.__getitem__, reverse=True)
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            chunk = max(1, len(sources) // (jobs * 8))
+            chunk = max(1, len(sources) // (jobs * 32))
             converted = _advancing(pool.map(functools.partial(_convert_source_one, plan=plan),
-                                            sources, chunksize=chunk), progress)
+                                            ordered, chunksize=chunk), progress)
     else:
         converted = _advancing((_convert_source_one(p, plan) for p in sources), progress)
     outcomes.update((o.path, o) for o in converted)

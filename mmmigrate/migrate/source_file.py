@@ -173,7 +173,10 @@ def _rebuild(text: str, tree: ast.Module, names, findings: dict, changes: list,
     wraps_own_step = False
     for name in names:
         stage_input[name] = text if module is original else module.code
-        result = transforms[name](module)
+        if name == 'models' and module is original:  # the stdlib tree is this text's
+            result = adapt_models(module, tree, text)
+        else:
+            result = transforms[name](module)
         module = result['module']
         findings[name] = result['findings']
         changes += result['changes']
@@ -206,6 +209,16 @@ _WORDS = {
     # a config object read by attribute, subscript or get()
     'config_reads': re.compile(r'\b(?:cfg|config)\s*[.\[]|\.fromfile\('),
 }
+
+
+_REBUILD_WORDS = tuple(w.encode() for name in ('runner', 'models') for w in _WORDS[name])
+
+
+def expected_cost(data: bytes) -> int:
+    """A rough relative cost of converting a file (its size, ten times over
+    when libcst rebuilds it): workers take the costliest files first, so one
+    does not end on a long tail of them."""
+    return len(data) * (10 if any(word in data for word in _REBUILD_WORDS) else 1)
 
 
 def _parse(path: Path, text: str):

@@ -29,12 +29,14 @@
   ``fp16_decorators.py``, without libcst).
 """
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
 from ..translate.values import Finding
+from .def_scan import definitions_to_visit
 from .edits import add_import, dotted, name_count, root_name
 from .positions import LineResolver
 
@@ -138,9 +140,13 @@ MODE_TEST = cst.parse_expression("mode == 'loss'")
 
 class ModelAPI(cst.CSTTransformer):
 
-    def __init__(self, lines: LineResolver):
+    def __init__(self, lines: LineResolver, to_visit: Optional[dict] = None):
         super().__init__()
         self._lines = lines
+        # which defs can hold a change (def_scan.definitions_to_visit), or None: all
+        self._to_visit = to_visit
+        self._scope: List[str] = []
+        self._seen: Counter = Counter()
         self.findings: List[Finding] = []
         self.changes: List[str] = []
         self.consumed: Set[str] = set()  # imported names no longer needed
@@ -160,11 +166,20 @@ class ModelAPI(cst.CSTTransformer):
         self.base_model = 'MMEngineBaseModel' if 'BaseModel' in own else 'BaseModel'
         return True
 
+    def _enter(self, node) -> bool:
+        """Whether to visit inside a class / function definition."""
+        path = tuple(self._scope) + (node.name.value,)
+        key = (path, self._seen[path])
+        self._seen[path] += 1
+        self._scope.append(node.name.value)
+        return True if self._to_visit is None else self._to_visit.get(key, True)
+
     def visit_ClassDef(self, node) -> bool:
         self._classes.append(_analyse(node, len(self._functions)))
-        return True
+        return self._enter(node)
 
     def leave_ClassDef(self, original, updated):
+        self._scope.pop()
         info = self._classes.pop()
         if info is None:
             return updated
@@ -218,9 +233,10 @@ class ModelAPI(cst.CSTTransformer):
         if self._functions and self._functions[-1].rename and OPTIMIZER not in _params(node):
             rename = True  # a nested function reading the enclosing optimizer
         self._functions.append(_Function(name, model, rename))
-        return True
+        return self._enter(node)
 
     def leave_FunctionDef(self, original, updated):
+        self._scope.pop()
         function = self._functions.pop()
         model = function.model
         if model is None:
@@ -559,10 +575,21 @@ def _preprocess_first(function: cst.FunctionDef, training: bool) -> cst.Function
         body=body[:at] + [line] + body[at:]))
 
 
-def adapt_models(module: cst.Module) -> Dict[str, object]:
-    """Apply the transform: {'module', 'findings', 'changes', 'consumed'}."""
+# what a class or function must hold for this transform to change anything
+# inside it (the words of its conversions: the optimizer, return_loss,
+# self(...) calls, super().__init__(init_cfg))
+WORDS = ('train_step', 'val_step', 'return_loss', 'wrap_fp16_model', OPTIMIZER, 'self(',
+         'super(')
+
+
+def adapt_models(module: cst.Module, tree=None, text: Optional[str] = None
+                 ) -> Dict[str, object]:
+    """Apply the transform: {'module', 'findings', 'changes', 'consumed'}.
+    ``tree`` / ``text``: the stdlib tree and text ``module`` was parsed from,
+    so definitions that cannot change are not walked."""
     lines = LineResolver(module)
-    transformer = ModelAPI(lines)
+    to_visit = definitions_to_visit(text, tree, WORDS) if tree is not None else None
+    transformer = ModelAPI(lines, to_visit)
     new_module = module.visit(transformer)
     lines.resolve()
     if transformer.needs_base_model:
