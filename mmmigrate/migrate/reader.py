@@ -11,6 +11,7 @@ replacing, anything else overriding).
 import ast
 import codecs
 import copy
+import functools
 import io
 import json
 import operator
@@ -234,10 +235,21 @@ def _apply_subscript(target: ast.Subscript, value_node, text: str, values: dict)
     return name
 
 
+@functools.lru_cache(maxsize=4)
+def _source_lines(source: str) -> List[str]:
+    """``source``'s lines as Python numbers them, split once per source
+    (``ast.get_source_segment`` splits the whole text at every call, which
+    is quadratic in a list of thousands of floats)."""
+    return re.split(r'\r\n|\r|\n', source)
+
+
 def _spelled(node: ast.Constant, source: str):
     value = node.value
     if type(value) is float and node.end_lineno == node.lineno:
-        text = ast.get_source_segment(source, node)
+        lines = _source_lines(source)
+        line = lines[node.lineno - 1] if node.lineno <= len(lines) else ''
+        # the offsets count UTF-8 bytes
+        text = line.encode()[node.col_offset:node.end_col_offset].decode(errors='replace')
         if text:
             spelled = SpelledFloat(value)
             spelled.spelling = text

@@ -173,8 +173,8 @@ def _rebuild(text: str, tree: ast.Module, names, findings: dict, changes: list,
     wraps_own_step = False
     for name in names:
         stage_input[name] = text if module is original else module.code
-        if name == 'models' and module is original:  # the stdlib tree is this text's
-            result = adapt_models(module, tree, text)
+        if module is original:  # the stdlib tree is this text's: defs can be skipped
+            result = transforms[name](module, tree, text)
         else:
             result = transforms[name](module)
         module = result['module']

@@ -59,3 +59,25 @@ def definitions_to_visit(text: str, tree: ast.Module, words: Tuple[str, ...]
 
     scan(tree.body, ())
     return found
+
+
+class SkipsDefinitions:
+    """For a libcst transformer: ``enter(node)`` from ``visit_ClassDef`` /
+    ``visit_FunctionDef`` says whether to visit inside, ``leave()`` from
+    their ``leave_`` methods; ``to_visit`` is :func:`definitions_to_visit`'s
+    answer, or None to visit everything."""
+
+    def init_skipping(self, to_visit) -> None:
+        self._to_visit = to_visit
+        self._scope: List[str] = []
+        self._seen: Counter = Counter()
+
+    def enter(self, node) -> bool:
+        path = tuple(self._scope) + (node.name.value,)
+        key = (path, self._seen[path])
+        self._seen[path] += 1
+        self._scope.append(node.name.value)
+        return True if self._to_visit is None else self._to_visit.get(key, True)
+
+    def leave(self) -> None:
+        self._scope.pop()

@@ -29,14 +29,13 @@
   ``fp16_decorators.py``, without libcst).
 """
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
 from ..translate.values import Finding
-from .def_scan import definitions_to_visit
+from .def_scan import SkipsDefinitions, definitions_to_visit
 from .edits import add_import, dotted, name_count, root_name
 from .positions import LineResolver
 
@@ -138,15 +137,12 @@ def _is_mode_test(node) -> bool:
 MODE_TEST = cst.parse_expression("mode == 'loss'")
 
 
-class ModelAPI(cst.CSTTransformer):
+class ModelAPI(SkipsDefinitions, cst.CSTTransformer):
 
     def __init__(self, lines: LineResolver, to_visit: Optional[dict] = None):
         super().__init__()
         self._lines = lines
-        # which defs can hold a change (def_scan.definitions_to_visit), or None: all
-        self._to_visit = to_visit
-        self._scope: List[str] = []
-        self._seen: Counter = Counter()
+        self.init_skipping(to_visit)  # the defs that can hold a change
         self.findings: List[Finding] = []
         self.changes: List[str] = []
         self.consumed: Set[str] = set()  # imported names no longer needed
@@ -166,20 +162,12 @@ class ModelAPI(cst.CSTTransformer):
         self.base_model = 'MMEngineBaseModel' if 'BaseModel' in own else 'BaseModel'
         return True
 
-    def _enter(self, node) -> bool:
-        """Whether to visit inside a class / function definition."""
-        path = tuple(self._scope) + (node.name.value,)
-        key = (path, self._seen[path])
-        self._seen[path] += 1
-        self._scope.append(node.name.value)
-        return True if self._to_visit is None else self._to_visit.get(key, True)
-
     def visit_ClassDef(self, node) -> bool:
         self._classes.append(_analyse(node, len(self._functions)))
-        return self._enter(node)
+        return self.enter(node)
 
     def leave_ClassDef(self, original, updated):
-        self._scope.pop()
+        self.leave()
         info = self._classes.pop()
         if info is None:
             return updated
@@ -233,10 +221,10 @@ class ModelAPI(cst.CSTTransformer):
         if self._functions and self._functions[-1].rename and OPTIMIZER not in _params(node):
             rename = True  # a nested function reading the enclosing optimizer
         self._functions.append(_Function(name, model, rename))
-        return self._enter(node)
+        return self.enter(node)
 
     def leave_FunctionDef(self, original, updated):
-        self._scope.pop()
+        self.leave()
         function = self._functions.pop()
         model = function.model
         if model is None:

@@ -32,6 +32,7 @@ from ..reader import evaluate
 from ..render import render
 from ..translate.config import LEGACY_KEYS, translate_config
 from ..translate.values import BuiltOptimizer, Finding, Opaque
+from .def_scan import SkipsDefinitions, definitions_to_visit
 from .edits import add_import, dotted, name_count
 from .positions import LineResolver
 from .runner_between import drop_auto_resume, read_statement
@@ -97,11 +98,12 @@ class _Conversion:
         self.model_wrapper: Optional[Tuple[List[str], str]] = None
 
 
-class RunnerScripts(ModelWrappers, ValidationReader, cst.CSTTransformer):
+class RunnerScripts(ModelWrappers, ValidationReader, SkipsDefinitions, cst.CSTTransformer):
 
-    def __init__(self, lines: LineResolver):
+    def __init__(self, lines: LineResolver, to_visit: Optional[dict] = None):
         super().__init__()
         self._lines = lines
+        self.init_skipping(to_visit)  # the defs that can build a runner
         self.findings: List[Finding] = []
         self.changes: List[str] = []
         self.consumed: Set[str] = set()
@@ -118,6 +120,20 @@ class RunnerScripts(ModelWrappers, ValidationReader, cst.CSTTransformer):
     def visit_Module(self, node) -> bool:
         self._module_names = bound_names(node.body)
         return True
+
+    def visit_ClassDef(self, node) -> bool:
+        return self.enter(node)
+
+    def leave_ClassDef(self, original, updated):
+        self.leave()
+        return updated
+
+    def visit_FunctionDef(self, node) -> bool:
+        return self.enter(node)
+
+    def leave_FunctionDef(self, original, updated):
+        self.leave()
+        return updated
 
     def visit_Import(self, node) -> bool:
         if not isinstance(node.names, cst.ImportStar):
@@ -528,10 +544,15 @@ def _render(value, column: int = 0, indent: int = 0, variables=frozenset()) -> s
     return render(value, column, indent, variables)
 
 
-def convert_runners(module: cst.Module) -> Dict[str, object]:
-    """Apply the transform: {'module', 'findings', 'changes', 'consumed'}."""
+def convert_runners(module: cst.Module, tree=None, text: Optional[str] = None
+                    ) -> Dict[str, object]:
+    """Apply the transform: {'module', 'findings', 'changes', 'consumed'}.
+    ``tree`` / ``text``: the stdlib tree and text ``module`` was parsed from,
+    so definitions that build no runner are not walked."""
     lines = LineResolver(module)
-    transformer = RunnerScripts(lines)
+    to_visit = definitions_to_visit(text, tree, ('Runner', 'build_runner')) \
+        if tree is not None else None
+    transformer = RunnerScripts(lines, to_visit)
     new_module = module.visit(transformer)
     lines.resolve()
     return dict(module=new_module, findings=transformer.findings,
