@@ -371,6 +371,12 @@ class RunnerScripts(ModelWrappers, ValidationReader, SkipsDefinitions, cst.CSTTr
                            f'workflow {args[1]} is not a literal: the first data loader is '
                            'taken for training; add val_dataloader/val_cfg/val_evaluator if it '
                            'had a val phase')
+            else:
+                self._find(line, 'runner-workflow-config', 'info', 'workflow',
+                           f'{args[1]}: the Runner trains on the first data loader; a '
+                           "('val', n) phase of the workflow (val_step losses on the second, "
+                           'only logged) has no MMEngine counterpart: validation is the '
+                           "Runner's val loop (mmmigrate config reports the phase)")
         else:
             conversion.legacy['workflow'] = list(workflow)
         train = phases.index('train') if 'train' in phases else 0
