@@ -267,11 +267,13 @@ def convert_sources(paths: List[Path], jobs: int = 1,
     """``mmmigrate convert``: Python sources through the codemods, config
     files found among them through the config converter, files that never
     mention mmcv skipped after one read."""
-    from .source_file import expected_cost, looks_like_config, mentions_mmcv, warm_up
+    from .class_index import ClassIndex
+    from .source_file import expected_cost, looks_like_config, mentions_mmcv, set_class_index
     if plan is not None:
         plan.prepare(paths)
     configs, sources, outcomes = [], [], {}
     costs: Dict[str, int] = {}
+    index = ClassIndex()  # the tree's classes, for bases defined in other files
     for path in paths:
         try:
             data = path.read_bytes()
@@ -288,6 +290,7 @@ def convert_sources(paths: List[Path], jobs: int = 1,
             costs[str(path)] = expected_cost(data)
         else:
             outcomes[str(path)] = Outcome(str(path), skipped=True)
+        index.add(data)
         skipped = outcomes.get(str(path))
         if skipped is not None:
             if progress is not None:
@@ -296,6 +299,19 @@ def convert_sources(paths: List[Path], jobs: int = 1,
                 _copy_unchanged(skipped, data, plan)
     for outcome in convert_paths(configs, False, jobs, plan, progress) if configs else []:
         outcomes[outcome.path] = outcome
+    index.finish()
+    set_class_index(index)  # forked workers inherit it
+    try:
+        converted = _convert_sources(sources, costs, jobs, plan, progress)
+    finally:
+        set_class_index(None)
+    outcomes.update((o.path, o) for o in converted)
+    return [outcomes[str(p)] for p in paths]
+
+
+def _convert_sources(sources: List[str], costs: Dict[str, int], jobs: int,
+                     plan: Optional[WritePlan], progress) -> List[Outcome]:
+    from .source_file import warm_up
     if jobs > 1 and len(sources) >= 2 * jobs:
         try:
             context = multiprocessing.get_context('fork')
@@ -310,8 +326,7 @@ def convert_sources(paths: List[Path], jobs: int = 1,
                                             ordered, chunksize=chunk), progress)
     else:
         converted = _advancing((_convert_source_one(p, plan) for p in sources), progress)
-    outcomes.update((o.path, o) for o in converted)
-    return [outcomes[str(p)] for p in paths]
+    return converted
 
 
 def _advancing(outcomes, progress) -> List[Outcome]:

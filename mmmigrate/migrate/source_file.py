@@ -35,8 +35,11 @@ class SourceResult:
 def mentions_mmcv(data: bytes) -> bool:
     """The fast pre-filter: only files that say ``mmcv``, or use MMCV's model
     contract without importing anything from it (``return_loss``, a
-    ``train_step`` taking the optimizer), can need a change."""
-    return b'mmcv' in data or b'return_loss' in data or b'def train_step' in data
+    ``train_step`` taking the optimizer), or define MMCV hook points (``def
+    after_train_iter(self, runner)`` in a subclass of a project's own base
+    hook, in another file), can need a change."""
+    return b'mmcv' in data or b'return_loss' in data or b'def train_step' in data or \
+        b'(self, runner)' in data
 
 
 def looks_like_config(path: Path, data: bytes) -> bool:
@@ -120,7 +123,7 @@ def _transform(text: str, tree: ast.Module):
                               stage_input)
     stage_input['hooks'] = text
     if _mentions(text, _WORDS['hooks']):
-        result = adapt_hooks(text, tree)
+        result = adapt_hooks(text, tree, _CLASS_INDEX)
         findings['hooks'] = result['findings']
         changes += result['changes']
         if result['text'] != text:
@@ -174,7 +177,8 @@ def _rebuild(text: str, tree: ast.Module, names, findings: dict, changes: list,
     for name in names:
         stage_input[name] = text if module is original else module.code
         if module is original:  # the stdlib tree is this text's: defs can be skipped
-            result = transforms[name](module, tree, text)
+            result = transforms[name](module, tree, text, _CLASS_INDEX) \
+                if name == 'models' else transforms[name](module, tree, text)
         else:
             result = transforms[name](module)
         module = result['module']
@@ -188,6 +192,16 @@ def _rebuild(text: str, tree: ast.Module, names, findings: dict, changes: list,
         findings['models'] = [f for f in findings['models'] if f.rule != 'model-ddp-wrapper']
     new_text = text if module is original else module.code
     return (new_text, _reparse(new_text)) if new_text != text else (text, tree)
+
+
+# the classes of the tree being converted (class_index.ClassIndex), set by
+# the driver before it converts a tree (and inherited by forked workers)
+_CLASS_INDEX = None
+
+
+def set_class_index(index) -> None:
+    global _CLASS_INDEX
+    _CLASS_INDEX = index
 
 
 def _reparse(text: str) -> ast.Module:
@@ -204,7 +218,7 @@ _WORDS = {
     'runner': ('Runner', 'build_runner'),
     'fp16': ('auto_fp16', 'force_fp32'),
     'models': ('train_step', 'return_loss', 'wrap_fp16_model'),
-    'hooks': ('Hook',),
+    'hooks': ('Hook', '(self, runner)'),
     'version_guard': ('__version__',),
     # a config object read by attribute, subscript or get()
     'config_reads': re.compile(r'\b(?:cfg|config)\s*[.\[]|\.fromfile\('),

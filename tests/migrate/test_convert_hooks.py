@@ -105,3 +105,46 @@ def test_a_helper_the_hook_overrides_keeps_being_called(tmp_path):
     # and after the first epoch (3 iterations done: (3 + 1) % 2 == 0)
     assert "LaterWarmStartHook {'interval': 2, 'start_iter': 2, 'fired': [0, 1, 'epoch', 3, " \
         "5]}" in out
+
+
+TREE = {
+    'base.py': '''from mmcv.runner import Hook
+
+
+class WarmBase(Hook):
+
+    def every_n_iters(self, runner, n):
+        return runner.iter < 3 or (runner.iter + 1) % n == 0
+''',
+    # a hook of the project whose file never says mmcv
+    'child.py': '''from .base import WarmBase
+
+
+class Child(WarmBase):
+
+    def after_train_iter(self, runner):
+        if self.every_n_iters(runner, 5) and self.is_last_iter(runner):
+            runner.logger.info('x')
+
+
+class NotAHook:
+
+    def after_train_iter(self, runner):
+        return runner
+''',
+}
+
+
+def test_a_hook_whose_base_is_in_another_file_of_the_tree(tmp_path):
+    """The tree's class index tells child.py that WarmBase is a hook that
+    defines every_n_iters: Child gets MMEngine's hook signature, keeps
+    calling its base's override, and is_last_iter becomes MMEngine's;
+    a class that is no hook keeps its method as it is."""
+    from mmmigrate.migrate.driver import convert_sources
+    for name, text in TREE.items():
+        (tmp_path / name).write_text(text)
+    outcomes = convert_sources(sorted(tmp_path.glob('*.py')))
+    child = next(o for o in outcomes if o.path.endswith('child.py')).new_source
+    assert 'def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):' in child
+    assert 'self.every_n_iters(runner, 5) and self.is_last_train_iter(runner)' in child
+    assert child.endswith('    def after_train_iter(self, runner):\n        return runner\n')

@@ -180,3 +180,24 @@ def test_runnable_script_config_converts_to_the_reviewed_one(case):
     outcome, = convert_paths([CONFIGS / f'{case}.py'])
     assert outcome.error is None
     assert outcome.new_source == (CONFIGS / f'{case}.converted.py').read_text()
+
+
+def test_a_model_whose_base_is_converted_in_another_file_is_not_flagged(tmp_path):
+    """model-base-class asks to make a project base a BaseModel: not when
+    that base, in another file of the tree, is converted into one (the
+    tree's class index knows); a base the tree does not have is flagged."""
+    from mmmigrate.migrate.driver import convert_sources
+    (tmp_path / 'base.py').write_text(
+        'import torch.nn as nn\n\n\nclass BaseRestorer(nn.Module):\n\n'
+        '    def train_step(self, data, optimizer):\n'
+        '        loss = self.loss(data)\n        optimizer.zero_grad()\n'
+        '        loss.backward()\n        optimizer.step()\n        return dict(loss=loss)\n')
+    for name, base in (('srgan.py', 'BaseRestorer'), ('other.py', 'ElsewhereBase')):
+        (tmp_path / name).write_text(
+            f'from .base import {base}\n\n\nclass Model({base}):\n\n'
+            '    def train_step(self, data, optimizer):\n'
+            '        return super().train_step(data, optimizer)\n')
+    outcomes = {Path(o.path).name: o for o in convert_sources(sorted(tmp_path.glob('*.py')))}
+    assert 'model-base-class' not in [f.rule for f in outcomes['srgan.py'].findings]
+    assert 'model-base-class' in [f.rule for f in outcomes['other.py'].findings]
+    assert 'class BaseRestorer(BaseModel):' in outcomes['base.py'].new_source

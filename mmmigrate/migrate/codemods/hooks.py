@@ -65,11 +65,17 @@ _PLAIN_STRING = re.compile(r"""^(['"])(?:(?!\1)[^\\\n])*\1$""")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def _is_hook_class(node: ast.ClassDef, edits: TextEdits) -> bool:
+def _base_name(base) -> str:
+    return base.attr if isinstance(base, ast.Attribute) else \
+        base.id if isinstance(base, ast.Name) else ''
+
+
+def _is_hook_class(node: ast.ClassDef, edits: TextEdits, index=None) -> bool:
+    """A base named ``...Hook``, registration in ``HOOKS``, or a base the
+    tree's class index knows as a hook (defined in another file)."""
     for base in node.bases:
-        name = base.attr if isinstance(base, ast.Attribute) else \
-            base.id if isinstance(base, ast.Name) else ''
-        if name.endswith('Hook'):
+        name = _base_name(base)
+        if name.endswith('Hook') or index is not None and name in index.hooks:
             return True
     return any('HOOKS' in edits.segment(d) for d in node.decorator_list)
 
@@ -305,9 +311,11 @@ def _indent_unit(edits: TextEdits, node: ast.ClassDef, indent: str) -> str:
     return '\t' if indent.startswith('\t') else '    '
 
 
-def _defined_methods(node: ast.ClassDef, classes: Dict[str, ast.ClassDef]) -> Set[str]:
-    """The methods ``node`` and its bases defined in the same file define
-    (a helper a class overrides must not be renamed past its override)."""
+def _defined_methods(node: ast.ClassDef, classes: Dict[str, ast.ClassDef],
+                     index=None) -> Set[str]:
+    """The methods ``node`` and its bases define, in the same file or (with
+    the tree's class index) elsewhere in the tree: a helper a class
+    overrides must not be renamed past its override."""
     names: Set[str] = set()
     pending, seen = [node], set()
     while pending:
@@ -318,18 +326,23 @@ def _defined_methods(node: ast.ClassDef, classes: Dict[str, ast.ClassDef]) -> Se
         names.update(method.name for method in _methods(current.body))
         pending.extend(classes[base.id] for base in current.bases
                        if isinstance(base, ast.Name) and base.id in classes)
+        if index is not None:
+            for base in current.bases:
+                if _base_name(base) not in classes:
+                    names.update(index.methods_of(_base_name(base)))
     return names
 
 
-def adapt_hooks(text: str, tree: ast.Module) -> Dict[str, object]:
+def adapt_hooks(text: str, tree: ast.Module, index=None) -> Dict[str, object]:
     """The hook classes of ``text`` (``tree`` is its stdlib parse) adapted:
-    {'text', 'findings', 'changes'}."""
+    {'text', 'findings', 'changes'}. ``index``: the tree's
+    :class:`~..class_index.ClassIndex`, for bases in other files."""
     edits = TextEdits(text, tree)
     transform = _HookInterface(edits)
     classes = {node.name: node for node, _ in statements_with_parents(tree.body)
                if isinstance(node, ast.ClassDef)}
     for node, _ in statements_with_parents(tree.body):
-        if isinstance(node, ast.ClassDef) and _is_hook_class(node, edits):
-            transform.hook_class(node, _defined_methods(node, classes))
+        if isinstance(node, ast.ClassDef) and _is_hook_class(node, edits, index):
+            transform.hook_class(node, _defined_methods(node, classes, index))
     findings = sorted(transform.findings, key=lambda f: f.line)
     return dict(text=edits.apply(), findings=findings, changes=transform.changes)

@@ -139,10 +139,12 @@ MODE_TEST = cst.parse_expression("mode == 'loss'")
 
 class ModelAPI(SkipsDefinitions, cst.CSTTransformer):
 
-    def __init__(self, lines: LineResolver, to_visit: Optional[dict] = None):
+    def __init__(self, lines: LineResolver, to_visit: Optional[dict] = None,
+                 tree_models: frozenset = frozenset()):
         super().__init__()
         self._lines = lines
         self.init_skipping(to_visit)  # the defs that can hold a change
+        self._tree_models = tree_models  # classes of other files made BaseModels
         self.findings: List[Finding] = []
         self.changes: List[str] = []
         self.consumed: Set[str] = set()  # imported names no longer needed
@@ -172,7 +174,9 @@ class ModelAPI(SkipsDefinitions, cst.CSTTransformer):
         if info is None:
             return updated
         if not info.convert_base:
-            if any(dotted(b.value) in self._model_classes for b in updated.bases):
+            if any(dotted(b.value) in self._model_classes or
+                   (dotted(b.value) or '').split('.')[-1] in self._tree_models
+                   for b in updated.bases):
                 self._model_classes.add(info.name)  # its base, above, was converted
             elif 'train_step' in info.methods and not any(
                     (dotted(b.value) or '').endswith('BaseModel') for b in updated.bases):
@@ -570,14 +574,15 @@ WORDS = ('train_step', 'val_step', 'return_loss', 'wrap_fp16_model', OPTIMIZER, 
          'super(')
 
 
-def adapt_models(module: cst.Module, tree=None, text: Optional[str] = None
-                 ) -> Dict[str, object]:
+def adapt_models(module: cst.Module, tree=None, text: Optional[str] = None,
+                 index=None) -> Dict[str, object]:
     """Apply the transform: {'module', 'findings', 'changes', 'consumed'}.
     ``tree`` / ``text``: the stdlib tree and text ``module`` was parsed from,
-    so definitions that cannot change are not walked."""
+    so definitions that cannot change are not walked; ``index``: the tree's
+    class index, for bases in other files."""
     lines = LineResolver(module)
     to_visit = definitions_to_visit(text, tree, WORDS) if tree is not None else None
-    transformer = ModelAPI(lines, to_visit)
+    transformer = ModelAPI(lines, to_visit, index.models if index is not None else frozenset())
     new_module = module.visit(transformer)
     lines.resolve()
     if transformer.needs_base_model:
