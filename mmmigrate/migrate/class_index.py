@@ -22,9 +22,9 @@ import re
 from collections import defaultdict
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-_HEADER = re.compile(rb'((?:^[ \t]*@[^\n]*\n)*)^([ \t]*)class[ \t]+(\w+)[ \t]*'
-                     rb'(?:\(([^)]*)\))?[ \t]*:', re.M)
-_DEF = re.compile(rb'^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(([^)]*)', re.M)
+# a class header or a def, at the start of a line (one pass, in file order)
+_STATEMENT = re.compile(rb'^([ \t]*)(?:class[ \t]+(\w+)[ \t]*(?:\(([^)]*)\))?[ \t]*:'
+                        rb'|(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(([^)]*))', re.M)
 MODEL_BASES = {'Module', 'BaseModule'}  # last part of the name: nn.Module, torch.nn.Module
 
 
@@ -35,27 +35,36 @@ class _Class:
         self.methods: Dict[str, str] = {}  # name -> its parameters, as written
 
 
+def _decorators(data: bytes, start: int) -> bytes:
+    """The decorator lines right above the line starting at ``start``."""
+    end = start
+    while end > 0:
+        line_start = data.rfind(b'\n', 0, end - 1) + 1
+        if not data[line_start:end].lstrip().startswith(b'@'):
+            break
+        end = line_start
+    return data[end:start]
+
+
 def _scan(data: bytes) -> List[Tuple[str, _Class]]:
     """(name, class) for every class header in ``data``, with its methods."""
-    events = sorted([(m.start(2), 'class', m) for m in _HEADER.finditer(data)] +
-                    [(m.start(), 'def', m) for m in _DEF.finditer(data)], key=lambda e: e[0])
     found: List[Tuple[str, _Class]] = []
     stack: List[Tuple[int, Optional[_Class]]] = []  # (indent, class or None for a def)
-    for _, kind, match in events:
-        indent = len(match.group(2) if kind == 'class' else match.group(1))
+    for match in _STATEMENT.finditer(data):
+        indent = len(match.group(1))
         while stack and stack[-1][0] >= indent:
             stack.pop()
-        if kind == 'class':
+        if match.group(2) is not None:  # a class
             bases = [b.strip().split(b'.')[-1].split(b'[')[0].decode('ascii', 'replace')
-                     for b in (match.group(4) or b'').split(b',') if b.strip()]
-            bases = [b for b in bases if b.isidentifier()]
-            cls = _Class(bases, b'HOOKS' in match.group(1))
-            found.append((match.group(3).decode('ascii', 'replace'), cls))
+                     for b in (match.group(3) or b'').split(b',') if b.strip()]
+            cls = _Class([b for b in bases if b.isidentifier()],
+                         b'HOOKS' in _decorators(data, match.start()))
+            found.append((match.group(2).decode('ascii', 'replace'), cls))
             stack.append((indent, cls))
         else:
             if stack and stack[-1][1] is not None:
-                stack[-1][1].methods[match.group(2).decode('ascii', 'replace')] = \
-                    match.group(3).decode('utf-8', 'replace')
+                stack[-1][1].methods[match.group(4).decode('ascii', 'replace')] = \
+                    match.group(5).decode('utf-8', 'replace')
             stack.append((indent, None))
     return found
 
