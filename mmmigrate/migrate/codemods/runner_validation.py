@@ -110,6 +110,8 @@ def _registration(line, runner: str, is_eval_hook, aliases: dict):
     loader = hook.args[0].value
     if not isinstance(loader, (cst.Name, cst.Attribute)):
         return None  # loader.dataset must not build it a second time
+    if any(a.keyword is None and a.star != '**' for a in hook.args[1:]):
+        return None  # positional: the hook's own start / interval, not evaluate()'s
     arguments = [code_of(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)).strip()
                  for a in hook.args[1:]]
     return code_of(loader), arguments, [code_of(callee)]
