@@ -109,7 +109,7 @@ def _transform(text: str, tree: ast.Module):
     original = text
     findings = {}  # per transform, reported in this order
     stage_input = {}  # per transform, the text its findings' lines refer to
-    changes, consumed = [], set()
+    changes, consumed, consumed_project = [], set(), set()
     if _mentions(text, _WORDS['fp16']):
         from .codemods.fp16_decorators import drop_fp16_decorators
         stage_input['fp16'] = text
@@ -119,7 +119,8 @@ def _transform(text: str, tree: ast.Module):
             text, tree = new_text, _reparse(new_text)
     rebuilding = [name for name in ('runner', 'models') if _mentions(text, _WORDS[name])]
     if rebuilding:
-        text, tree = _rebuild(text, tree, rebuilding, findings, changes, consumed,
+        text, tree = _rebuild(text, tree, rebuilding, findings, changes,
+                              (consumed, consumed_project),
                               stage_input)
     stage_input['hooks'] = text
     if _mentions(text, _WORDS['hooks']):
@@ -142,7 +143,7 @@ def _transform(text: str, tree: ast.Module):
         stage_input['config_reads'] = text
         findings['config_reads'] = find_legacy_config_reads(tree)['findings']
     stage_input['imports'] = text
-    new_text, findings['imports'], moved = move_imports(text, tree, consumed)
+    new_text, findings['imports'], moved = move_imports(text, tree, consumed, consumed_project)
     new_tree = _reparse(new_text) if new_text != text else tree
     ordered = [f for name in ('runner', 'hooks', 'fp16', 'models', 'version_guard',
                               'model_settings', 'config_reads', 'imports')
@@ -164,7 +165,7 @@ def _transform(text: str, tree: ast.Module):
 
 
 def _rebuild(text: str, tree: ast.Module, names, findings: dict, changes: list,
-             consumed: set, stage_input: dict):
+             consumed_sets: tuple, stage_input: dict):
     """The libcst transforms ``names``; (new text, its stdlib tree).
     ``stage_input`` gets the text each transform's finding lines refer to."""
     import libcst as cst  # only for files that need it
@@ -184,7 +185,8 @@ def _rebuild(text: str, tree: ast.Module, names, findings: dict, changes: list,
         module = result['module']
         findings[name] = result['findings']
         changes += result['changes']
-        consumed |= result.get('consumed', set())
+        consumed_sets[0].update(result.get('consumed', set()))
+        consumed_sets[1].update(result.get('consumed_project', set()))
         wraps_own_step |= result.get('wraps_own_step', False)
     if wraps_own_step and 'models' in findings:
         # this file's Runner already gets MMSeparateDistributedDataParallel,

@@ -25,9 +25,11 @@ COMPAT_MIRROR = 'mmmigrate.compat.mmcv'  # MMCV 1.x's module tree, served by com
 
 class _ImportMoves:
 
-    def __init__(self, edits: TextEdits, droppable=frozenset()):
+    def __init__(self, edits: TextEdits, droppable=frozenset(), project_droppable=frozenset()):
         self._edits = edits
         self._droppable = droppable  # names an earlier transform made unused
+        # of those, the project classes whose own import may go too
+        self._project_droppable = project_droppable
         self.findings: List[Finding] = []
         self.moved: List[str] = []  # the names imported from their new homes
 
@@ -106,10 +108,13 @@ class _ImportMoves:
 
     def _drop_consumed(self, statement: ast.ImportFrom, parent_body: list) -> None:
         """A project's import (``from mmedit.core import
-        DistributedDataParallelWrapper``) of names an earlier transform
-        replaced and nothing uses any more: those names go."""
+        DistributedDataParallelWrapper``) of a class the Runner replaced (a
+        DDP wrapper, an EvalHook) that nothing uses any more: it goes. Other
+        project names stay even when unused: the module may re-export them
+        (mmseg's apis/train.py re-exports get_root_logger)."""
         names = [alias for alias in statement.names if alias.name != '*']
-        gone = [alias for alias in names if (alias.asname or alias.name) in self._droppable]
+        gone = [alias for alias in names
+                if (alias.asname or alias.name) in self._project_droppable]
         if not gone:
             return
         kept = [self._edits.segment(alias) for alias in names if alias not in gone]
@@ -305,15 +310,17 @@ def _imports_mmcv(statement) -> bool:
     return isinstance(statement, ast.Import) and any(_binds_mmcv(a) for a in statement.names)
 
 
-def move_imports(text: str, tree: ast.Module, consumed=frozenset()
+def move_imports(text: str, tree: ast.Module, consumed=frozenset(), consumed_project=frozenset()
                  ) -> Tuple[str, List[Finding], List[str]]:
     """``text`` with its MMCV imports moved, the findings, and the names
     that moved. ``tree`` is the stdlib parse of ``text``. Names in
     ``consumed`` (replaced by an earlier transform) are dropped from their
-    MMCV import when nothing uses them any more."""
+    MMCV import when nothing uses them any more; those also in
+    ``consumed_project`` (a project's DDP wrapper or EvalHook the Runner
+    replaced) from a project import too."""
     edits = TextEdits(text, tree)
     droppable = frozenset(consumed) - identifiers(tree) if consumed else frozenset()
-    moves = _ImportMoves(edits, droppable)
+    moves = _ImportMoves(edits, droppable, droppable & frozenset(consumed_project))
     import_mmcv = None
     for statement, parent in statements_with_parents(tree.body):
         if isinstance(statement, ast.ImportFrom):

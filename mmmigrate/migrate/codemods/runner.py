@@ -107,6 +107,10 @@ class RunnerScripts(ModelWrappers, ValidationReader, SkipsDefinitions, cst.CSTTr
         self.findings: List[Finding] = []
         self.changes: List[str] = []
         self.consumed: Set[str] = set()
+        # project classes the Runner replaced (a DDP wrapper, an EvalHook):
+        # their own imports may go; other project names (get_root_logger) may
+        # be re-exported by the module, so their imports stay
+        self.consumed_project: Set[str] = set()
         self._mmcv_names: Dict[str, str] = {}  # local name -> MMCV name
         # local name -> (module, name) from-imported from other modules
         self._imported: Dict[str, Tuple[Optional[str], str]] = {}
@@ -563,4 +567,5 @@ def convert_runners(module: cst.Module, tree=None, text: Optional[str] = None
     lines.resolve()
     return dict(module=new_module, findings=transformer.findings,
                 changes=transformer.changes, consumed=transformer.consumed,
+                consumed_project=transformer.consumed_project,
                 wraps_own_step=transformer.wraps_own_step)

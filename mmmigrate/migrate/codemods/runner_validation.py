@@ -212,6 +212,7 @@ class ValidationReader:
             return False
         conversion.validation = validation
         self.consumed.update(validation.hook_names)
+        self.consumed_project.update(validation.hook_names)
         self._find(original[index], 'runner-eval-hook', 'info', 'EvalHook',
                    'the EvalHook becomes the Runner\'s validation: val_dataloader, val_cfg='
                    'dict(type=PredictValLoop) (model.test_step, what single_gpu_test ran) and '

@@ -101,6 +101,8 @@ class ModelWrappers:
         if kind is None or not assign.value.args:
             return None
         self.consumed.add(dotted(assign.value.func))
+        if kind in PROJECT_WRAPPERS:  # its project import may go (not a library's)
+            self.consumed_project.add(dotted(assign.value.func))
         kwargs = {a.keyword.value: code_of(a.value) for a in assign.value.args[1:] if a.keyword}
         return kind, code_of(assign.value.args[0].value), kwargs
 
