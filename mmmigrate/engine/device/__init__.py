@@ -21,6 +21,11 @@ def is_mlu_available() -> bool:
     return hasattr(torch, 'is_mlu_available') and torch.is_mlu_available()
 
 
+def is_musa_available() -> bool:
+    """Moore Threads GPUs (torch_musa): only where it is installed."""
+    return hasattr(torch, 'musa') and torch.musa.is_available()
+
+
 @lru_cache(maxsize=None)
 def get_device() -> str:
     """The device type a run uses by default: npu, cuda, mlu, mps or cpu."""

@@ -345,7 +345,9 @@ def _parse_losses(losses: Dict[str, HistoryBuffer], stage: str) -> Dict[str, flo
 def _update_losses(outputs: list, losses: dict) -> Tuple[list, dict]:
     """Take a trailing ``BaseDataElement(loss=...)`` off the outputs and
     record its values."""
-    if outputs and isinstance(outputs[-1], BaseDataElement) and outputs[-1].keys() == ['loss']:
+    # len(): the outputs may be a tensor (a model predicting one batch tensor)
+    if len(outputs) and isinstance(outputs[-1], BaseDataElement) and \
+            outputs[-1].keys() == ['loss']:
         loss = outputs[-1].loss
         outputs = outputs[:-1]
     else:

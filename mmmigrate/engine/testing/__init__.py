@@ -1,6 +1,7 @@
-"""Assertion helpers for tests of models and configs (``mmengine.testing``
-names, from ``mmcv.utils`` in MMCV 1.x). Each returns a bool, so tests
-write ``assert assert_dict_has_keys(...)``."""
+"""``mmengine.testing``: assertion helpers for tests of models and configs
+(from ``mmcv.utils`` in MMCV 1.x; each returns a bool, so tests write
+``assert assert_dict_has_keys(...)``), ``assert_allclose``, and
+``RunnerTestCase`` (``runner_test_case.py``)."""
 import shlex
 import sys
 from runpy import run_path
@@ -9,9 +10,30 @@ from unittest.mock import patch
 
 from ..utils.dl_utils import NORM_LAYERS
 
-__all__ = ['assert_attrs_equal', 'assert_dict_contains_subset', 'assert_dict_has_keys',
-           'assert_is_norm_layer', 'assert_keys_equal', 'assert_params_all_zeros',
-           'check_python_script']
+__all__ = ['assert_allclose', 'assert_attrs_equal', 'assert_dict_contains_subset',
+           'assert_dict_has_keys', 'assert_is_norm_layer', 'assert_keys_equal',
+           'assert_params_all_zeros', 'check_python_script', 'RunnerTestCase']
+
+
+def assert_allclose(actual: Any, expected: Any, rtol=None, atol=None, equal_nan: bool = True,
+                    msg='') -> None:
+    """Raise unless ``actual`` and ``expected`` (tensors, or what
+    ``torch.tensor`` takes) are close: torch's ``assert_allclose``, whose
+    default tolerances follow the dtype and which compares values whatever
+    their dtypes. Where torch no longer has it, ``assert_close`` with the
+    same leniency."""
+    import torch.testing
+    legacy = getattr(torch.testing, 'assert_allclose', None)
+    if legacy is not None:
+        legacy(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan, msg=msg)
+        return
+    import torch
+    actual = actual if isinstance(actual, torch.Tensor) else torch.tensor(actual)
+    if not isinstance(expected, torch.Tensor):
+        expected = torch.tensor(expected, dtype=actual.dtype)
+    torch.testing.assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan,
+                               check_device=True, check_dtype=False, check_stride=False,
+                               msg=msg or None)
 
 
 def _differs(result) -> bool:
@@ -62,3 +84,11 @@ def check_python_script(cmd: str) -> None:
         args = args[1:]
     with patch.object(sys, 'argv', args):
         run_path(args[0], run_name='__main__')
+
+
+def __getattr__(name: str):
+    # RunnerTestCase pulls in the whole runner: only when asked for
+    if name == 'RunnerTestCase':
+        from .runner_test_case import RunnerTestCase
+        return RunnerTestCase
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')

@@ -104,3 +104,21 @@ def get_git_hash(fallback: str = 'unknown', digits: Optional[int] = None) -> str
         return fallback
     sha = out.strip().decode('ascii')
     return sha[:digits] if digits is not None else sha
+
+
+def is_installed(package: str) -> bool:
+    """Whether ``package`` is installed: a distribution of that name, else
+    a module of that name that exists as a file (a namespace folder alone
+    does not count)."""
+    import importlib.metadata
+    import importlib.util
+    try:
+        importlib.metadata.distribution(package)
+        return True
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):  # a parent package missing, or a bad name
+        return False
+    return spec is not None and spec.origin is not None
