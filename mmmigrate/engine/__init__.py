@@ -6,18 +6,18 @@ this package loads only the torch-free parts (config, registry, logging,
 fileio, utils), as ``import mmengine`` does; ``mmmigrate.engine.model`` and
 ``mmmigrate.engine.optim`` bring in torch.
 """
-from .config import Config, ConfigDict, DictAction
-from .fileio import dump, load
-from .logging import MessageHub, MMLogger, print_log
-from .registry import *  # noqa: F401,F403  (import mmengine exposes every registry)
+# as ``import mmengine``: every public name of these five sub-packages
+from .config import *  # noqa: F401,F403
+from .config import __all__ as _config_names
+from .fileio import *  # noqa: F401,F403
+from .fileio import __all__ as _fileio_names
+from .logging import *  # noqa: F401,F403
+from .logging import __all__ as _logging_names
+from .registry import *  # noqa: F401,F403
 from .registry import __all__ as _registry_names
-from .utils import (digit_version, import_modules_from_strings, is_list_of,
-                    is_seq_of, is_str, is_tuple_of, mkdir_or_exist)
+from .utils import *  # noqa: F401,F403
+from .utils import __all__ as _utils_names
 
 __version__ = '0.10.7'  # the MMEngine API version this engine follows
 
-__all__ = [
-    'Config', 'ConfigDict', 'DictAction', 'MMLogger', 'MessageHub', 'digit_version', 'dump',
-    'import_modules_from_strings', 'is_list_of', 'is_seq_of', 'is_str', 'is_tuple_of', 'load',
-    'mkdir_or_exist', 'print_log', *_registry_names
-]
+__all__ = [*_config_names, *_fileio_names, *_logging_names, *_registry_names, *_utils_names]

@@ -67,3 +67,28 @@ def test_small_public_names_mmengine_has():
     assert 'PARAM_SCHEDULERS' in engine.__all__
     assert get_priority('LOW') == Priority.LOW.value == 70
     assert is_musa_available() is False  # no torch_musa here
+
+
+def test_registry_census_walks_each_tree_from_its_root(tmp_path):
+    from mmmigrate.engine.registry import Registry, count_registered_modules, \
+        traverse_registry_tree
+    dogs = Registry('dogs', scope='dogs')
+    hounds = Registry('dogs', parent=dogs, scope='hound')
+    mid = Registry('dogs', parent=hounds, scope='mid_hound')
+    Registry('dogs', parent=dogs, scope='samoyed')
+
+    @dogs.register_module()
+    class GoldenRetriever:
+        pass
+
+    tree = traverse_registry_tree(mid, verbose=False)
+    assert [info['scope'] for info in tree] == ['dogs', 'hound', 'mid_hound', 'samoyed']
+    assert tree[0]['num_modules'] == 1 and tree == traverse_registry_tree(dogs, verbose=False)
+    census = count_registered_modules(str(tmp_path), verbose=False)
+    assert (tmp_path / 'modules_statistic_results.json').exists()
+    assert census['registries']['HOOKS'][0]['num_modules'] == len(engine.HOOKS.module_dict)
+
+
+def test_import_mmengine_names_every_public_name_of_its_five_packages():
+    assert engine.ManagerMixin is not None and engine.Config is not None
+    assert {'dump', 'print_log', 'Registry', 'is_installed'} <= set(engine.__all__)

@@ -10,6 +10,7 @@ from .root import (DATA_SAMPLERS, DATASETS, EVALUATOR, FUNCTIONS, HOOKS,
                    OPTIMIZERS, PARAM_SCHEDULERS, RUNNER_CONSTRUCTORS, RUNNERS,
                    STRATEGIES, TASK_UTILS, TRANSFORMS, VISBACKENDS,
                    VISUALIZERS, WEIGHT_INITIALIZERS)
+from .utils import count_registered_modules, traverse_registry_tree
 
 __all__ = [
     'BuildError', 'DATASETS', 'DATA_SAMPLERS', 'DefaultScope', 'ENGINE_SCOPE',
@@ -20,5 +21,6 @@ __all__ = [
     'TRANSFORMS', 'UnknownTypeError', 'VISBACKENDS', 'VISUALIZERS',
     'WEIGHT_INITIALIZERS', 'build_from_cfg', 'build_model_from_cfg',
     'build_optimizer_from_cfg', 'build_runner_from_cfg',
-    'build_scheduler_from_cfg', 'init_default_scope'
+    'build_scheduler_from_cfg', 'count_registered_modules', 'init_default_scope',
+    'traverse_registry_tree'
 ]
