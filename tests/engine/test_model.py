@@ -212,16 +212,19 @@ def test_cast_data_walks_nested_containers():
 
 
 def test_img_preprocessor_rejects_bad_settings_and_inputs():
-    with pytest.raises(ValueError, match='bgr_to_rgb and rgb_to_bgr'):
+    # AssertionError, as MMEngine raises (its own tests match on it).
+    with pytest.raises(AssertionError, match='`bgr2rgb` and `rgb2bgr`'):
         ImgDataPreprocessor(bgr_to_rgb=True, rgb_to_bgr=True)
-    with pytest.raises(ValueError, match='both mean and std'):
+    with pytest.raises(AssertionError, match='mean and std should be both'):
         ImgDataPreprocessor(mean=[1, 2, 3])
-    with pytest.raises(ValueError, match='1 \\(gray\\) or 3'):
-        ImgDataPreprocessor(mean=[1, 2], std=[1, 2])
+    with pytest.raises(AssertionError, match='`mean` should have 1 \\(gray\\) or 3'):
+        ImgDataPreprocessor(mean=[1, 2], std=[1, 2, 3])
+    with pytest.raises(AssertionError, match='`std` should have 1 \\(gray\\) or 3'):
+        ImgDataPreprocessor(mean=[1, 2, 3], std=[1, 2])
     pre = ImgDataPreprocessor(mean=[0, 0, 0], std=[1, 1, 1])
-    with pytest.raises(ValueError, match='shape \\(3, H, W\\)'):
+    with pytest.raises(AssertionError, match='shape \\(3, H, W\\)'):
         pre(dict(inputs=[torch.zeros(1, 4, 4)]))
-    with pytest.raises(ValueError, match='NCHW'):
+    with pytest.raises(AssertionError, match='NCHW'):
         pre(dict(inputs=torch.zeros(3, 4, 4)))
 
 

@@ -4,9 +4,10 @@ from .config_dict import ConfigDict
 from .errors import (ConfigError, ConfigEvaluationError,
                      ConfigFileNotFoundError, ConfigKeyError,
                      ConfigSyntaxError, ConfigTypeError)
+from .lazy_parsing import read_base
 
 __all__ = [
     'Config', 'ConfigDict', 'ConfigError', 'ConfigEvaluationError',
     'ConfigFileNotFoundError', 'ConfigKeyError', 'ConfigSyntaxError',
-    'ConfigTypeError', 'DictAction'
+    'ConfigTypeError', 'DictAction', 'read_base'
 ]

@@ -10,6 +10,7 @@ from typing import Any, Optional, Union
 from .config_dict import ConfigDict, merge_dicts
 from .errors import ConfigError, ConfigKeyError
 from .formatting import format_config
+from .lazy_parsing import is_lazy_config, read_lazy_config
 from .parsing import RESERVED_KEYS, SUFFIXES
 from .parsing import import_custom_modules as _import_custom_modules
 from .parsing import read_config_file
@@ -67,10 +68,12 @@ class Config:
         ``{{_base_.key}}`` and (in Python configs) ``_base_.key`` references
         are resolved; ``custom_imports`` are imported.
         """
-        if lazy_import:
-            raise ConfigError('lazy_import configs are not supported by the bundled engine',
-                              str(filename))
         filename = str(filename)
+        if filename.endswith('.py') and _looks_lazy(filename):
+            if lazy_import is False:
+                raise ConfigError('this is a pure-Python config (`with read_base():`); load it '
+                                  'with lazy_import=None or True', filename)
+            return Config._fromfile_lazy(filename, format_python_code)
         parsed = read_config_file(filename, use_predefined_variables, use_environment_variables)
         if import_custom_modules and parsed.cfg.get('custom_imports'):
             _import_custom_modules(parsed.cfg['custom_imports'], filename)
@@ -78,6 +81,16 @@ class Config:
                      env_variables=parsed.env_variables,
                      format_python_code=format_python_code)
         object.__setattr__(cfg, '_key_depths', parsed.key_depths)
+        return cfg
+
+    @staticmethod
+    def _fromfile_lazy(filename: str, format_python_code: bool) -> 'Config':
+        cfg_dict, imported_names = read_lazy_config(filename)
+        with open(filename, encoding='utf-8') as f:
+            text = f.read()
+        cfg = Config(cfg_dict, cfg_text=text, filename=filename,
+                     format_python_code=format_python_code)
+        object.__setattr__(cfg, '_imported_names', imported_names)
         return cfg
 
     @staticmethod
@@ -122,8 +135,14 @@ class Config:
         return format_config(self.to_dict())
 
     def to_dict(self, keep_imported: bool = False) -> dict:
-        """A deep copy of the values as plain dicts and lists."""
-        return self._cfg_dict.to_dict()
+        """A deep copy of the values as plain dicts and lists. The names
+        bound by imports of a pure-Python config are left out unless
+        ``keep_imported``; lazily imported values stay lazy."""
+        values = self._cfg_dict.to_dict()
+        if not keep_imported:
+            for name in self.__dict__.get('_imported_names', ()):
+                values.pop(name, None)
+        return values
 
     # -- mutation -----------------------------------------------------
     def merge_from_dict(self, options: dict, allow_list_keys: bool = True) -> None:
@@ -281,3 +300,19 @@ class DictAction(Action):
             key, val = item.split('=', maxsplit=1)
             options[key] = self._parse_iterable(val)
         setattr(namespace, self.dest, options)
+
+
+def _looks_lazy(filename: str) -> bool:
+    """Whether a Python config is a pure-Python (``read_base``) one."""
+    import ast
+    try:
+        with open(filename, encoding='utf-8') as f:
+            text = f.read()
+    except OSError:
+        return False  # the regular reader reports it
+    if 'read_base' not in text:
+        return False
+    try:
+        return is_lazy_config(ast.parse(text, filename))
+    except SyntaxError:
+        return False

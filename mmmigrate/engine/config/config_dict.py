@@ -2,6 +2,8 @@
 import copy
 from collections import OrderedDict
 
+from .lazy import LazyAttr, LazyObject
+
 DELETE_KEY = '_delete_'
 
 
@@ -25,6 +27,27 @@ class ConfigDict(dict):
 
     def __setitem__(self, key, value):
         super().__setitem__(key, self._hook(value))
+
+    @staticmethod
+    def build_lazy(value):
+        """A lazily imported value (of a ``read_base`` config) imported now;
+        any other value as it is. Reading a ConfigDict goes through this,
+        so it never hands out a ``LazyObject``; ``to_dict()`` keeps them."""
+        if isinstance(value, (LazyObject, LazyAttr)):
+            return value.build()
+        return value
+
+    def __getitem__(self, key):
+        value = dict.__getitem__(self, key)
+        if isinstance(value, (LazyObject, LazyAttr)):
+            return value.build()
+        return value
+
+    def values(self) -> list:
+        return [self.build_lazy(value) for value in dict.values(self)]
+
+    def items(self) -> list:
+        return [(key, self.build_lazy(value)) for key, value in dict.items(self)]
 
     def __getattr__(self, name):
         try:
@@ -51,10 +74,10 @@ class ConfigDict(dict):
         return self[key]
 
     def get(self, key, default=None):
-        return super().get(key, default)
+        return self.build_lazy(super().get(key, default))
 
     def pop(self, key, default=None):
-        return super().pop(key, default)
+        return self.build_lazy(super().pop(key, default))
 
     def update(self, *args, **kwargs) -> None:
         """Update recursively: a dict value merges into an existing dict
@@ -62,7 +85,7 @@ class ConfigDict(dict):
         if len(args) > 1:
             raise TypeError('update accepts at most one positional argument')
         other = dict(*args, **kwargs)
-        for key, value in other.items():
+        for key, value in dict.items(other):
             if key in self and isinstance(self[key], dict) and isinstance(value, dict):
                 self[key].update(value)
             else:
@@ -78,7 +101,7 @@ class ConfigDict(dict):
     def __deepcopy__(self, memo):
         other = type(self)()
         memo[id(self)] = other
-        for key, value in self.items():
+        for key, value in dict.items(self):
             dict.__setitem__(other, copy.deepcopy(key, memo), copy.deepcopy(value, memo))
         return other
 
@@ -99,9 +122,10 @@ class ConfigDict(dict):
 
 
 def to_plain(value):
-    """Convert ConfigDicts (recursively) to plain dicts."""
+    """Convert ConfigDicts (recursively) to plain dicts (lazily imported
+    values stay lazy)."""
     if isinstance(value, dict):
-        return {k: to_plain(v) for k, v in value.items()}
+        return {k: to_plain(v) for k, v in dict.items(value)}
     if isinstance(value, (list, tuple)) and type(value) in (list, tuple):
         return type(value)(to_plain(v) for v in value)
     return value
@@ -115,7 +139,7 @@ def merge_dicts(a: dict, b, allow_list_keys: bool = False):
     into a list in ``b`` (``{'1': dict(lr=0.1)}`` merges into item 1).
     """
     out = list(b) if isinstance(b, list) else dict(b)
-    for key, value in a.items():
+    for key, value in dict.items(a):
         if allow_list_keys and isinstance(out, list) and str(key).isdigit():
             index = int(key)
             if index >= len(out):
@@ -144,5 +168,5 @@ def merge_dicts(a: dict, b, allow_list_keys: bool = False):
 
 def strip_delete_keys(value):
     if isinstance(value, dict):
-        return {k: strip_delete_keys(v) for k, v in value.items() if k != DELETE_KEY}
+        return {k: strip_delete_keys(v) for k, v in dict.items(value) if k != DELETE_KEY}
     return value

@@ -3,11 +3,14 @@
 The output is meant to be read and to load back equal: short values stay on
 one line, long ones break one item per line; dicts whose keys are all
 identifiers use ``dict(k=v)``, others ``{'k': v}``. Classes and functions
-(``type=torch.optim.SGD``) are written as their dotted import path, which
+(``type=torch.optim.SGD``), also when imported lazily by a ``read_base``
+config, are written as their dotted import path, which
 registries resolve, so the dumped file does not need the imports. Other
 objects without a literal form are written as the string of their repr.
 """
 import math
+
+from .lazy import LazyAttr, LazyObject
 
 INDENT = 4
 WIDTH = 79
@@ -22,6 +25,8 @@ def _scalar(value) -> str:
         return repr(value)
     if value is None or isinstance(value, (bool, int, str, bytes)):
         return repr(value)
+    if isinstance(value, (LazyObject, LazyAttr)):  # an import of a read_base config
+        return repr(f'{value.module}.{value}')
     if isinstance(value, type) or callable(value):
         module = getattr(value, '__module__', None)
         qualname = getattr(value, '__qualname__', None)

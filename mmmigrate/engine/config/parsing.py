@@ -157,8 +157,8 @@ def _check_not_lazy(tree: ast.Module, filename: str) -> None:
                 and getattr(item.context_expr.func, 'id', None) == 'read_base'
                 for item in node.items):
             raise ConfigError(
-                'pure-Python (lazy import) configs with `with read_base():` are '
-                'not supported by the bundled engine; use `_base_ = [...]`',
+                'a pure-Python config (`with read_base():`) cannot be a `_base_` of a '
+                'config; load it directly, or import it with `with read_base():`',
                 filename, node.lineno)
 
 
@@ -206,15 +206,28 @@ def resolve_base_path(base: str, filename: str, lineno: int) -> str:
     if not isinstance(base, str):
         raise ConfigTypeError(f'_base_ entries must be file paths, got {base!r}', filename, lineno)
     if '::' in base:
-        raise ConfigError(
-            f'external base config {base!r} (package::path) needs that package '
-            'installed; copy the file next to your config or use a relative path',
-            filename, lineno)
+        return resolve_external_path(base, filename, lineno)
     path = osp.normpath(osp.join(osp.dirname(filename), osp.expanduser(base)))
     if not osp.isfile(path):
         raise ConfigFileNotFoundError(
             f'base config {base!r} not found (looked for {path})', filename, lineno)
     return path
+
+
+def resolve_external_path(name: str, filename: Optional[str], lineno: Optional[int]) -> str:
+    """The file of an external config ``package::path/to/cfg.py`` inside the
+    installed package's ``.mim/configs``."""
+    from ..utils import get_installed_path
+    from .utils import _get_external_cfg_base_path, _get_package_and_cfg_path
+    try:
+        package, relative = _get_package_and_cfg_path(name)
+        return _get_external_cfg_base_path(get_installed_path(package), relative)
+    except (ValueError, AssertionError) as e:
+        raise ConfigError(str(e), filename, lineno) from None
+    except FileNotFoundError as e:
+        raise ConfigFileNotFoundError(
+            f'external config {name!r} not found ({e}); install the package that ships it',
+            filename, lineno) from None
 
 
 def read_config_file(filename: str,

@@ -1,10 +1,13 @@
 """``ProfilerHook``: profiles the first epochs or iterations with
 ``torch.profiler``."""
+import os
 import os.path as osp
+import sys
 from typing import Callable, Optional, Union
 
 import torch
 
+from ..dist import master_only
 from ..registry import HOOKS
 from .hook import Hook
 
@@ -92,3 +95,53 @@ class ProfilerHook(Hook):
         self.profiler.__exit__(None, None, None)
         if self.json_trace_path is not None:
             self.profiler.export_chrome_trace(self.json_trace_path)
+
+
+@HOOKS.register_module()
+class NPUProfilerHook(Hook):
+    """Profiles iterations ``begin``..``end - 1`` on an Ascend NPU with
+    ``torch_npu.npu.profile`` (results in ``result_path``), then exits when
+    ``exit_after_profiling``. Needs ``torch_npu``: without it, building the
+    hook raises ImportError, as in MMEngine."""
+    priority = 'VERY_LOW'
+
+    def __init__(self, *, begin: int = 0, end: int = 1, result_path: str = 'cann_profiling',
+                 exit_after_profiling: bool = True, use_e2e_profiler: bool = False,
+                 ge_profiling_to_std_out: bool = False):
+        try:
+            import torch_npu
+        except ImportError:
+            raise ImportError('NPUProfilerHook needs torch_npu (Ascend NPU), which is not '
+                              'installed') from None
+        if begin >= end:
+            raise ValueError('NPUProfilerHook: the iteration to start profiling must be '
+                             'smaller than the one to end it')
+        self.begin = begin
+        self.end = end
+        self.result_path = result_path
+        self.exit_after_profiling = exit_after_profiling
+        if ge_profiling_to_std_out:
+            os.environ['GE_PROFILING_TO_STD_OUT'] = '1'
+        os.makedirs(self.result_path, exist_ok=True)
+        self.profiler = torch_npu.npu.profile(self.result_path,
+                                              use_e2e_profiler=use_e2e_profiler)
+
+    @master_only
+    def before_run(self, runner) -> None:
+        if self.end > runner.max_iters:
+            raise ValueError('NPUProfilerHook: the profiling end iteration must not be '
+                             'greater than the max iteration')
+
+    @master_only
+    def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
+        if runner.iter == self.begin:
+            self.profiler.__enter__()
+            runner.logger.info('NPUProfiler starts profiling...')
+
+    @master_only
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        if runner.iter == self.end - 1:
+            runner.logger.info('profiler may take a few minutes to save the profiling result.')
+            self.profiler.__exit__(None, None, None)
+            if self.exit_after_profiling:
+                sys.exit()

@@ -38,6 +38,13 @@ def numpy_sum(values: list):
     return numpy_sum(values[:half]) + numpy_sum(values[half:])
 
 
+def _flat_list(values) -> list:
+    if isinstance(values, (list, tuple)) and all(type(v) in (int, float) for v in values):
+        return list(values)
+    import numpy as np
+    return np.asarray(values).ravel().tolist()
+
+
 class HistoryBuffer:
     """Keeps the values logged under one key (with a count each) and gives
     window statistics: ``mean``, ``max``, ``min``, ``current``."""
@@ -49,14 +56,17 @@ class HistoryBuffer:
                  count_history: Sequence = (),
                  max_length: int = 1000000):
         if len(log_history) != len(count_history):
-            raise ValueError('log_history and count_history must have the same length')
+            raise AssertionError('log_history and count_history must have the same length')
         self.max_length = max_length
         self._set_default_statistics()
         if len(log_history) > max_length:
             warnings.warn(f'history of length {len(log_history)} exceeds '
                           f'max_length={max_length}; the oldest values are dropped')
-        self._log_history = list(log_history)[-max_length:]
-        self._count_history = list(count_history)[-max_length:]
+        # Kept as plain lists (appending is what a training loop does every
+        # iteration); arrays and tensors are read flat, as numpy's append
+        # reads them.
+        self._log_history = _flat_list(log_history)[-max_length:]
+        self._count_history = _flat_list(count_history)[-max_length:]
 
     def _set_default_statistics(self) -> None:
         for name in ('min', 'max', 'current', 'mean'):
@@ -76,12 +86,14 @@ class HistoryBuffer:
 
     @property
     def data(self):
-        return list(self._log_history), list(self._count_history)
+        """``(values, counts)`` as numpy arrays (copies)."""
+        import numpy as np
+        return np.array(self._log_history), np.array(self._count_history)
 
     @classmethod
     def register_statistics(cls, method: Callable) -> Callable:
         if method.__name__ in cls._statistics_methods:
-            raise KeyError(f'statistics method {method.__name__!r} is already registered')
+            raise AssertionError(f'statistics method {method.__name__!r} is already registered')
         cls._statistics_methods[method.__name__] = method
         return method
 

@@ -78,12 +78,57 @@ class FilterDuplicateWarning(logging.Filter):
         return True
 
 
-def _rank_and_world_size():
+def _get_world_size() -> int:
     try:
-        from ..dist import get_dist_info
+        from ..dist import get_world_size
     except ImportError:  # torch missing: single process
-        return 0, 1
-    return get_dist_info()
+        return 1
+    return get_world_size()
+
+
+def _get_rank() -> int:
+    try:
+        from ..dist import get_rank
+    except ImportError:
+        return 0
+    return get_rank()
+
+
+def _get_device_id():
+    """This process's device: ``CUDA_VISIBLE_DEVICES[LOCAL_RANK]`` where CUDA
+    is available (the entry as text when it is not a number, as for a MIG
+    instance), else ``LOCAL_RANK``; the MUSA counterpart where torch_musa is."""
+    try:
+        import torch
+    except ImportError:
+        return 0
+    local_rank = int(os.getenv('LOCAL_RANK', '0'))
+    try:
+        import torch_musa
+    except ImportError:
+        torch_musa = None
+    if torch_musa is not None:
+        visible = os.getenv('MUSA_VISIBLE_DEVICES')
+        devices = (visible.split(',') if visible is not None
+                   else list(range(torch_musa.device_count())))
+        return int(devices[local_rank])
+    if not torch.cuda.is_available():
+        return local_rank
+    visible = os.getenv('CUDA_VISIBLE_DEVICES')
+    devices = (visible.split(',') if visible is not None
+               else list(range(torch.cuda.device_count())))
+    try:
+        return int(devices[local_rank])
+    except ValueError:
+        return devices[local_rank]
+
+
+def _get_logging_file_handlers() -> dict:
+    """The file handler classes of ``logging.handlers`` by name (what
+    ``file_handler_cfg=dict(type=...)`` may name)."""
+    return {name: cls for name, cls in vars(logging.handlers).items()
+            if not name.startswith('__') and isinstance(cls, type)
+            and issubclass(cls, logging.FileHandler)}
 
 
 class MMLogger(logging.Logger, ManagerMixin):
@@ -107,7 +152,8 @@ class MMLogger(logging.Logger, ManagerMixin):
         ManagerMixin.__init__(self, name)
         if isinstance(log_level, str):
             log_level = logging._nameToLevel[log_level.upper()]
-        rank, world_size = _rank_and_world_size()
+        rank = _get_rank()
+        device_id = _get_device_id()
 
         stream_handler = logging.StreamHandler(stream=sys.stdout)
         stream_handler.setFormatter(
@@ -117,17 +163,22 @@ class MMLogger(logging.Logger, ManagerMixin):
         self.handlers.append(stream_handler)
 
         if log_file is not None:
-            per_rank = (log_level <= logging.DEBUG or distributed) and world_size > 1
+            per_rank = (log_level <= logging.DEBUG or distributed) and _get_world_size() > 1
             if per_rank:
                 stem, suffix = osp.splitext(osp.basename(log_file))
-                log_file = osp.join(
-                    osp.dirname(log_file),
-                    f'{stem}_device{os.getenv("LOCAL_RANK", "0")}_rank{rank}{suffix}')
+                host = _get_host_info()
+                host = f'_{host}' if host else ''
+                log_file = osp.join(osp.dirname(log_file),
+                                    f'{stem}{host}_device{device_id}_rank{rank}{suffix}')
             if rank == 0 or per_rank:
                 os.makedirs(osp.dirname(osp.abspath(log_file)), exist_ok=True)
                 if file_handler_cfg is not None:
                     file_handler_cfg = dict(file_handler_cfg)
-                    handler_cls = getattr(logging.handlers, file_handler_cfg.pop('type'))
+                    assert 'type' in file_handler_cfg, 'file_handler_cfg needs a type'
+                    handler_type = file_handler_cfg.pop('type')
+                    handler_cls = _get_logging_file_handlers().get(handler_type)
+                    if handler_cls is None:
+                        raise ValueError(f'`logging.handlers` does not contain {handler_type}')
                     file_handler_cfg.setdefault('filename', log_file)
                     file_handler = handler_cls(**file_handler_cfg)
                 else:
@@ -142,9 +193,15 @@ class MMLogger(logging.Logger, ManagerMixin):
         self._own_handlers = list(self.handlers)
         self._own_setup = [(handler, handler.formatter, list(handler.filters))
                            for handler in self.handlers]
-        # No handler shows records below `log_level`: let the logger drop
-        # them before they are formatted (MMEngine only filters in handlers).
-        self.level = log_level
+
+    def isEnabledFor(self, level: int) -> bool:
+        # MMEngine leaves the logger's own level at NOTSET and lets its
+        # handlers filter. A record that no handler would show is dropped
+        # here, before it is formatted; `setLevel` still takes precedence.
+        if self.disabled or self.manager.disable >= level:
+            return False
+        floor = self.level or min((handler.level for handler in self.handlers), default=0)
+        return level >= floor
 
     @property
     def log_file(self) -> Optional[str]:

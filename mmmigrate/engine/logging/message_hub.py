@@ -18,7 +18,8 @@ def _to_number(value):
         return value.item()
     if hasattr(value, 'size') and getattr(value, 'size') == 1 and hasattr(value, 'item'):
         return value.item()
-    raise TypeError(f'expected a number or a one-element tensor, got {value!r}')
+    # AssertionError throughout, as MMEngine raises.
+    raise AssertionError(f'expected a number or a one-element tensor, got {value!r}')
 
 
 class MessageHub(ManagerMixin):
@@ -37,7 +38,11 @@ class MessageHub(ManagerMixin):
         self._resumed_keys = OrderedDict(resumed_keys or {})
         for key, value in self._log_scalars.items():
             if not isinstance(value, HistoryBuffer):
-                raise TypeError(f'log_scalars[{key!r}] must be a HistoryBuffer')
+                raise AssertionError(f'log_scalars[{key!r}] must be a HistoryBuffer')
+        for key in self._resumed_keys:
+            if key not in self._log_scalars and key not in self._runtime_info:
+                raise AssertionError(f'resumed key {key!r} is neither in log_scalars nor in '
+                                     'runtime_info')
 
     @classmethod
     def get_current_instance(cls) -> 'MessageHub':
@@ -49,7 +54,7 @@ class MessageHub(ManagerMixin):
         if key not in self._resumed_keys:
             self._resumed_keys[key] = resumed
         elif self._resumed_keys[key] != resumed:
-            raise ValueError(f'{key!r} was registered with resumed='
+            raise AssertionError(f'{key!r} was registered with resumed='
                              f'{self._resumed_keys[key]}, cannot change it to {resumed}')
 
     def update_scalar(self, key: str, value, count: int = 1, resumed: bool = True) -> None:
@@ -58,7 +63,7 @@ class MessageHub(ManagerMixin):
         if type(value) is not float:
             value = _to_number(value)
         if not isinstance(count, int):
-            raise TypeError(f'count must be an int, got {type(count).__name__}')
+            raise AssertionError(f'count must be an int, got {type(count).__name__}')
         buffer = self._log_scalars.get(key)
         if buffer is not None:
             buffer.update(value, count)
@@ -68,6 +73,9 @@ class MessageHub(ManagerMixin):
     def update_scalars(self, log_dict: dict, resumed: bool = True) -> None:
         for key, value in log_dict.items():
             if isinstance(value, dict):
+                if 'value' not in value:
+                    raise AssertionError(f'{key!r}: a dict scalar needs a "value" key, got '
+                                         f'{sorted(value)}')
                 self.update_scalar(key, value['value'], _to_number(value.get('count', 1)), resumed)
             else:
                 self.update_scalar(key, value, 1, resumed)

@@ -4,6 +4,7 @@ from .averaged_model import (BaseAveragedModel, ExponentialMovingAverage,
                              MomentumAnnealingEMA, StochasticWeightAverage)
 from .base_model import BaseDataPreprocessor, BaseModel, ImgDataPreprocessor
 from .base_module import BaseModule, ModuleDict, ModuleList, Sequential
+from .test_time_aug import BaseTTAModel
 from .utils import (convert_sync_batchnorm, detect_anomalous_params,
                     merge_dict, revert_sync_batchnorm, stack_batch)
 from .weight_init import (BaseInit, Caffe2XavierInit, ConstantInit,
@@ -20,7 +21,7 @@ __all__ = [
     'BaseAveragedModel', 'ExponentialMovingAverage', 'MomentumAnnealingEMA',
     'StochasticWeightAverage', 'MMDistributedDataParallel', 'MMFullyShardedDataParallel',
     'MMSeparateDistributedDataParallel',
-    'BaseDataPreprocessor', 'BaseInit', 'BaseModel', 'BaseModule',
+    'BaseDataPreprocessor', 'BaseInit', 'BaseModel', 'BaseModule', 'BaseTTAModel',
     'Caffe2XavierInit', 'ConstantInit', 'ImgDataPreprocessor', 'KaimingInit',
     'ModuleDict', 'ModuleList', 'NormalInit', 'PretrainedInit', 'Sequential',
     'TruncNormalInit', 'UniformInit', 'XavierInit', 'bias_init_with_prob',

@@ -26,30 +26,26 @@ class BaseDataElement:
             self.set_data(kwargs)
 
     def set_metainfo(self, metainfo: dict) -> None:
-        if not isinstance(metainfo, dict):
-            raise TypeError(f'metainfo must be a dict, got {type(metainfo).__name__}')
+        assert isinstance(metainfo, dict), f'metainfo must be a dict, got {type(metainfo)}'
         for key, value in copy.deepcopy(metainfo).items():
             self.set_field(name=key, value=value, field_type='metainfo')
 
     def set_data(self, data: dict) -> None:
-        if not isinstance(data, dict):
-            raise TypeError(f'data must be a dict, got {type(data).__name__}')
+        assert isinstance(data, dict), f'data must be a dict, got {type(data)}'
         for key, value in data.items():
             setattr(self, key, value)  # through property setters when defined
 
     def update(self, instance: 'BaseDataElement') -> None:
-        if not isinstance(instance, BaseDataElement):
-            raise TypeError(f'update() needs a BaseDataElement, got {type(instance).__name__}')
+        assert isinstance(instance, BaseDataElement), \
+            f'update() needs a BaseDataElement, got {type(instance)}'
         self.set_metainfo(dict(instance.metainfo_items()))
         self.set_data(dict(instance.items()))
 
     def new(self, *, metainfo: Optional[dict] = None, **kwargs) -> 'BaseDataElement':
-        """A new element of the same type with this element's metainfo (updated
-        by ``metainfo``) and ``kwargs`` as data, or this element's data."""
+        """A new element of the same type: ``metainfo`` (or else this
+        element's metainfo) and ``kwargs`` as data (or else this element's)."""
         new = type(self)()
-        new.set_metainfo(dict(self.metainfo_items()))
-        if metainfo is not None:
-            new.set_metainfo(metainfo)
+        new.set_metainfo(metainfo if metainfo is not None else dict(self.metainfo_items()))
         new.set_data(kwargs if kwargs else dict(self.items()))
         return new
 
@@ -117,8 +113,7 @@ class BaseDataElement:
         return getattr(self, key, default)
 
     def pop(self, *args) -> Any:
-        if len(args) > 2:
-            raise TypeError('pop() takes at most 2 arguments')
+        assert len(args) < 3, 'pop() takes at most 2 arguments'
         name = args[0]
         for fields in (self._metainfo_fields, self._data_fields):
             if name in fields:
@@ -132,10 +127,10 @@ class BaseDataElement:
         return item in self._data_fields or item in self._metainfo_fields
 
     def set_field(self, value: Any, name: str, dtype=None, field_type: str = 'data') -> None:
-        if field_type not in ('metainfo', 'data'):
-            raise ValueError(f'field_type must be "metainfo" or "data", got {field_type!r}')
-        if dtype is not None and not isinstance(value, dtype):
-            raise TypeError(f'{name} must be of type {dtype}, got {type(value).__name__}')
+        assert field_type in ('metainfo', 'data'), \
+            f'field_type must be "metainfo" or "data", got {field_type!r}'
+        if dtype is not None:
+            assert isinstance(value, dtype), f'{name} must be a {dtype}, got {type(value)}'
         if field_type == 'metainfo':
             if name in self._data_fields:
                 raise AttributeError(f'cannot make {name} a metainfo field: it is a data field')
@@ -146,49 +141,71 @@ class BaseDataElement:
             self._data_fields.add(name)
         object.__setattr__(self, name, value)
 
-    def _convert(self, convert) -> 'BaseDataElement':
+    def _convert(self, convert, applies) -> 'BaseDataElement':
+        # Fields that `applies` rejects are carried over unchanged.
         new = self.new()
         for key, value in self.items():
-            new.set_data({key: convert(value)})
+            if applies(value):
+                new.set_data({key: convert(value)})
         return new
 
+    def _convert_tensors(self, convert) -> 'BaseDataElement':
+        import torch
+        return self._convert(convert, lambda v: isinstance(v, (torch.Tensor, BaseDataElement)))
+
     def to(self, *args, **kwargs) -> 'BaseDataElement':
-        return self._convert(lambda v: v.to(*args, **kwargs) if hasattr(v, 'to') else v)
+        return self._convert(lambda v: v.to(*args, **kwargs), lambda v: hasattr(v, 'to'))
 
     def cpu(self) -> 'BaseDataElement':
-        return self._convert(lambda v: v.cpu() if hasattr(v, 'cpu') else v)
+        return self._convert_tensors(lambda v: v.cpu())
 
     def cuda(self) -> 'BaseDataElement':
-        return self._convert(lambda v: v.cuda() if hasattr(v, 'cuda') else v)
+        return self._convert_tensors(lambda v: v.cuda())
+
+    def npu(self) -> 'BaseDataElement':
+        return self._convert_tensors(lambda v: v.npu())
+
+    def mlu(self) -> 'BaseDataElement':
+        return self._convert_tensors(lambda v: v.mlu())
+
+    def musa(self) -> 'BaseDataElement':
+        return self._convert_tensors(lambda v: v.musa())
 
     def detach(self) -> 'BaseDataElement':
-        return self._convert(lambda v: v.detach() if hasattr(v, 'detach') else v)
+        return self._convert_tensors(lambda v: v.detach())
 
     def numpy(self) -> 'BaseDataElement':
-        def convert(v):
-            if isinstance(v, BaseDataElement):
-                return v.numpy()
-            return v.detach().cpu().numpy() if hasattr(v, 'detach') else v
-        return self._convert(convert)
+        return self._convert_tensors(lambda v: v.detach().cpu().numpy())
 
     def to_tensor(self) -> 'BaseDataElement':
+        import numpy as np
         import torch
 
         def convert(v):
-            if isinstance(v, BaseDataElement):
-                return v.to_tensor()
-            if type(v).__module__ == 'numpy' and hasattr(v, 'shape'):
-                return torch.from_numpy(v)
-            return v
-        return self._convert(convert)
+            return v.to_tensor() if isinstance(v, BaseDataElement) else torch.from_numpy(v)
+        return self._convert(convert, lambda v: isinstance(v, (np.ndarray, BaseDataElement)))
 
     def to_dict(self) -> dict:
         return {k: v.to_dict() if isinstance(v, BaseDataElement) else v
                 for k, v in self.all_items()}
 
     def __repr__(self) -> str:
-        def block(title, items):
-            lines = [f'    {k}: {v!r}'.replace('\n', '\n        ') for k, v in items]
-            return f'\n    {title}:\n' + '\n'.join(lines) if lines else ''
-        return (f'<{type(self).__name__}({block("META INFORMATION", self.metainfo_items())}'
-                f'{block("DATA FIELDS", self.items())}\n) at {hex(id(self))}>')
+        return _dump(self)
+
+
+def _indent(text: str, spaces: int) -> str:
+    """Indents every line of ``text`` but the first."""
+    first, *rest = text.split('\n')
+    return '\n'.join([first] + [' ' * spaces + line for line in rest])
+
+
+def _dump(obj: Any) -> str:
+    # MMEngine's layout: a blank line before each section header, one
+    # `key: value` line per field, nested elements indented by four.
+    if isinstance(obj, dict):
+        return ''.join(f'\n{key}: {_indent(_dump(value), 4)}' for key, value in obj.items())
+    if isinstance(obj, BaseDataElement):
+        body = ('\n\n    META INFORMATION' + _indent(_dump(dict(obj.metainfo_items())), 4)
+                + '\n\n    DATA FIELDS' + _indent(_dump(dict(obj.items())), 4))
+        return f'<{type(obj).__name__}({body}\n) at {hex(id(obj))}>'
+    return repr(obj)

@@ -1,9 +1,14 @@
-"""Small type checks and helpers with MMEngine's names (``mmengine.utils``)."""
+"""Small type checks, casts and decorators (``mmengine.utils.misc``):
+``is_seq_of`` and friends, ``to_ntuple``, ``deprecated_api_warning``,
+``check_prerequisites`` / ``requires_package`` / ``requires_executable``."""
+import functools
 import importlib
-import os
-import os.path as osp
-import re
+import shutil
+import warnings
 from collections import abc
+from importlib import import_module
+from inspect import getfullargspec
+from itertools import repeat
 from contextlib import nullcontext
 from typing import Any, Callable, Optional, Type
 
@@ -70,22 +75,6 @@ def concat_list(in_list):
     return [item for sub in in_list for item in sub]
 
 
-def digit_version(version_str: str, length: int = 4) -> tuple:
-    """A comparable tuple for a PEP 440 version string such as '2.13.0+cpu'
-    or '1.0rc1' (pre-releases sort before the release)."""
-    match = re.match(r'^\s*v?(\d+(?:\.\d+)*)(?:(a|b|rc)(\d*))?', version_str)
-    if not match:
-        raise ValueError(f'cannot parse version {version_str!r}')
-    numbers = [int(x) for x in match.group(1).split('.')][:length]
-    numbers += [0] * (length - len(numbers))
-    pre_rank = {'a': -3, 'b': -2, 'rc': -1}
-    if match.group(2):
-        numbers += [pre_rank[match.group(2)], int(match.group(3) or 0)]
-    else:
-        numbers += [0, 0]
-    return tuple(numbers)
-
-
 def import_modules_from_strings(imports, allow_failed_imports=False):
     """Import each module named in ``imports`` (a str or a list of str) and
     return the module objects (``None`` for failures that are allowed)."""
@@ -110,21 +99,6 @@ def import_modules_from_strings(imports, allow_failed_imports=False):
             warnings.warn(f'{name} failed to import and is ignored.', UserWarning)
             modules.append(None)
     return modules[0] if single else modules
-
-
-def mkdir_or_exist(dir_name: str, mode: int = 0o777) -> None:
-    if dir_name == '':
-        return
-    os.makedirs(osp.expanduser(dir_name), mode=mode, exist_ok=True)
-
-
-def check_file_exist(filename: str, msg_tmpl: str = 'file "{}" does not exist'):
-    if not osp.isfile(filename):
-        raise FileNotFoundError(msg_tmpl.format(filename))
-
-
-def is_filepath(x) -> bool:
-    return isinstance(x, (str, os.PathLike))
 
 
 def has_method(obj: object, method: str) -> bool:
@@ -182,3 +156,99 @@ def get_object_from_string(obj_name: str):
         return None
     return obj
 
+
+def to_ntuple(n: int) -> Callable:
+    """A function turning a scalar into an ``n``-tuple of it (iterables are
+    returned as they are)."""
+    def parse(x):
+        return x if isinstance(x, abc.Iterable) else tuple(repeat(x, n))
+    return parse
+
+
+to_1tuple, to_2tuple, to_3tuple, to_4tuple = (to_ntuple(n) for n in (1, 2, 3, 4))
+
+
+def deprecated_api_warning(name_dict: dict, cls_name: Optional[str] = None) -> Callable:
+    """Decorate a function whose keyword arguments were renamed
+    (``{old: new}``): a call with an old keyword warns (DeprecationWarning)
+    and passes the value under the new one; giving both is an error. An old
+    name passed positionally only warns."""
+    def decorate(function):
+        spec = getfullargspec(function)
+        label = f'{cls_name}.{function.__name__}' if cls_name else function.__name__
+
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            positional = spec.args[:len(args)]
+            for old, new in name_dict.items():
+                if old in positional or old in kwargs:
+                    warnings.warn(f'"{old}" is deprecated in `{label}`, please use "{new}" '
+                                  'instead', DeprecationWarning)
+                if old in kwargs:
+                    if new in kwargs:
+                        raise ValueError(f'`{label}` got both the deprecated argument '
+                                         f'`{old}` and its new name `{new}`: pass only '
+                                         f'`{new}`')
+                    kwargs[new] = kwargs.pop(old)
+            return function(*args, **kwargs)
+        return call
+    return decorate
+
+
+def check_prerequisites(prerequisites, checker: Callable,
+                        msg_tmpl: str = 'Prerequisites "{}" are required in method "{}" but '
+                                        'not found, please install them first.') -> Callable:
+    """Decorate a function so that it first checks ``prerequisites`` (a
+    str or a list) with ``checker``; missing ones are printed and raise
+    RuntimeError."""
+    wanted = [prerequisites] if isinstance(prerequisites, str) else list(prerequisites)
+
+    def decorate(function):
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            missing = [item for item in wanted if not checker(item)]
+            if missing:
+                print(msg_tmpl.format(', '.join(missing), function.__name__))
+                raise RuntimeError('Prerequisites not meet.')
+            return function(*args, **kwargs)
+        return call
+    return decorate
+
+
+def _importable(package: str) -> bool:
+    try:
+        import_module(package)
+    except ImportError:
+        return False
+    return True
+
+
+def requires_package(prerequisites) -> Callable:
+    """``check_prerequisites`` for Python packages."""
+    return check_prerequisites(prerequisites, checker=_importable)
+
+
+def requires_executable(prerequisites) -> Callable:
+    """``check_prerequisites`` for programs on the PATH."""
+    return check_prerequisites(prerequisites, checker=lambda cmd: shutil.which(cmd) is not None)
+
+
+def deprecated_function(since: str, removed_in: str, instructions: str) -> Callable:
+    """Decorate a function that will be removed: calling it warns
+    (DeprecationWarning) and its docstring gains a deprecation note."""
+    def decorate(function):
+        message = (f"'{function.__module__}.{function.__name__}' is deprecated in version "
+                   f"{since} and will be removed in version {removed_in}. Please "
+                   f"{instructions}.")
+
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            import logging
+
+            from ..logging import print_log
+            print_log(message, logger='current', level=logging.WARNING)
+            return function(*args, **kwargs)
+        note = f'.. deprecated:: {since}\n    {message}'
+        call.__doc__ = f'{function.__doc__ or ""}\n\n{note}\n' if function.__doc__ else note
+        return call
+    return decorate

@@ -1,5 +1,5 @@
-"""File-system helpers (``mmengine.utils`` names): ``fopen``, ``symlink``,
-``scandir``."""
+"""File-system helpers (``mmengine.utils.path``): ``fopen``, ``symlink``,
+``scandir``, ``mkdir_or_exist``, ``check_file_exist``, ``find_vcs_root``."""
 import os
 import os.path as osp
 from pathlib import Path
@@ -41,3 +41,37 @@ def scandir(dir_path, suffix=None, recursive: bool = False, case_sensitive: bool
             elif recursive and os.path.isdir(entry.path):
                 yield from walk(entry.path)
     return walk(root)
+
+
+def mkdir_or_exist(dir_name: str, mode: int = 0o777) -> None:
+    if dir_name == '':
+        return
+    os.makedirs(osp.expanduser(dir_name), mode=mode, exist_ok=True)
+
+
+def check_file_exist(filename: str, msg_tmpl: str = 'file "{}" does not exist'):
+    if not osp.isfile(filename):
+        raise FileNotFoundError(msg_tmpl.format(filename))
+
+
+def is_filepath(x) -> bool:
+    return isinstance(x, (str, os.PathLike))
+
+
+def is_abs(path: str) -> bool:
+    """Whether ``path`` is absolute: a local absolute path, or an
+    ``http://``, ``https://`` or ``s3://`` URI."""
+    return osp.isabs(path) or path.startswith(('http://', 'https://', 's3://'))
+
+
+def find_vcs_root(path, markers=('.git', )):
+    """The nearest folder at or above ``path`` (a file or a folder) that
+    holds one of ``markers``, or None."""
+    if osp.isfile(path):
+        path = osp.dirname(path)
+    previous, current = None, osp.abspath(osp.expanduser(path))
+    while current != previous:
+        if any(osp.exists(osp.join(current, marker)) for marker in markers):
+            return current
+        previous, current = current, osp.split(current)[0]
+    return None

@@ -94,14 +94,18 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
                  bgr_to_rgb: bool = False, rgb_to_bgr: bool = False,
                  non_blocking: Optional[bool] = False):
         super().__init__(non_blocking)
+        # AssertionError, as MMEngine raises for these settings.
         if bgr_to_rgb and rgb_to_bgr:
-            raise ValueError('ImgDataPreprocessor: bgr_to_rgb and rgb_to_bgr cannot both be True')
+            raise AssertionError('`bgr2rgb` and `rgb2bgr` cannot both be True')
         if (mean is None) != (std is None):
-            raise ValueError('ImgDataPreprocessor: give both mean and std, or neither')
+            raise AssertionError('mean and std should be both None or both sequences')
         if mean is not None:
-            if len(mean) not in (1, 3) or len(std) not in (1, 3):
-                raise ValueError('ImgDataPreprocessor: mean and std need 1 (gray) or 3 (RGB) '
-                                 f'values, got {len(mean)} and {len(std)}')
+            if len(mean) not in (1, 3):
+                raise AssertionError('`mean` should have 1 (gray) or 3 (RGB) values, got '
+                                     f'{len(mean)}')
+            if len(std) not in (1, 3):
+                raise AssertionError('`std` should have 1 (gray) or 3 (RGB) values, got '
+                                     f'{len(std)}')
             self._enable_normalize = True
             self.register_buffer('mean', torch.tensor(mean).view(-1, 1, 1), False)
             self.register_buffer('std', torch.tensor(std).view(-1, 1, 1), False)
@@ -125,15 +129,15 @@ class ImgDataPreprocessor(BaseDataPreprocessor):
                 image = image.float()  # after the flip: cheaper on uint8
                 if self._enable_normalize:
                     if self.mean.shape[0] == 3 and (image.dim() != 3 or image.shape[0] != 3):
-                        raise ValueError('with 3 mean values each input must have shape '
-                                         f'(3, H, W), got {tuple(image.shape)}')
+                        raise AssertionError('If the mean has 3 values, each input must have '
+                                             f'shape (3, H, W), got {tuple(image.shape)}')
                     image = self._normalize(image)
                 images.append(image)
             batch = stack_batch(images, self.pad_size_divisor, self.pad_value)
         elif isinstance(inputs, torch.Tensor):
             if inputs.dim() != 4:
-                raise ValueError('ImgDataPreprocessor takes an NCHW tensor or a list of CHW '
-                                 f'tensors, got a tensor of shape {tuple(inputs.shape)}')
+                raise AssertionError('ImgDataPreprocessor takes an NCHW tensor or a list of '
+                                     f'CHW tensors, got a tensor of shape {tuple(inputs.shape)}')
             if self._channel_conversion:
                 inputs = inputs[:, [2, 1, 0], ...]
             inputs = inputs.float()

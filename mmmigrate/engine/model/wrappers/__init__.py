@@ -6,7 +6,7 @@ from torch.nn.parallel import DataParallel, DistributedDataParallel
 
 from ...registry import MODEL_WRAPPERS
 from .distributed import MMDistributedDataParallel
-from .separate_distributed import MMSeparateDistributedDataParallel
+from .seperate_distributed import MMSeparateDistributedDataParallel
 from .utils import is_model_wrapper
 
 MODEL_WRAPPERS.register_module(module=DistributedDataParallel)

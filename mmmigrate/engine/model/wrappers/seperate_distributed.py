@@ -1,5 +1,6 @@
 """``MMSeparateDistributedDataParallel``: each trainable child module in
-its own DDP, for models that optimise parts separately (GANs)."""
+its own DDP, for models that optimise parts separately (GANs). (The module
+name is spelled as MMEngine spells it.)"""
 from contextlib import ExitStack, contextmanager
 from typing import Dict, Union
 

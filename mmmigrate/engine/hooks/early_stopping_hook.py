@@ -1,67 +1,10 @@
-"""Small hooks: ``EmptyCacheHook``, ``SyncBuffersHook``, ``EarlyStoppingHook``."""
+"""``EarlyStoppingHook``: stops training when a validation metric stalls."""
 import warnings
 from math import inf, isfinite
-from typing import Optional, Sequence, Tuple, Union
-
-import torch
+from typing import Optional, Tuple
 
 from ..registry import HOOKS
-from .hook import DATA_BATCH, Hook
-
-
-@HOOKS.register_module()
-class EmptyCacheHook(Hook):
-    """Release cached CUDA memory before/after epochs or after iterations."""
-    priority = 'NORMAL'
-
-    def __init__(self, before_epoch: bool = False, after_epoch: bool = True,
-                 after_iter: bool = False) -> None:
-        self._do_before_epoch = before_epoch
-        self._do_after_epoch = after_epoch
-        self._do_after_iter = after_iter
-
-    @staticmethod
-    def _empty_cache() -> None:
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-
-    def _after_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
-                    outputs: Optional[Union[dict, Sequence]] = None, mode: str = 'train') -> None:
-        if self._do_after_iter:
-            self._empty_cache()
-
-    def _before_epoch(self, runner, mode: str = 'train') -> None:
-        if self._do_before_epoch:
-            self._empty_cache()
-
-    def _after_epoch(self, runner, mode: str = 'train') -> None:
-        if self._do_after_epoch:
-            self._empty_cache()
-
-
-@HOOKS.register_module()
-class SyncBuffersHook(Hook):
-    """Average the model's buffers (e.g. BN statistics) across ranks after
-    each training epoch and before validation."""
-    priority = 'NORMAL'
-
-    def __init__(self) -> None:
-        from ..dist import is_distributed
-        self.distributed = is_distributed()
-        self.called_in_train = False
-
-    def before_val_epoch(self, runner) -> None:
-        from ..dist import all_reduce_params
-        if self.distributed:
-            if not self.called_in_train:
-                all_reduce_params(runner.model.buffers(), op='mean')
-            self.called_in_train = False
-
-    def after_train_epoch(self, runner) -> None:
-        from ..dist import all_reduce_params
-        if self.distributed:
-            all_reduce_params(runner.model.buffers(), op='mean')
-            self.called_in_train = True
+from .hook import Hook
 
 
 @HOOKS.register_module()

@@ -1,0 +1,204 @@
+"""Reading a pure-Python config (MMEngine's "lazy import" configs, which
+MMEngine-era libraries ship as ``<package>/configs/...``)::
+
+    from mmengine.config import read_base
+    with read_base():
+        from .._base_.models.resnet18_cifar import *     # a base config
+    from torch.optim import SGD                          # -> LazyObject
+    optim_wrapper = dict(optimizer=dict(type=SGD, lr=0.1))
+
+The imports inside ``with read_base():`` name base config files (relative to
+this file, or ``package.path.to.config`` inside an installed package); their
+variables are read first and bound in this config's namespace, as ConfigDicts
+that the config may change in place. Every other import of a non-standard
+module binds a ``LazyObject`` instead of importing anything; a ConfigDict
+imports it when the value is read. Then the file is executed.
+"""
+import ast
+import os.path as osp
+import sys
+import traceback
+from typing import Dict, Optional, Set, Tuple
+
+from .config_dict import ConfigDict
+from .errors import ConfigError, ConfigEvaluationError, ConfigFileNotFoundError, ConfigSyntaxError
+from .lazy import LazyObject
+
+# Imports of these run as written (the config module itself provides
+# `read_base`).
+_CONFIG_MODULES = ('mmengine.config', 'mmmigrate.engine.config')
+
+
+def read_base():
+    """Marks the base-config imports of a pure-Python config (``with
+    read_base(): from .base import *``). Only meaningful while a config is
+    read; the reader never runs it."""
+    import contextlib
+    return contextlib.nullcontext()
+
+
+def is_lazy_config(tree: ast.Module) -> bool:
+    """Whether the module has a top-level ``with read_base():``."""
+    return any(isinstance(node, ast.With) and _is_read_base(node) for node in tree.body)
+
+
+def _is_read_base(node: ast.With) -> bool:
+    return len(node.items) == 1 and isinstance(node.items[0].context_expr, ast.Call) \
+        and getattr(node.items[0].context_expr.func, 'id', None) == 'read_base'
+
+
+def _is_standard_module(module: str) -> bool:
+    if module.startswith('.'):
+        return False
+    if module.startswith(_CONFIG_MODULES):
+        return True
+    return module.split('.')[0] in sys.stdlib_module_names
+
+
+def base_config_path(module: str, filename: str, lineno: int) -> str:
+    """The file a ``with read_base():`` import names."""
+    level = len(module) - len(module.lstrip('.'))
+    if level:
+        parts = module[level:].split('.') if module[level:] else []
+        path = osp.join(osp.dirname(filename), *(['..'] * (level - 1)), *parts) + '.py'
+    else:
+        parts = module.split('.')
+        if len(parts) == 1:
+            raise ConfigError(f'`with read_base():` imports {module!r}, a package: import a '
+                              'config module inside it, e.g. `from '
+                              'mmdet.configs.retinanet.retinanet_r50_fpn_1x_coco import *`',
+                              filename, lineno)
+        import importlib.util
+        spec = importlib.util.find_spec(parts[0])
+        if spec is None or not spec.submodule_search_locations:
+            raise ConfigFileNotFoundError(
+                f'`with read_base():` imports from {module!r}, but the package {parts[0]!r} '
+                'is not installed', filename, lineno)
+        path = osp.join(list(spec.submodule_search_locations)[0], *parts[1:]) + '.py'
+    path = osp.normpath(path)
+    if not osp.isfile(path):
+        raise ConfigFileNotFoundError(
+            f'base config {module!r} of `with read_base():` not found (looked for {path})',
+            filename, lineno)
+    return path
+
+
+class _ImportsToLazyObjects(ast.NodeTransformer):
+    """Replaces imports (outside ``with read_base():``) with ``LazyObject``
+    bindings and records the names they bind."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.imported: Set[str] = set()
+
+    def _assign(self, name: str, node: ast.stmt, *args) -> ast.Assign:
+        location = f'{self.filename}, line {node.lineno}'
+        call = ast.Call(func=ast.Name('LazyObject', ast.Load()),
+                        args=[ast.Constant(arg) if not isinstance(arg, list)
+                              else ast.List([ast.Constant(a) for a in arg], ast.Load())
+                              for arg in args],
+                        keywords=[ast.keyword('location', ast.Constant(location))])
+        self.imported.add(name)
+        return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], call), node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom):
+        module = '.' * node.level + (node.module or '')
+        if _is_standard_module(module):
+            self.imported.update(a.asname or a.name for a in node.names)
+            return node
+        if any(alias.name == '*' for alias in node.names):
+            raise ConfigError(f'`from {module} import *` is only allowed inside '
+                              '`with read_base():` (for base configs)', self.filename,
+                              node.lineno)
+        return [self._assign(alias.asname or alias.name, node, module, alias.name)
+                for alias in node.names]
+
+    def visit_Import(self, node: ast.Import):
+        kept, assigns, packages = [], [], {}
+        for alias in node.names:
+            if _is_standard_module(alias.name):
+                kept.append(alias)
+                self.imported.add(alias.asname or alias.name.split('.')[0])
+            elif alias.asname:
+                assigns.append(self._assign(alias.asname, node, alias.name))
+            else:  # `import a.b` binds `a`, with `a.b` imported
+                packages.setdefault(alias.name.split('.')[0], []).append(alias.name)
+        for package, modules in packages.items():
+            assigns.append(self._assign(package, node, modules))
+        if kept:
+            assigns.insert(0, ast.copy_location(ast.Import(kept), node))
+        return assigns
+
+
+def read_lazy_config(filename: str, _chain: Tuple[str, ...] = ()) -> Tuple[Dict, Set[str]]:
+    """The variables of a pure-Python config (bases included) and the names
+    its imports bound (which ``Config.to_dict`` leaves out)."""
+    filename = osp.abspath(filename)
+    if filename in _chain:
+        raise ConfigError('base configs form a cycle: '
+                          + ' -> '.join(list(_chain[_chain.index(filename):]) + [filename]),
+                          filename)
+    with open(filename, encoding='utf-8') as f:
+        text = f.read()
+    try:
+        tree = ast.parse(text, filename)
+    except SyntaxError as e:
+        raise ConfigSyntaxError(f'invalid Python: {e.msg}', filename, e.lineno) from None
+
+    namespace: dict = {}
+    imported: Set[str] = set()
+    body = []
+    for node in tree.body:
+        if not (isinstance(node, ast.With) and _is_read_base(node)):
+            body.append(node)
+            continue
+        for stmt in node.body:
+            if not isinstance(stmt, ast.ImportFrom):
+                raise ConfigError('only `from <base config> import ...` may appear inside '
+                                  '`with read_base():`', filename, stmt.lineno)
+            module = '.' * stmt.level + (stmt.module or '')
+            if not stmt.module:
+                raise ConfigError('`from . import x` is not allowed in `with read_base():`; '
+                                  'name the config module', filename, stmt.lineno)
+            path = base_config_path(module, filename, stmt.lineno)
+            base_cfg, base_imported = read_lazy_config(path, _chain + (filename, ))
+            imported |= base_imported
+            for alias in stmt.names:
+                if alias.name == '*':
+                    namespace.update(base_cfg)
+                elif alias.name not in base_cfg:
+                    raise ConfigError(f'{alias.name!r} is not defined in base config {path}',
+                                      filename, stmt.lineno)
+                else:
+                    namespace[alias.asname or alias.name] = base_cfg[alias.name]
+    tree.body = body
+    transformer = _ImportsToLazyObjects(filename)
+    tree = ast.fix_missing_locations(transformer.visit(tree))
+    imported |= transformer.imported
+
+    namespace.update({'LazyObject': LazyObject, '__file__': filename})
+    try:
+        exec(compile(tree, filename, 'exec'), namespace)
+    except Exception as e:
+        line: Optional[int] = None
+        for frame in reversed(traceback.extract_tb(e.__traceback__)):
+            if frame.filename == filename:
+                line = frame.lineno
+                break
+        raise ConfigEvaluationError(f'executing the config raised {type(e).__name__}: {e}',
+                                    filename, line) from e
+    cfg = {key: _to_config_dicts(value) for key, value in namespace.items()
+           if not key.startswith('__') and key != 'LazyObject'}
+    return cfg, imported
+
+
+def _to_config_dicts(value):
+    # Dicts become ConfigDicts without building lazy values.
+    if isinstance(value, dict):
+        out = ConfigDict()
+        for key, item in dict.items(value):
+            dict.__setitem__(out, key, _to_config_dicts(item))
+        return out
+    if type(value) in (list, tuple):
+        return type(value)(_to_config_dicts(item) for item in value)
+    return value
