@@ -198,3 +198,69 @@ def test_config_file_is_not_left_with_temporaries(tmp_path):
     (tmp_path / 'cfg.py').write_text('a = 1\n')
     Config.fromfile(tmp_path / 'cfg.py')
     assert os.listdir(tmp_path) == ['cfg.py']
+
+
+def _write_lazy_config(folder: Path) -> Path:
+    (folder / '_base_').mkdir()
+    (folder / '_base_' / 'schedule.py').write_text(
+        'from torch.optim import SGD\n'
+        'optim_wrapper = dict(optimizer=dict(type=SGD, lr=0.1, momentum=0.9))\n'
+        'train_cfg = dict(by_epoch=True, max_epochs=4)\n')
+    (folder / 'main.py').write_text(
+        'from mmengine.config import read_base\n'
+        'import os.path as osp\n'
+        'import torch.nn\n'
+        'with read_base():\n'
+        '    from ._base_.schedule import *\n'
+        'optim_wrapper.optimizer.lr = 0.02\n'
+        'train_cfg.update(max_epochs=2)\n'
+        'model = dict(act=torch.nn.ReLU, name=osp.basename("a/b.py"))\n')
+    return folder / 'main.py'
+
+
+def test_pure_python_config_reads_bases_and_imports_lazily(tmp_path):
+    import torch
+    cfg = Config.fromfile(_write_lazy_config(tmp_path))
+    # read through the ConfigDict: imported now
+    assert cfg.optim_wrapper.optimizer.type is torch.optim.SGD
+    assert cfg.model.act is torch.nn.ReLU and cfg.model.name == 'b.py'
+    assert cfg.optim_wrapper.optimizer.lr == 0.02 and cfg.train_cfg.max_epochs == 2
+    # to_dict keeps the lazy values and leaves the imported names out
+    plain = cfg.to_dict()
+    assert set(plain) == {'optim_wrapper', 'train_cfg', 'model'}
+    lazy = plain['optim_wrapper']['optimizer']['type']
+    assert isinstance(lazy, config_module.lazy.LazyObject) and lazy.build() is torch.optim.SGD
+    assert {'SGD', 'osp', 'torch'} <= set(cfg.to_dict(keep_imported=True))
+    # the dump names the classes by their import path and loads back
+    assert "type='torch.optim.SGD'" in cfg.pretty_text
+    assert "act='torch.nn.ReLU'" in cfg.pretty_text
+
+
+def test_pure_python_config_bad_imports_name_file_and_line(tmp_path):
+    (tmp_path / 'base.py').write_text('a = 1\n')
+    (tmp_path / 'star.py').write_text('from torch.optim import *\n'
+                                      'from mmengine.config import read_base\n'
+                                      'with read_base():\n    from .base import a\n')
+    with pytest.raises(config_module.ConfigError, match=r'star.py:1: `from torch.optim import \*`'):
+        Config.fromfile(tmp_path / 'star.py')
+    (tmp_path / 'other.py').write_text('from mmengine.config import read_base\n'
+                                       'with read_base():\n    x = 1\n')
+    with pytest.raises(config_module.ConfigError, match=r'other.py:3: only `from <base config>'):
+        Config.fromfile(tmp_path / 'other.py')
+
+
+def test_lazy_object_builds_on_read_and_names_its_origin():
+    from mmmigrate.engine.config.lazy import LazyObject
+    import torch
+    lazy = LazyObject('torch.optim', 'SGD', location='cfg.py, line 3')
+    assert lazy.build() is torch.optim.SGD and str(lazy) == 'SGD'
+    assert lazy.__class__ is LazyObject and copy.deepcopy(lazy).__dict__ == lazy.__dict__
+    assert LazyObject('torch').nn.ReLU.build() is torch.nn.ReLU
+    with pytest.raises(ImportError, match='Failed to import torch.nn.Missing'):
+        LazyObject('torch').nn.Missing.build()
+    with pytest.raises(RuntimeError, match='imported lazily'):
+        lazy()
+    cfg = ConfigDict(a=lazy, b=[dict(c=lazy)])
+    assert cfg.a is torch.optim.SGD and cfg.b[0].c is torch.optim.SGD
+    assert cfg.values()[0] is torch.optim.SGD and cfg.items()[0] == ('a', torch.optim.SGD)
+    assert isinstance(cfg.to_dict()['a'], LazyObject)

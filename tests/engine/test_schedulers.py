@@ -1,5 +1,6 @@
 """Parameter schedulers: bad input, resuming from state, and the contracts
 that the differential fixtures do not show directly."""
+import warnings
 import pytest
 import torch
 
@@ -20,7 +21,8 @@ def build(cfg, optimizer, **default_args):
 @pytest.mark.parametrize('cfg', [dict(type='LinearLR', begin=5, end=5),
                                  dict(type='MultiStepLR', milestones=[1], begin=8, end=3)])
 def test_begin_not_before_end_is_one_clear_error(cfg):
-    with pytest.raises(ValueError, match=r'`end` \(\d+\) must be larger than `begin` \(\d+\)'):
+    with pytest.raises(ValueError, match=r'end should be larger than begin \(got begin=\d+, '
+                                         r'end=\d+\)'):
         build(cfg, sgd())
 
 
@@ -31,7 +33,6 @@ def test_begin_not_before_end_is_one_clear_error(cfg):
     (dict(type='OneCycleLR', eta_max=1.0, total_steps=10, pct_start=1), 'pct_start'),
     (dict(type='OneCycleLR', eta_max=1.0, total_steps=10, anneal_strategy='cosine'),
      'anneal_strategy'),
-    (dict(type='CosineRestartLR', periods=[2, 3], restart_weights=[1], eta_min=0), 'periods'),
     (dict(type='ReduceOnPlateauLR', factor=1.0), 'factor'),
     (dict(type='ReduceOnPlateauLR', rule='more'), 'rule'),
 ])
@@ -40,10 +41,31 @@ def test_invalid_arguments_name_the_key(cfg, key):
         build(cfg, sgd())
 
 
+def test_cosine_restart_checks_are_assertions_as_in_mmengine():
+    with pytest.raises(AssertionError, match='periods'):
+        build(dict(type='CosineRestartLR', periods=[2, 3], restart_weights=[1], eta_min=0), sgd())
+    with pytest.raises(AssertionError, match='exactly one of `eta_min`'):
+        build(dict(type='CosineRestartLR', periods=[2], eta_min=0, eta_min_ratio=0.1), sgd())
+
+
+def test_scheduler_stepped_before_its_optimizer_warns():
+    optimizer = sgd()
+    scheduler = build(dict(type='StepLR', step_size=1), optimizer)
+    with pytest.warns(UserWarning, match='before `optimizer.step\(\)`'):
+        scheduler.step()
+    optimizer = sgd()
+    scheduler = build(dict(type='StepLR', step_size=1), optimizer)
+    optimizer.step()
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        scheduler.step()
+    assert optimizer._global_step == 0
+
+
 def test_convert_to_iter_based_needs_epoch_length_and_an_epoch_scheduler():
-    with pytest.raises(ValueError, match='epoch_length'):
+    with pytest.raises(AssertionError, match='epoch_length'):
         build(dict(type='MultiStepLR', milestones=[1], convert_to_iter_based=True), sgd())
-    with pytest.raises(ValueError, match='by_epoch=False'):
+    with pytest.raises(AssertionError, match='by_epoch=False'):
         build(dict(type='MultiStepLR', milestones=[1], by_epoch=False,
                    convert_to_iter_based=True), sgd(), epoch_length=4)
     with pytest.raises(ValueError, match='cannot be converted'):

@@ -303,14 +303,15 @@ class DictAction(Action):
 
 
 def _looks_lazy(filename: str) -> bool:
-    """Whether a Python config is a pure-Python (``read_base``) one."""
+    """Whether a Python config is a pure-Python (``read_base``) one, as
+    MMEngine decides (``is_lazy_config``)."""
     import ast
     try:
         with open(filename, encoding='utf-8') as f:
             text = f.read()
     except OSError:
         return False  # the regular reader reports it
-    if 'read_base' not in text:
+    if 'import' not in text and 'with' not in text:
         return False
     try:
         return is_lazy_config(ast.parse(text, filename))

@@ -150,8 +150,9 @@ def merge_dicts(a: dict, b, allow_list_keys: bool = False):
                           else value)
         elif isinstance(value, dict):
             value = dict(value)
-            delete = value.pop(DELETE_KEY, False)
-            if key in out and not delete:
+            # MMEngine reads `_delete_` only where the key exists in `b`; a
+            # new key keeps its dict (and any `_delete_` in it) as written.
+            if key in out and not value.pop(DELETE_KEY, False):
                 allowed = (dict, list) if allow_list_keys else dict
                 if not isinstance(out[key], allowed):
                     raise TypeError(
@@ -160,13 +161,8 @@ def merge_dicts(a: dict, b, allow_list_keys: bool = False):
                         f'`{DELETE_KEY}=True` in the child to replace it')
                 out[key] = merge_dicts(value, out[key], allow_list_keys)
             else:
-                out[key] = strip_delete_keys(value)
+                out[key] = value
         else:
             out[key] = value
     return out
 
-
-def strip_delete_keys(value):
-    if isinstance(value, dict):
-        return {k: strip_delete_keys(v) for k, v in dict.items(value) if k != DELETE_KEY}
-    return value

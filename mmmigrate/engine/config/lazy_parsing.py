@@ -38,8 +38,29 @@ def read_base():
 
 
 def is_lazy_config(tree: ast.Module) -> bool:
-    """Whether the module has a top-level ``with read_base():``."""
-    return any(isinstance(node, ast.With) and _is_read_base(node) for node in tree.body)
+    """Whether MMEngine reads this Python config as a pure-Python one. As
+    MMEngine decides, the first of these met (breadth first, so top-level
+    statements in order) settles it: a ``_base_ = ...`` assignment (no), a
+    ``with`` statement (yes), a relative import or an import of a module
+    outside the standard library (yes; ``from mmengine import Config``
+    excepted)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) \
+                and node.targets[0].id == '_base_':
+            return False
+        if isinstance(node, ast.With):
+            return True
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                return True
+            if node.module == 'mmengine' and [a.name for a in node.names] == ['Config']:
+                continue
+            if isinstance(node.module, str) and not _is_standard_module(node.module):
+                return True
+        if isinstance(node, ast.Import) and any(not _is_standard_module(alias.name)
+                                                for alias in node.names):
+            return True
+    return False
 
 
 def _is_read_base(node: ast.With) -> bool:
@@ -90,6 +111,7 @@ class _ImportsToLazyObjects(ast.NodeTransformer):
     def __init__(self, filename: str):
         self.filename = filename
         self.imported: Set[str] = set()
+        self.bound: Dict[str, object] = {}
 
     def _assign(self, name: str, node: ast.stmt, *args) -> ast.Assign:
         location = f'{self.filename}, line {node.lineno}'
@@ -103,6 +125,14 @@ class _ImportsToLazyObjects(ast.NodeTransformer):
 
     def visit_ImportFrom(self, node: ast.ImportFrom):
         module = '.' * node.level + (node.module or '')
+        if module.startswith(_CONFIG_MODULES):
+            # `from mmengine.config import read_base`: bound from this
+            # engine, which need not be importable as `mmengine`.
+            from .. import config as config_package
+            for alias in node.names:
+                self.imported.add(alias.asname or alias.name)
+                self.bound[alias.asname or alias.name] = getattr(config_package, alias.name)
+            return None
         if _is_standard_module(module):
             self.imported.update(a.asname or a.name for a in node.names)
             return node
@@ -176,6 +206,7 @@ def read_lazy_config(filename: str, _chain: Tuple[str, ...] = ()) -> Tuple[Dict,
     tree = ast.fix_missing_locations(transformer.visit(tree))
     imported |= transformer.imported
 
+    namespace.update(transformer.bound)
     namespace.update({'LazyObject': LazyObject, '__file__': filename})
     try:
         exec(compile(tree, filename, 'exec'), namespace)

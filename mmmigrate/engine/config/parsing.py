@@ -288,7 +288,10 @@ def read_config_file(filename: str,
         base_depths.update({k: depth + 1 for k, depth in parsed.key_depths.items()})
 
     if filename.endswith('.py'):
-        cfg = _execute(tree, filename, ConfigDict(copy.deepcopy(base_cfg)))
+        # As in MMEngine, the config sees the very base it is merged into:
+        # `del _base_.model` or `_base_.model.pop('x')` change what it inherits.
+        base_cfg = ConfigDict(base_cfg)
+        cfg = _execute(tree, filename, base_cfg)
     else:
         cfg = data
     for key in RESERVED_KEYS:
@@ -306,7 +309,8 @@ def read_config_file(filename: str,
         warnings.warn(msg, DeprecationWarning)
 
     cfg = resolve_base_vars(cfg, placeholders, base_cfg, filename)
-    key_depths = dict(base_depths, **{k: 0 for k in cfg})
+    key_depths = {k: d for k, d in base_depths.items() if k in base_cfg}
+    key_depths.update({k: 0 for k in cfg})
     try:
         cfg = merge_dicts(cfg, base_cfg)
     except TypeError as e:

@@ -6,11 +6,12 @@ from typing import Iterator, Optional, Sized
 import torch
 from torch.utils.data import Sampler
 
+from ..dist import get_dist_info, sync_random_seed
 from ..registry import DATA_SAMPLERS
 
 
 def _dist_info_and_seed(seed: Optional[int]):
-    from ..dist import get_dist_info, sync_random_seed
+    # Module-level names, looked up at call time (tests patch them here).
     rank, world_size = get_dist_info()
     return rank, world_size, (sync_random_seed() if seed is None else seed)
 

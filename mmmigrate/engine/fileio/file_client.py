@@ -6,12 +6,19 @@ from pathlib import Path
 from typing import Optional, Union
 
 from ..logging import print_log
-from .backends import UNAVAILABLE, BaseStorageBackend, HardDiskBackend, HTTPBackend
+from .backends import (BaseStorageBackend, HTTPBackend, LmdbBackend, LocalBackend,
+                       MemcachedBackend, PetrelBackend)
+
+
+class HardDiskBackend(LocalBackend):
+    """MMCV's name for the local backend."""
 
 
 class FileClient:
-    _backends = {'disk': HardDiskBackend, 'http': HTTPBackend}
-    _prefix_to_backends = {'http': HTTPBackend, 'https': HTTPBackend}
+    _backends = {'disk': HardDiskBackend, 'memcached': MemcachedBackend,
+                 'lmdb': LmdbBackend, 'petrel': PetrelBackend, 'http': HTTPBackend}
+    _prefix_to_backends = {'s3': PetrelBackend, 'petrel': PetrelBackend,
+                           'http': HTTPBackend, 'https': HTTPBackend}
     _instances: dict = {}
 
     def __new__(cls, backend: Optional[str] = None, prefix: Optional[str] = None, **kwargs):
@@ -28,10 +35,8 @@ class FileClient:
         for kind, name, known in (('Backend', backend, cls._backends),
                                   ('prefix', prefix, cls._prefix_to_backends)):
             if name is not None and name not in known:
-                hint = (f'; the bundled engine has no {name} client: install MMEngine (and '
-                        f'its {name} library) to read such files') if name in UNAVAILABLE else ''
                 raise ValueError(f'{kind} {name} is not supported. Currently supported ones '
-                                 f'are {list(known)}{hint}')
+                                 f'are {list(known)}')
         key = ':'.join([str(backend), str(prefix)] + [f'{k}:{v}' for k, v in kwargs.items()])
         instance = cls._instances.get(key)
         if instance is None:

@@ -145,12 +145,13 @@ def build_scheduler_from_cfg(cfg, registry: Registry, default_args: Optional[dic
         if not args.pop('convert_to_iter_based', False):
             args.pop('epoch_length', None)
             return instantiate(obj_cls, args, scoped)
+        # AssertionError, as MMEngine raises.
         if not args.get('by_epoch', True):
-            raise ValueError(
+            raise AssertionError(
                 f'{_type_name(obj_cls)}: convert_to_iter_based=True needs an '
                 'epoch-based scheduler, but by_epoch=False')
         if not args.get('epoch_length'):
-            raise ValueError(
+            raise AssertionError(
                 f'{_type_name(obj_cls)}: convert_to_iter_based=True needs '
                 'epoch_length (the number of iterations per epoch), which the '
                 'runner passes from len(train_dataloader)')

@@ -23,8 +23,8 @@ class MomentumSchedulerMixin:
             for group in optimizer.param_groups:
                 group['momentum'] = group['betas'][0]
         else:
-            raise ValueError(f'{type(self).__name__}: the optimizer has neither '
-                             '`momentum` nor `betas` to schedule')
+            raise ValueError(f'{type(self).__name__}: optimizer must support momentum when '
+                             'using momentum scheduler (it has neither `momentum` nor `betas`)')
         super().__init__(optimizer, 'momentum', *args, **kwargs)
 
     def _sync_betas(self) -> None:

@@ -18,126 +18,8 @@ from typing import List, Optional, Sequence, Union
 
 from ...logging import print_log
 from ...registry import PARAM_SCHEDULERS
-
-INF = int(1e9)
-
-
-def _check_window(cls_name: str, begin, end) -> None:
-    if end <= begin:
-        raise ValueError(f'{cls_name}: `end` ({end}) must be larger than '
-                         f'`begin` ({begin}); the scheduler is active for '
-                         'begin <= step < end')
-
-
-def _check_factor(cls_name: str, key: str, value) -> None:
-    if value > 1.0 or value < 0:
-        raise ValueError(f'{cls_name}: `{key}` must be between 0 and 1, got {value}')
-
-
-def _epoch_window_to_iters(begin, end, epoch_length):
-    begin = int(begin * epoch_length)
-    if end != INF:
-        end = int(end * epoch_length)
-    return begin, end
-
-
-def _check_conversion(cls_name: str, by_epoch, epoch_length) -> None:
-    if not by_epoch:
-        raise ValueError(f'{cls_name}: only epoch-based schedulers (by_epoch=True) '
-                         'can be converted to iteration-based')
-    if epoch_length is None or epoch_length <= 0:
-        raise ValueError(f'{cls_name}: `epoch_length` must be a positive integer, '
-                         f'got {epoch_length}')
-
-
-class _ParamScheduler:
-    """Base class: window checks, step counting and state handling.
-
-    Subclasses implement ``_get_value()``: the new value of every param
-    group at ``self.last_step`` (the number of steps taken inside the
-    window, counted from 0).
-    """
-
-    def __init__(self,
-                 optimizer,
-                 param_name: str,
-                 begin: int = 0,
-                 end: int = INF,
-                 last_step: int = -1,
-                 by_epoch: bool = True,
-                 verbose: bool = False):
-        self._attach(optimizer, param_name, begin, end, last_step, by_epoch)
-        self.base_values = [group[f'initial_{param_name}'] for group in optimizer.param_groups]
-        self.last_step = last_step
-        self._global_step = -1
-        self.verbose = verbose
-        self.step()
-
-    def _attach(self, optimizer, param_name: str, begin, end, last_step, by_epoch) -> None:
-        """Validate the arguments every scheduler shares and record the
-        value each param group starts from (``initial_<param_name>``)."""
-        from torch.optim import Optimizer
-
-        from ..optimizer.base import BaseOptimWrapper
-        cls_name = type(self).__name__
-        if not isinstance(optimizer, (Optimizer, BaseOptimWrapper)):
-            raise TypeError(f'{cls_name}: `optimizer` must be a torch Optimizer or an '
-                            f'OptimWrapper, got {type(optimizer).__name__}')
-        self.optimizer = optimizer
-        self.param_name = param_name
-        _check_window(cls_name, begin, end)
-        self.begin = begin
-        self.end = end
-        self.by_epoch = by_epoch
-        if not isinstance(last_step, int) or last_step < -1:
-            raise ValueError(f'{cls_name}: `last_step` must be an int >= -1, got {last_step!r}')
-        initial_key = f'initial_{param_name}'
-        for index, group in enumerate(optimizer.param_groups):
-            if last_step == -1:
-                # The value before any scheduling is the base of the schedule.
-                group.setdefault(initial_key, group[param_name])
-            elif initial_key not in group:
-                raise KeyError(f'{cls_name}: param_groups[{index}] has no '
-                               f'{initial_key!r}, needed to resume with last_step={last_step}')
-
-    @classmethod
-    def build_iter_from_epoch(cls, *args, **kwargs):
-        raise ValueError(f'{cls.__name__} cannot be converted to iteration-based '
-                         '(convert_to_iter_based=True is not supported for it)')
-
-    def state_dict(self) -> dict:
-        """Every attribute except the optimizer (MMEngine's layout)."""
-        return {k: v for k, v in self.__dict__.items() if k != 'optimizer'}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        self.__dict__.update(state_dict)
-
-    def get_last_value(self) -> list:
-        """The values of every param group after the last step."""
-        return self._last_value
-
-    def _current_values(self) -> list:
-        return [group[self.param_name] for group in self.optimizer.param_groups]
-
-    def _get_value(self) -> list:
-        raise NotImplementedError
-
-    def print_value(self, is_verbose: bool, group: int, value: float) -> None:
-        if is_verbose:
-            print_log(f'Adjusting parameter value of group {group} to {value:.4e}.',
-                      logger='current')
-
-    def step(self) -> None:
-        """Advance one step; inside the window, write the new values."""
-        self._global_step += 1
-        if self.begin <= self._global_step < self.end:
-            self.last_step += 1
-            values = self._get_value()
-            for index, (group, value) in enumerate(zip(self.optimizer.param_groups, values)):
-                group[self.param_name] = value
-                self.print_value(self.verbose, index, value)
-        self._last_value = self._current_values()
-
+from .base import (INF, _check_conversion, _check_factor, _epoch_window_to_iters,
+                   _ParamScheduler)
 
 @PARAM_SCHEDULERS.register_module()
 class StepParamScheduler(_ParamScheduler):
@@ -252,8 +134,8 @@ class CosineAnnealingParamScheduler(_ParamScheduler):
         if eta_min is None and eta_min_ratio is None:
             eta_min = 0.
         if eta_min is not None and eta_min_ratio is not None:
-            raise ValueError(f'{type(self).__name__}: give either `eta_min` or '
-                             '`eta_min_ratio`, not both')
+            raise AssertionError(f'{type(self).__name__}: give either `eta_min` or '
+                                 '`eta_min_ratio`, not both')
         self.T_max = T_max or (end - begin)
         self.eta_min = eta_min
         self.eta_min_ratio = eta_min_ratio
@@ -453,9 +335,10 @@ class CosineRestartParamScheduler(_ParamScheduler):
                  last_step: int = -1, by_epoch: bool = True, verbose: bool = False):
         cls_name = type(self).__name__
         if (eta_min is None) == (eta_min_ratio is None):
-            raise ValueError(f'{cls_name}: give exactly one of `eta_min` and `eta_min_ratio`')
+            raise AssertionError(f'{cls_name}: give exactly one of `eta_min` and '
+                                 '`eta_min_ratio`')
         if len(periods) != len(restart_weights):
-            raise ValueError(f'{cls_name}: `periods` ({len(periods)} entries) and '
+            raise AssertionError(f'{cls_name}: `periods` ({len(periods)} entries) and '
                              f'`restart_weights` ({len(restart_weights)}) must have the '
                              'same length')
         self.periods = periods
@@ -519,7 +402,7 @@ class ReduceOnPlateauParamScheduler(_ParamScheduler):
         from ..optimizer.base import BaseOptimWrapper
         cls_name = type(self).__name__
         if not by_epoch:
-            raise ValueError(f'{cls_name} supports by_epoch=True only')
+            raise AssertionError(f'{cls_name} supports by_epoch=True only')
         self._attach(optimizer, param_name, begin, end, last_step, by_epoch)
         self.last_step = last_step
         self._global_step = 0

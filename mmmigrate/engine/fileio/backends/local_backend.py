@@ -1,41 +1,17 @@
-"""Storage backends: the local disk and read-only HTTP(S). MMEngine's
-object-store backends (Petrel, memcached, LMDB) need their client
-libraries; asking for one says so."""
+"""``LocalBackend``: files on the local disk."""
 import os
 import os.path as osp
-import tempfile
-from abc import ABCMeta, abstractmethod
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional, Tuple, Union
-from urllib.request import urlopen
 
-from ..utils import mkdir_or_exist
-
-
-class BaseStorageBackend(metaclass=ABCMeta):
-    """Reads (and, where it can, writes) files named by path or URI."""
-    _allow_symlink = False
-
-    @property
-    def name(self) -> str:
-        return type(self).__name__
-
-    @property
-    def allow_symlink(self) -> bool:
-        return self._allow_symlink
-
-    @abstractmethod
-    def get(self, filepath):
-        """The file's bytes."""
-
-    @abstractmethod
-    def get_text(self, filepath, encoding: str = 'utf-8'):
-        """The file's text."""
+from ...utils import mkdir_or_exist
+from .base import BaseStorageBackend
 
 
 class LocalBackend(BaseStorageBackend):
-    """Files on the local disk."""
+    """Paths on the local file system (``str`` or ``Path``)."""
     _allow_symlink = True
 
     def get(self, filepath) -> bytes:
@@ -56,11 +32,6 @@ class LocalBackend(BaseStorageBackend):
         with open(filepath, 'w', encoding=encoding) as f:
             f.write(obj)
 
-    def remove(self, filepath) -> None:
-        if osp.isdir(filepath):
-            raise IsADirectoryError(f'{filepath} is a directory; use rmtree')
-        os.remove(filepath)
-
     def exists(self, filepath) -> bool:
         return osp.exists(filepath)
 
@@ -77,10 +48,47 @@ class LocalBackend(BaseStorageBackend):
     def get_local_path(self, filepath) -> Iterator[Union[str, Path]]:
         yield filepath
 
+    def copyfile(self, src, dst):
+        """Copy file ``src`` to ``dst`` (a file, or a folder to copy into)."""
+        return shutil.copy(src, dst)
+
+    def copytree(self, src, dst):
+        """Copy folder ``src`` to ``dst``, which must not exist."""
+        return shutil.copytree(src, dst)
+
+    copyfile_from_local = copyfile
+    copytree_from_local = copytree
+    copyfile_to_local = copyfile
+    copytree_to_local = copytree
+
+    def remove(self, filepath) -> None:
+        if not osp.exists(filepath):
+            raise FileNotFoundError(f'filepath {filepath} does not exist')
+        if osp.isdir(filepath):
+            raise IsADirectoryError('filepath should be a file')
+        os.remove(filepath)
+
+    def rmtree(self, dir_path) -> None:
+        shutil.rmtree(dir_path)
+
+    def copy_if_symlink_fails(self, src, dst) -> bool:
+        """Link ``dst`` to ``src``; where links are not allowed, copy.
+        Returns whether a link was made."""
+        try:
+            os.symlink(src, dst)
+            return True
+        except Exception:
+            if self.isfile(src):
+                self.copyfile(src, dst)
+            else:
+                self.copytree(src, dst)
+            return False
+
     def list_dir_or_file(self, dir_path, list_dir: bool = True, list_file: bool = True,
                          suffix: Optional[Union[str, Tuple[str]]] = None,
                          recursive: bool = False) -> Iterator[str]:
-        """Paths relative to ``dir_path``; ``suffix`` filters files only."""
+        """Paths relative to ``dir_path`` (hidden files skipped); ``suffix``
+        filters files, and needs ``list_dir=False``."""
         if list_dir and suffix is not None:
             raise TypeError('`suffix` should be None when `list_dir` is True')
         if suffix is not None and not isinstance(suffix, (str, tuple)):
@@ -99,32 +107,3 @@ class LocalBackend(BaseStorageBackend):
                     if recursive:
                         yield from walk(entry.path)
         return walk(root)
-
-
-class HardDiskBackend(LocalBackend):
-    """MMCV's name for the local backend."""
-
-
-class HTTPBackend(BaseStorageBackend):
-    """Reads ``http://`` / ``https://`` URLs."""
-
-    def get(self, filepath) -> bytes:
-        with urlopen(filepath) as response:
-            return response.read()
-
-    def get_text(self, filepath, encoding: str = 'utf-8') -> str:
-        return self.get(filepath).decode(encoding)
-
-    @contextmanager
-    def get_local_path(self, filepath) -> Iterator[str]:
-        """The URL's content in a temporary file, deleted afterwards."""
-        handle, path = tempfile.mkstemp()
-        try:
-            with os.fdopen(handle, 'wb') as f:
-                f.write(self.get(filepath))
-            yield path
-        finally:
-            os.remove(path)
-
-
-UNAVAILABLE = ('petrel', 's3', 'memcached', 'lmdb')
