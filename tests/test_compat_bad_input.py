@@ -11,7 +11,7 @@ from torch.utils.data import DataLoader
 from mmmigrate.compat.hooks import LegacyHook
 from mmmigrate.compat.model import LegacyModel
 from mmmigrate.compat.runner import EpochBasedRunner
-from mmmigrate.engine.runner.runner import CheckpointMismatchError
+from mmmigrate.engine.runner import CheckpointMismatchError
 
 
 class Regressor(torch.nn.Module):

@@ -18,6 +18,7 @@ from .registry import __all__ as _registry_names
 from .utils import *  # noqa: F401,F403
 from .utils import __all__ as _utils_names
 
-__version__ = '0.10.7'  # the MMEngine API version this engine follows
+from .version import __version__, version_info
 
-__all__ = [*_config_names, *_fileio_names, *_logging_names, *_registry_names, *_utils_names]
+__all__ = [*_config_names, *_fileio_names, *_logging_names, *_registry_names, *_utils_names,
+           '__version__', 'version_info']

@@ -119,8 +119,15 @@ def test_the_helpers_match_real_mmengine(mmengine_python):
 
 
 def test_bad_input_says_what_is_wrong(tmp_path):
-    with pytest.raises(ValueError, match='petrel is not supported.*install MMEngine'):
+    # as in MMEngine: the backend exists, its client library is missing
+    with pytest.raises(ImportError, match='install petrel_client'):
         fileio.FileClient(backend='petrel')
+    with pytest.raises(ImportError, match='install petrel_client'):
+        fileio.get_file_backend('s3://bucket/file')
+    with pytest.raises(ValueError, match='ftp is not supported'):
+        fileio.FileClient(prefix='ftp')
+    with pytest.raises(ValueError, match='no storage backend serves ftp://'):
+        fileio.get_file_backend('ftp://host/file')
     with pytest.raises(TypeError, match='Unsupported format: csv'):
         fileio.load(tmp_path / 'x.csv')
     bad = tmp_path / 'bad.txt'
@@ -157,7 +164,14 @@ def test_file_client_backends_can_be_registered(tmp_path):
     try:
         assert fileio.FileClient.infer_client(uri='upper://a/b').get_text('upper://a/b') == \
             'UPPER://A/B'
+        # FileClient's registry is its own, as in MMEngine: the io
+        # functions use `register_backend`.
+        with pytest.raises(ValueError, match='no storage backend serves upper://'):
+            fileio.get_text('upper://x')
+        fileio.register_backend('upper', Upper, prefixes='upper')
         assert fileio.get_text('upper://x') == 'UPPER://X'
+        with pytest.raises(ValueError, match='upper is already registered'):
+            fileio.register_backend('upper', Upper)
         with pytest.raises(KeyError, match='upper is already registered'):
             fileio.FileClient.register_backend('upper', Upper)
         with pytest.raises(TypeError, match='not a subclass of BaseStorageBackend'):
@@ -166,6 +180,9 @@ def test_file_client_backends_can_be_registered(tmp_path):
         fileio.FileClient._backends.pop('upper')
         fileio.FileClient._prefix_to_backends.pop('upper')
         fileio.FileClient._instances.clear()
+        from mmmigrate.engine.fileio.backends import backends, prefix_to_backends
+        backends.pop('upper', None)
+        prefix_to_backends.pop('upper', None)
     target = tmp_path / 'w.txt'
     target.write_text('w')
     with fileio.get_local_path(target) as local:

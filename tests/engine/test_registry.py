@@ -104,7 +104,7 @@ def test_wrong_constructor_argument_names_the_type_and_accepted_keys():
 
 
 def test_cfg_without_type_is_a_clear_error():
-    with pytest.raises(KeyError, match='has no "type" key'):
+    with pytest.raises(KeyError, match='must contain the key "type"'):
         MODELS.build(dict(depth=50))
     with pytest.raises(TypeError, match='must be a dict'):
         MODELS.build(['not', 'a', 'dict'])

@@ -18,7 +18,8 @@ class Priority(Enum):
 def get_priority(priority: Union[int, str, Priority]) -> int:
     """The numeric value of a priority given as int (0-100), name or enum."""
     if isinstance(priority, bool):
-        raise TypeError(f'priority must be an int, a name or a Priority, got {priority!r}')
+        raise TypeError('priority must be an integer or Priority enum value (or its name), got '
+                        f'{priority!r}')
     if isinstance(priority, int):
         if not 0 <= priority <= 100:
             raise ValueError(f'priority must be between 0 and 100, got {priority}')
@@ -31,4 +32,5 @@ def get_priority(priority: Union[int, str, Priority]) -> int:
         except KeyError:
             raise ValueError(f'unknown priority {priority!r}; use one of '
                              f'{[p.name for p in Priority]} or an int 0-100') from None
-    raise TypeError(f'priority must be an int, a name or a Priority, got {priority!r}')
+    raise TypeError('priority must be an integer or Priority enum value (or its name), got '
+                        f'{priority!r}')

@@ -3,9 +3,8 @@ and metrics in the message hub."""
 from typing import Any, Dict, Optional
 
 from ..registry import HOOKS
+from ..version import __version__
 from .hook import DATA_BATCH, Hook
-
-ENGINE_VERSION = '0.10.7'  # the MMEngine version whose behaviour we follow
 
 
 def _is_scalar(value: Any) -> bool:
@@ -24,7 +23,7 @@ class RuntimeInfoHook(Hook):
     def before_run(self, runner) -> None:
         runner.message_hub.update_info_dict(dict(
             cfg=runner.cfg.pretty_text, seed=runner.seed,
-            experiment_name=runner.experiment_name, mmengine_version=ENGINE_VERSION))
+            experiment_name=runner.experiment_name, mmengine_version=__version__))
         self.last_loop_stage = None
 
     def before_train(self, runner) -> None:

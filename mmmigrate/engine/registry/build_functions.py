@@ -13,19 +13,24 @@ class BuildError(TypeError):
 def _merged_args(cfg, registry, default_args) -> dict:
     """Validate ``cfg`` and return its keys completed by ``default_args``."""
     _check_cfg(cfg, registry, default_args)
-    args = dict(cfg)
+    args = dict(cfg._cfg_dict if _is_config(cfg) else cfg)
     for key, value in (default_args or {}).items():
         args.setdefault(key, value)
     return args
 
 
+def _is_config(cfg) -> bool:
+    from ..config import Config
+    return isinstance(cfg, Config)
+
+
 def _check_cfg(cfg, registry, default_args) -> None:
-    if not isinstance(cfg, dict):
-        raise TypeError(f'a config to build from the {registry.name!r} registry '
-                        f'must be a dict, got {type(cfg).__name__}: {cfg!r}')
+    if not isinstance(cfg, dict) and not _is_config(cfg):
+        raise TypeError(f'cfg should be a dict, ConfigDict or Config, but got {type(cfg)} '
+                        f'(building from the {registry.name!r} registry: {cfg!r})')
     if 'type' not in cfg and (default_args is None or 'type' not in default_args):
-        raise KeyError(f'config for the {registry.name!r} registry has no "type" '
-                       f'key: {dict(cfg)!r}')
+        raise KeyError(f'`cfg` or `default_args` must contain the key "type" (building '
+                       f'from the {registry.name!r} registry), but got {dict(cfg)!r}')
     if not isinstance(registry, Registry):
         raise TypeError(f'registry must be a Registry, got {type(registry).__name__}')
     if default_args is not None and not isinstance(default_args, dict):
@@ -161,8 +166,9 @@ def build_scheduler_from_cfg(cfg, registry: Registry, default_args: Optional[dic
 def build_runner_from_cfg(cfg, registry: Registry):
     """Build a runner from a whole config: ``runner_type`` (default
     ``'Runner'``) names the class, whose ``from_cfg`` reads the rest."""
-    if not isinstance(cfg, dict):
-        raise TypeError(f'a runner config must be a dict, got {type(cfg).__name__}')
+    if not isinstance(cfg, dict) and not _is_config(cfg):
+        raise TypeError(f'cfg should be a dict, ConfigDict or Config, but got {type(cfg)} '
+                        '(building a runner)')
     args = cfg.copy()
     with registry.switch_scope_and_registry(args.pop('_scope_', None)) as scoped:
         runner_cls = _resolve_type(args.get('runner_type', 'Runner'), scoped)

@@ -3,6 +3,7 @@
 mmdet's child registry)."""
 import copy
 import itertools
+import logging
 from contextlib import contextmanager
 from typing import Optional
 
@@ -49,4 +50,8 @@ def init_default_scope(scope: str) -> None:
     if current is None or not DefaultScope.check_instance_created(scope):
         DefaultScope.get_instance(scope, scope_name=scope)
     elif current.scope_name != scope:
+        from ..logging import print_log
+        print_log(f'The current default scope "{current.scope_name}" is not "{scope}", '
+                  f'`init_default_scope` will force set the current default scope to '
+                  f'"{scope}".', logger='current', level=logging.WARNING)
         DefaultScope.get_instance(f'{scope}-{next(_overwrite_ids)}', scope_name=scope)

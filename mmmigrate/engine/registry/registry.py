@@ -50,12 +50,12 @@ class Registry:
         self._locations = list(locations or [])
         self._imported = False
         if scope is not None and not isinstance(scope, str):
-            raise TypeError(f'scope must be a str, got {scope!r}')
+            raise AssertionError(f'scope must be a str, got {scope!r}')
         self._scope = scope if scope is not None else self.infer_scope()
         self.parent: Optional['Registry'] = None
         if parent is not None:
-            if not isinstance(parent, Registry):
-                raise TypeError(f'parent must be a Registry, got {type(parent).__name__}')
+            if not isinstance(parent, Registry):  # AssertionError, as MMEngine raises
+                raise AssertionError(f'parent must be a Registry, got {type(parent).__name__}')
             parent._add_child(self)
             self.parent = parent
         if build_func is not None:
@@ -245,9 +245,10 @@ class Registry:
         ``name`` may be a str or a list of aliases; ``force`` replaces an
         existing entry."""
         if not isinstance(force, bool):
-            raise TypeError(f'force must be a bool, got {type(force).__name__}')
+            raise TypeError(f'force must be a boolean, but got {type(force)}')
         if not (name is None or isinstance(name, str) or is_seq_of(name, str)):
-            raise TypeError(f'name must be None, a str or a sequence of str, got {name!r}')
+            raise TypeError('name must be None, an instance of str, or a sequence of str, but '
+                            f'got {type(name)}')
         if module is not None:
             self._register_module(module, name, force)
             return module

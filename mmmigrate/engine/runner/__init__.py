@@ -7,7 +7,8 @@ from .checkpoint import (CheckpointLoader, find_latest_checkpoint, get_state_dic
                          load_checkpoint, load_state_dict, save_checkpoint, weights_to_cpu)
 from .log_processor import LogProcessor
 from .loops import EpochBasedTrainLoop, IterBasedTrainLoop, TestLoop, ValLoop
-from .runner import CheckpointMismatchError, Runner
+from .runner import Runner
+from .runner_checkpointing import CheckpointMismatchError
 from .utils import set_random_seed
 
 __all__ = [

@@ -2,17 +2,26 @@
 import logging
 import os
 import os.path as osp
-import pickle
 import re
 import tempfile
 from collections import OrderedDict, namedtuple
-from contextlib import contextmanager
 
 import torch
 
 from ..dist import get_dist_info
 from ..logging import print_log
 from ..utils import apply_to
+from .checkpoint_loaders import (CheckpointLoader, get_deprecated_model_names,
+                                 get_external_models, get_mmcls_models, get_torchvision_models,
+                                 load_from_ceph, load_from_http, load_from_local, load_from_mmcls,
+                                 load_from_openmmlab, load_from_pavi, load_from_torchvision)
+
+# The loaders are part of this module's interface (mmengine.runner.checkpoint).
+__all__ = ['CheckpointLoader', 'find_latest_checkpoint', 'get_deprecated_model_names',
+           'get_external_models', 'get_mmcls_models', 'get_state_dict',
+           'get_torchvision_models', 'load_checkpoint', 'load_from_ceph', 'load_from_http',
+           'load_from_local', 'load_from_mmcls', 'load_from_openmmlab', 'load_from_pavi',
+           'load_from_torchvision', 'load_state_dict', 'save_checkpoint', 'weights_to_cpu']
 
 
 class _IncompatibleKeys(namedtuple('IncompatibleKeys', ['missing_keys', 'unexpected_keys'])):
@@ -74,104 +83,6 @@ CHECKPOINT_UPGRADERS: list = []
 # Runner rebuilds by replaying them to the saved position
 REPLAY_SCHEDULES = 'replay_param_schedulers'
 
-_STATISTICS = ('min', 'max', 'current', 'mean')
-
-
-def _history_buffer_getattr(obj, name: str):
-    """Stands in for ``getattr`` while unpickling: MMEngine pickles its
-    HistoryBuffer's statistics methods as ``getattr(HistoryBuffer, 'mean')``;
-    nothing else may be looked up."""
-    from ..logging.history_buffer import HistoryBuffer
-    if obj is HistoryBuffer and name in _STATISTICS:
-        return getattr(HistoryBuffer, name)
-    raise pickle.UnpicklingError(f'refusing getattr({obj!r}, {name!r}) in a checkpoint')
-
-
-def _mmengine_pickle_globals() -> list:
-    """What a weights-only load must accept to read a checkpoint written by
-    real MMEngine: its HistoryBuffer (mapped onto ours) with the numpy
-    arrays inside."""
-    from ..logging.history_buffer import HistoryBuffer
-    allowed = [(HistoryBuffer, 'mmengine.logging.history_buffer.HistoryBuffer'),
-               (_history_buffer_getattr, 'builtins.getattr')]
-    try:
-        import numpy as np
-    except ImportError:
-        return allowed
-    core = getattr(np, '_core', None) or np.core
-    allowed += [core.multiarray._reconstruct, np.ndarray, np.dtype,
-                (core.multiarray._reconstruct, 'numpy.core.multiarray._reconstruct')]
-    allowed += [type(np.dtype(name)) for name in ('float64', 'float32', 'int64', 'int32')]
-    allowed += [core.multiarray.scalar]
-    return allowed
-
-
-@contextmanager
-def _accept_mmengine_objects():
-    with torch.serialization.safe_globals(_mmengine_pickle_globals()):
-        yield
-
-
-def _torch_load(filename, map_location, weights_only: bool):
-    try:
-        with _accept_mmengine_objects():
-            return torch.load(filename, map_location=map_location, weights_only=weights_only)
-    except Exception as e:
-        if weights_only and type(e).__name__ == 'UnpicklingError':
-            raise RuntimeError(
-                f'{filename}: the checkpoint holds objects that a weights-only load refuses '
-                f'({e}). If you trust the file, load it with weights_only=False.') from e
-        raise
-
-
-class CheckpointLoader:
-    """Checkpoint readers by path prefix; ``register_scheme`` adds one."""
-
-    _schemes: dict = {}
-
-    @classmethod
-    def register_scheme(cls, prefixes, loader=None, force: bool = False):
-        if isinstance(prefixes, str):
-            prefixes = [prefixes]
-
-        def register(func):
-            for prefix in prefixes:
-                if prefix in cls._schemes and not force:
-                    raise KeyError(f'{prefix} is already registered as a loader backend, add '
-                                   '"force=True" if you want to override it')
-                cls._schemes[prefix] = func
-            # longer prefixes first, so 'https://' wins over a shorter one
-            cls._schemes = dict(sorted(cls._schemes.items(), key=lambda x: -len(x[0])))
-            return func
-
-        return register(loader) if loader is not None else register
-
-    @classmethod
-    def _get_checkpoint_loader(cls, path: str):
-        for prefix, loader in cls._schemes.items():
-            if re.match(prefix, path) is not None:
-                return loader
-        return _load_local
-
-    @classmethod
-    def load_checkpoint(cls, filename, map_location=None, logger='current',
-                        weights_only: bool = True):
-        loader = cls._get_checkpoint_loader(str(filename))
-        return loader(str(filename), map_location, weights_only=weights_only)
-
-
-def _load_local(filename, map_location, weights_only: bool = True):
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'checkpoint {filename} does not exist')
-    return _torch_load(filename, map_location, weights_only)
-
-
-@CheckpointLoader.register_scheme(prefixes=('http://', 'https://'))
-def _load_from_http(filename, map_location=None, weights_only: bool = True):
-    return torch.hub.load_state_dict_from_url(filename, map_location=map_location,
-                                              weights_only=weights_only)
-
-
 def _load_checkpoint(filename, map_location=None, logger=None, weights_only: bool = True):
     """Read a checkpoint (a local path, or a URL downloaded to torch's
     cache). ``weights_only=True`` refuses pickled code objects; checkpoints
@@ -188,7 +99,8 @@ def _load_checkpoint_with_prefix(prefix: str, filename, map_location=None):
         prefix += '.'
     selected = {k[len(prefix):]: v for k, v in state_dict.items() if k.startswith(prefix)}
     if not selected:
-        raise KeyError(f'{filename}: no weights start with {prefix!r}')
+        raise AssertionError(f'{prefix} is not in the pretrained model {filename}: no weights '
+                             'start with it')
     return selected
 
 
@@ -229,11 +141,25 @@ def weights_to_cpu(state_dict):
 
 
 def get_state_dict(module, destination=None, prefix: str = '', keep_vars: bool = False):
-    """``module.state_dict()`` of the unwrapped model."""
+    """``module.state_dict()`` with every model wrapper (DDP, DataParallel,
+    ...) unwrapped, also wrappers nested inside the model, so the keys have
+    no ``module.`` parts."""
     from ..model.wrappers.utils import is_model_wrapper
-    while is_model_wrapper(module):
+    if is_model_wrapper(module):
         module = module.module
-    return module.state_dict(destination=destination, prefix=prefix, keep_vars=keep_vars)
+    if destination is None:
+        destination = OrderedDict()
+        destination._metadata = OrderedDict()
+    destination._metadata[prefix[:-1]] = local_metadata = dict(version=module._version)
+    module._save_to_state_dict(destination, prefix, keep_vars)
+    for name, child in module._modules.items():
+        if child is not None:
+            get_state_dict(child, destination, prefix + name + '.', keep_vars=keep_vars)
+    for hook in module._state_dict_hooks.values():
+        result = hook(module, destination, prefix, local_metadata)
+        if result is not None:
+            destination = result
+    return destination
 
 
 def new_file_mode(path: str) -> int:
@@ -303,14 +229,28 @@ def atomic_write_text(path: str, text: str) -> None:
 
 def save_checkpoint(checkpoint: dict, filename: str, file_client_args=None,
                     backend_args=None) -> None:
-    """``torch.save`` ``checkpoint`` to ``filename`` atomically (local paths)."""
+    """``torch.save`` ``checkpoint`` to ``filename``: a local file is
+    written atomically (a crash never leaves half a file); a remote one
+    (``s3://...``, or ``backend_args`` / MMCV-style ``file_client_args``)
+    goes through its storage backend."""
     import io
-    if file_client_args is not None or backend_args is not None:
-        raise ValueError('save_checkpoint: remote storage (file_client_args/backend_args) is '
-                         'not supported by the bundled engine')
+    if file_client_args is not None and backend_args is not None:
+        raise ValueError('"file_client_args" and "backend_args" cannot be set at the same time.')
     buffer = io.BytesIO()
     torch.save(checkpoint, buffer)
-    atomic_write_bytes(str(filename), buffer.getvalue())
+    filename = str(filename)
+    if file_client_args is not None:
+        from ..fileio import FileClient
+        backend = FileClient.infer_client(file_client_args, filename)
+    else:
+        from ..fileio import get_file_backend
+        backend = get_file_backend(filename, backend_args=backend_args)
+    from ..fileio import LocalBackend
+    if isinstance(backend, LocalBackend) or isinstance(getattr(backend, 'client', None),
+                                                       LocalBackend):
+        atomic_write_bytes(osp.expanduser(filename), buffer.getvalue())
+    else:
+        backend.put(buffer.getvalue(), filename)
 
 
 def find_latest_checkpoint(path: str):

@@ -1,8 +1,6 @@
 """Process environment set-up done by the runner (``env_cfg``)."""
 import platform
 
-from ..utils.dl_utils.setup_env import set_multi_processing  # noqa: F401  (re-exported)
-
 
 def raise_open_file_limit(resource_limit: int) -> None:
     """Raise the soft limit of open files (dataloader workers need many)."""

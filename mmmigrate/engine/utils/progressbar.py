@@ -88,6 +88,15 @@ def track_iter_progress(tasks, bar_width: int = 50, file=sys.stdout):
     bar.file.write('\n')
 
 
+def init_pool(process_num: int, initializer: Optional[Callable] = None,
+              initargs: Optional[tuple] = None) -> Pool:
+    """A ``multiprocessing.Pool`` of ``process_num`` workers, each first
+    running ``initializer(*initargs)``."""
+    if initargs is not None and not isinstance(initargs, tuple):
+        raise TypeError('"initargs" must be a tuple')
+    return Pool(process_num, initializer, initargs or ())
+
+
 def track_parallel_progress(func: Callable, tasks, nproc: int,
                             initializer: Optional[Callable] = None,
                             initargs: Optional[tuple] = None, bar_width: int = 50,
@@ -99,7 +108,7 @@ def track_parallel_progress(func: Callable, tasks, nproc: int,
     tasks, count = _tasks_and_count(tasks)
     if initargs is not None and not isinstance(initargs, tuple):
         raise TypeError('"initargs" must be a tuple')
-    pool = Pool(nproc, initializer, initargs or ())
+    pool = init_pool(nproc, initializer, initargs)
     warmup = nproc * chunksize if skip_first else 0
     bar = ProgressBar(count - warmup, bar_width, not skip_first, file=file)
     mapper = pool.imap if keep_order else pool.imap_unordered

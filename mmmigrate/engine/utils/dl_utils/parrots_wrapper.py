@@ -13,8 +13,9 @@ from torch.utils.data import DataLoader
 
 TORCH_VERSION = torch.__version__
 PoolDataLoader = DataLoader  # Parrots' pooled loader; torch has one kind
+SyncBatchNorm_ = torch.nn.SyncBatchNorm  # the framework's own class, under MMEngine's name
 
-__all__ = ['TORCH_VERSION', 'DataLoader', 'PoolDataLoader', 'SyncBatchNorm', '_AdaptiveAvgPoolNd',
+__all__ = ['TORCH_VERSION', 'DataLoader', 'PoolDataLoader', 'SyncBatchNorm', 'SyncBatchNorm_', '_AdaptiveAvgPoolNd',
            '_AdaptiveMaxPoolNd', '_AvgPoolNd', '_BatchNorm', '_ConvNd', '_ConvTransposeMixin',
            '_InstanceNorm', '_MaxPoolNd', '_get_cuda_home', 'get_build_config',
            'is_rocm_pytorch']
