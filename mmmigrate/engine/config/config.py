@@ -7,16 +7,19 @@ from argparse import Action
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from .config_dict import ConfigDict, merge_dicts
-from .errors import ConfigError, ConfigKeyError
+from .config_dict import ConfigDict, lazy_to_string, merge_dicts
+from .errors import ConfigError, ConfigFormatError, ConfigKeyError, ConfigTypeError
 from .formatting import format_config
 from .lazy_parsing import is_lazy_config, read_lazy_config
+from .mmengine_api import ConfigFileHelpers, add_args
+
+__all__ = ['Config', 'DictAction', 'add_args']
 from .parsing import RESERVED_KEYS, SUFFIXES
 from .parsing import import_custom_modules as _import_custom_modules
 from .parsing import read_config_file
 
 
-class Config:
+class Config(ConfigFileHelpers):
     """A config: its values (a ``ConfigDict``), the file it came from and
     the text of that file and its bases.
 
@@ -37,7 +40,7 @@ class Config:
             raise TypeError(f'cfg_dict must be a dict, got {type(cfg_dict).__name__}')
         for key in cfg_dict:
             if key in RESERVED_KEYS:
-                raise ConfigKeyError(f'{key!r} is a reserved name and cannot be a config key',
+                raise ConfigKeyError(f'{key} is reserved for config file; rename the key',
                                      filename)
         if not isinstance(cfg_dict, ConfigDict):
             cfg_dict = ConfigDict(cfg_dict)
@@ -53,6 +56,8 @@ class Config:
         object.__setattr__(self, '_text', text)
         object.__setattr__(self, '_env_variables', dict(env_variables or {}))
         object.__setattr__(self, '_format_python_code', format_python_code)
+        object.__setattr__(self, '_imported_names', set())
+        object.__setattr__(self, '_key_depths', {})
 
     # -- construction -------------------------------------------------
     @staticmethod
@@ -97,7 +102,8 @@ class Config:
     def fromstring(cfg_str: str, file_format: str) -> 'Config':
         """Load a config from text in the given format ('.py', '.json', '.yaml')."""
         if file_format not in SUFFIXES:
-            raise ConfigError(f'file_format must be one of {SUFFIXES}, got {file_format!r}')
+            raise ConfigFormatError(f'file_format must be one of {SUFFIXES}, got '
+                                    f'{file_format!r}')
         with tempfile.NamedTemporaryFile('w', encoding='utf-8', suffix=file_format,
                                          delete=False) as f:
             f.write(cfg_str)
@@ -137,8 +143,13 @@ class Config:
     def to_dict(self, keep_imported: bool = False) -> dict:
         """A deep copy of the values as plain dicts and lists. The names
         bound by imports of a pure-Python config are left out unless
-        ``keep_imported``; lazily imported values stay lazy."""
-        values = self._cfg_dict.to_dict()
+        ``keep_imported``; lazily imported values become their import path
+        (``'torch.optim.SGD'``), as in MMEngine."""
+        return lazy_to_string(self._to_lazy_dict(keep_imported))
+
+    def _to_lazy_dict(self, keep_imported: bool = False) -> dict:
+        """``to_dict`` with the lazily imported values kept as they are."""
+        values = self._cfg_dict._to_lazy_dict()
         if not keep_imported:
             for name in self.__dict__.get('_imported_names', ()):
                 values.pop(name, None)
@@ -161,7 +172,8 @@ class Config:
         try:
             merged = merge_dicts(nested, self._cfg_dict, allow_list_keys=allow_list_keys)
         except (TypeError, IndexError) as e:
-            raise ConfigKeyError(f'cannot apply options {options!r}: {e}', self._filename) from None
+            error = ConfigTypeError if isinstance(e, TypeError) else ConfigKeyError
+            raise error(f'cannot apply options {options!r}: {e}', self._filename) from None
         object.__setattr__(self, '_cfg_dict', ConfigDict(merged))
 
     # -- output -------------------------------------------------------
@@ -215,13 +227,16 @@ class Config:
     def __repr__(self) -> str:
         return f'Config (path: {self._filename}): {dict(self._cfg_dict)!r}'
 
+    _STATE = ('_cfg_dict', '_filename', '_text', '_env_variables', '_format_python_code',
+              '_imported_names', '_key_depths')
+
     def __getstate__(self):
-        return (self._cfg_dict, self._filename, self._text, self._env_variables,
-                self._format_python_code)
+        return tuple(self.__dict__.get(name) for name in self._STATE)
 
     def __setstate__(self, state):
-        for name, value in zip(('_cfg_dict', '_filename', '_text', '_env_variables',
-                                '_format_python_code'), state):
+        defaults = (None, None, '', {}, True, set(), {})
+        state = tuple(state) + defaults[len(state):]  # older pickles: fewer fields
+        for name, value in zip(self._STATE, state):
             object.__setattr__(self, name, value)
 
     def __copy__(self):
@@ -237,7 +252,6 @@ class Config:
         memo[id(self)] = other
         other.__setstate__(copy.deepcopy(self.__getstate__(), memo))
         return other
-
 
 
 class DictAction(Action):
@@ -275,7 +289,7 @@ class DictAction(Action):
             return len(text)
 
         if val.count('(') != val.count(')') or val.count('[') != val.count(']'):
-            raise ValueError(f'unbalanced brackets in {val!r}')
+            raise AssertionError(f'unbalanced brackets in {val!r}')  # as MMEngine raises
         val = val.strip('\'"').replace(' ', '')
         is_tuple = False
         if val.startswith('(') and val.endswith(')'):
@@ -317,3 +331,4 @@ def _looks_lazy(filename: str) -> bool:
         return is_lazy_config(ast.parse(text, filename))
     except SyntaxError:
         return False
+

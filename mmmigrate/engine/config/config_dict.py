@@ -49,6 +49,20 @@ class ConfigDict(dict):
     def items(self) -> list:
         return [(key, self.build_lazy(value)) for key, value in dict.items(self)]
 
+    def __eq__(self, other) -> bool:
+        # As MMEngine compares: two ConfigDicts by their plain form (lazy
+        # imports as import paths), a dict by the values read (built).
+        if isinstance(other, ConfigDict):
+            return other.to_dict() == self.to_dict()
+        if isinstance(other, dict):
+            return dict(self.items()) == other
+        return False
+
+    def __ne__(self, other) -> bool:
+        return not self == other
+
+    __hash__ = None
+
     def __getattr__(self, name):
         try:
             return self[name]
@@ -109,7 +123,12 @@ class ConfigDict(dict):
         return (type(self), (dict(self), ))
 
     def to_dict(self) -> dict:
-        """A deep copy made of plain dicts, lists and tuples."""
+        """A deep copy made of plain dicts, lists and tuples; a lazily
+        imported value becomes its import path (``'torch.optim.SGD'``)."""
+        return lazy_to_string(to_plain(self))
+
+    def _to_lazy_dict(self) -> dict:
+        """``to_dict`` with lazily imported values kept as they are."""
         return to_plain(self)
 
     def merge(self, other: dict) -> None:
@@ -128,6 +147,18 @@ def to_plain(value):
         return {k: to_plain(v) for k, v in dict.items(value)}
     if isinstance(value, (list, tuple)) and type(value) in (list, tuple):
         return type(value)(to_plain(v) for v in value)
+    return value
+
+
+def lazy_to_string(value):
+    """Lazily imported values (in plain dicts, lists, tuples) as their
+    import paths."""
+    if isinstance(value, dict):
+        return {k: lazy_to_string(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(lazy_to_string(v) for v in value)
+    if isinstance(value, (LazyObject, LazyAttr)):
+        return f'{value.module}.{value}'
     return value
 
 

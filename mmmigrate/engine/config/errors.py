@@ -32,5 +32,13 @@ class ConfigTypeError(ConfigError, TypeError):
     """A value of the wrong type (e.g. a dict merged onto a list)."""
 
 
+class ConfigFormatError(ConfigError, OSError):
+    """A file type that is not a config (``.xml``): MMEngine raises IOError."""
+
+
+class ConfigParsingError(ConfigError, RuntimeError):
+    """A pure-Python config uses an import it may not use."""
+
+
 class ConfigEvaluationError(ConfigError, RuntimeError):
     """Executing a Python config raised an exception."""

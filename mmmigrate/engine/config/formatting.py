@@ -2,7 +2,8 @@
 
 The output is meant to be read and to load back equal: short values stay on
 one line, long ones break one item per line; dicts whose keys are all
-identifiers use ``dict(k=v)``, others ``{'k': v}``. Classes and functions
+identifiers use ``dict(k=v)``, others ``{'k': v}``; keys are sorted, as
+MMEngine sorts them. Classes and functions
 (``type=torch.optim.SGD``), also when imported lazily by a ``read_base``
 config, are written as their dotted import path, which
 registries resolve, so the dumped file does not need the imports. Other
@@ -50,12 +51,18 @@ def _keys_are_identifiers(d: dict) -> bool:
     return all(isinstance(k, str) and k.isidentifier() and not keyword.iskeyword(k) for k in d)
 
 
+def _sorted_items(d: dict) -> list:
+    # MMEngine writes the keys of every dict sorted (as strings).
+    return sorted(d.items(), key=lambda item: str(item[0]))
+
+
 def _items(value):
     """(open, close, [rendered items], is_dict_call) for containers."""
     if isinstance(value, dict):
+        items = _sorted_items(value)
         if _keys_are_identifiers(value):
-            return 'dict(', ')', [(f'{k}=', v) for k, v in value.items()]
-        return '{', '}', [(f'{_scalar(k)}: ', v) for k, v in value.items()]
+            return 'dict(', ')', [(f'{k}=', v) for k, v in items]
+        return '{', '}', [(f'{_scalar(k)}: ', v) for k, v in items]
     if isinstance(value, tuple):
         return '(', ')', [('', v) for v in value]
     return '[', ']', [('', v) for v in value]
@@ -82,7 +89,7 @@ def format_value(value, depth: int = 0, column: int = 0) -> str:
 def format_config(cfg: dict) -> str:
     """Python source assigning every top-level key of ``cfg``."""
     lines = []
-    for key, value in cfg.items():
+    for key, value in _sorted_items(cfg):
         if not (isinstance(key, str) and key.isidentifier()):
             raise ValueError(f'top-level config key {key!r} is not a Python identifier')
         lines.append(f'{key} = {format_value(value, 0, len(key) + 3)}')

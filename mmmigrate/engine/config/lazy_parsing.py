@@ -21,7 +21,8 @@ import traceback
 from typing import Dict, Optional, Set, Tuple
 
 from .config_dict import ConfigDict
-from .errors import ConfigError, ConfigEvaluationError, ConfigFileNotFoundError, ConfigSyntaxError
+from .errors import (ConfigError, ConfigEvaluationError, ConfigFileNotFoundError,
+                     ConfigParsingError, ConfigSyntaxError)
 from .lazy import LazyObject
 
 # Imports of these run as written (the config module itself provides
@@ -104,60 +105,108 @@ def base_config_path(module: str, filename: str, lineno: int) -> str:
     return path
 
 
-class _ImportsToLazyObjects(ast.NodeTransformer):
-    """Replaces imports (outside ``with read_base():``) with ``LazyObject``
-    bindings and records the names they bind."""
+class ImportTransformer(ast.NodeTransformer):
+    """Rewrites the imports of a pure-Python config.
 
-    def __init__(self, filename: str):
+    ``from <base config> import ...`` (a module of ``base_dict``) binds the
+    base's variables in ``global_dict`` and disappears; imports of standard
+    modules stay; ``from mmengine.config import ...`` binds this engine's
+    names; any other ``from x import y [as z]`` and ``import x.y as z``
+    becomes ``z = LazyObject(...)``. Plain ``import x.y`` of other modules is
+    left to ``gather_absolute_imports``. ``imported_obj``: the names bound."""
+
+    def __init__(self, global_dict: dict, base_dict: Optional[dict] = None,
+                 filename: Optional[str] = None):
+        self.global_dict = global_dict
+        self.base_dict = base_dict if base_dict is not None else {}
         self.filename = filename
-        self.imported: Set[str] = set()
-        self.bound: Dict[str, object] = {}
+        self.imported_obj: Set[str] = set()
 
-    def _assign(self, name: str, node: ast.stmt, *args) -> ast.Assign:
+    def _lazy(self, name: str, node: ast.stmt, *args) -> ast.Assign:
         location = f'{self.filename}, line {node.lineno}'
         call = ast.Call(func=ast.Name('LazyObject', ast.Load()),
                         args=[ast.Constant(arg) if not isinstance(arg, list)
                               else ast.List([ast.Constant(a) for a in arg], ast.Load())
                               for arg in args],
                         keywords=[ast.keyword('location', ast.Constant(location))])
-        self.imported.add(name)
+        self.imported_obj.add(name)
         return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], call), node)
 
     def visit_ImportFrom(self, node: ast.ImportFrom):
         module = '.' * node.level + (node.module or '')
+        if module in self.base_dict:
+            base = self.base_dict[module]
+            for alias in node.names:
+                if alias.name == '*':
+                    self.global_dict.update(base)
+                else:
+                    self.global_dict[alias.asname or alias.name] = base[alias.name]
+            return None
         if module.startswith(_CONFIG_MODULES):
             # `from mmengine.config import read_base`: bound from this
             # engine, which need not be importable as `mmengine`.
             from .. import config as config_package
             for alias in node.names:
-                self.imported.add(alias.asname or alias.name)
-                self.bound[alias.asname or alias.name] = getattr(config_package, alias.name)
+                self.imported_obj.add(alias.asname or alias.name)
+                self.global_dict[alias.asname or alias.name] = getattr(config_package,
+                                                                       alias.name)
             return None
-        if _is_standard_module(module):
-            self.imported.update(a.asname or a.name for a in node.names)
-            return node
         if any(alias.name == '*' for alias in node.names):
-            raise ConfigError(f'`from {module} import *` is only allowed inside '
-                              '`with read_base():` (for base configs)', self.filename,
-                              node.lineno)
-        return [self._assign(alias.asname or alias.name, node, module, alias.name)
+            raise ConfigParsingError('Illegal syntax in config! `from xxx import *` is not '
+                                     f'allowed outside `with read_base():` (here: from {module})',
+                                     self.filename, node.lineno)
+        if _is_standard_module(module):
+            self.imported_obj.update(a.asname or a.name for a in node.names)
+            return node
+        return [self._lazy(alias.asname or alias.name, node, module, alias.name)
                 for alias in node.names]
 
     def visit_Import(self, node: ast.Import):
-        kept, assigns, packages = [], [], {}
+        kept, assigns = [], []
         for alias in node.names:
+            if alias.asname is None:
+                kept.append(alias)  # left for gather_absolute_imports
+                continue
+            self.imported_obj.add(alias.asname)
             if _is_standard_module(alias.name):
                 kept.append(alias)
-                self.imported.add(alias.asname or alias.name.split('.')[0])
-            elif alias.asname:
-                assigns.append(self._assign(alias.asname, node, alias.name))
-            else:  # `import a.b` binds `a`, with `a.b` imported
-                packages.setdefault(alias.name.split('.')[0], []).append(alias.name)
-        for package, modules in packages.items():
-            assigns.append(self._assign(package, node, modules))
+            else:
+                assigns.append(self._lazy(alias.asname, node, alias.name))
         if kept:
             assigns.insert(0, ast.copy_location(ast.Import(kept), node))
         return assigns
+
+
+def gather_absolute_imports(tree: ast.Module, filename: Optional[str] = None):
+    """Top-level ``import x.y`` of non-standard modules become one
+    ``x = LazyObject(['x.y', ...])`` per package (building it imports them
+    all). Returns ``(tree, names bound)``."""
+    packages: Dict[str, list] = {}
+    first_node: Dict[str, ast.stmt] = {}
+    body = []
+    for node in tree.body:
+        if not isinstance(node, ast.Import):
+            body.append(node)
+            continue
+        kept = []
+        for alias in node.names:
+            if _is_standard_module(alias.name) or alias.asname is not None:
+                kept.append(alias)
+            else:
+                package = alias.name.split('.')[0]
+                packages.setdefault(package, []).append(alias.name)
+                first_node.setdefault(package, node)
+        if kept:
+            body.append(ast.copy_location(ast.Import(kept), node))
+    for package, modules in packages.items():
+        call = ast.Call(func=ast.Name('LazyObject', ast.Load()),
+                        args=[ast.List([ast.Constant(m) for m in modules], ast.Load())],
+                        keywords=[ast.keyword('location', ast.Constant(
+                            f'{filename}, line {first_node[package].lineno}'))])
+        body.insert(0, ast.copy_location(ast.Assign([ast.Name(package, ast.Store())], call),
+                                         first_node[package]))
+    tree.body = body
+    return tree, set(packages)
 
 
 def read_lazy_config(filename: str, _chain: Tuple[str, ...] = ()) -> Tuple[Dict, Set[str]]:
@@ -202,12 +251,13 @@ def read_lazy_config(filename: str, _chain: Tuple[str, ...] = ()) -> Tuple[Dict,
                 else:
                     namespace[alias.asname or alias.name] = base_cfg[alias.name]
     tree.body = body
-    transformer = _ImportsToLazyObjects(filename)
-    tree = ast.fix_missing_locations(transformer.visit(tree))
-    imported |= transformer.imported
-
-    namespace.update(transformer.bound)
     namespace.update({'LazyObject': LazyObject, '__file__': filename})
+    transformer = ImportTransformer(namespace, filename=filename)
+    tree = transformer.visit(tree)
+    tree, absolute = gather_absolute_imports(tree, filename)
+    tree = ast.fix_missing_locations(tree)
+    imported |= transformer.imported_obj | absolute
+
     try:
         exec(compile(tree, filename, 'exec'), namespace)
     except Exception as e:

@@ -16,9 +16,8 @@ from types import FunctionType, ModuleType
 from typing import List, Optional, Tuple
 
 from .config_dict import ConfigDict, merge_dicts
-from .errors import (ConfigError, ConfigEvaluationError,
-                     ConfigFileNotFoundError, ConfigKeyError,
-                     ConfigSyntaxError, ConfigTypeError)
+from .errors import (ConfigError, ConfigEvaluationError, ConfigFileNotFoundError,
+                     ConfigFormatError, ConfigKeyError, ConfigSyntaxError, ConfigTypeError)
 
 BASE_KEY = '_base_'
 DEPRECATION_KEY = '_deprecation_'
@@ -240,7 +239,8 @@ def read_config_file(filename: str,
         where = _chain[-1] if _chain else None
         raise ConfigFileNotFoundError(f'config file {filename} does not exist', where)
     if osp.splitext(filename)[1] not in SUFFIXES:
-        raise ConfigError(f'unsupported config type; use one of {", ".join(SUFFIXES)}', filename)
+        raise ConfigFormatError(f'unsupported config type; use one of {", ".join(SUFFIXES)}',
+                                filename)
     if filename in _chain:
         cycle = ' -> '.join(list(_chain[_chain.index(filename):]) + [filename])
         raise ConfigError(f'_base_ files form a cycle: {cycle}', filename)
@@ -296,8 +296,8 @@ def read_config_file(filename: str,
         cfg = data
     for key in RESERVED_KEYS:
         if key in cfg:
-            raise ConfigKeyError(f'{key!r} is a reserved name and cannot be a config '
-                                 'key; rename it', filename, key_lines.get(key))
+            raise ConfigKeyError(f'{key} is reserved for config file; rename the key',
+                                 filename, key_lines.get(key))
 
     if DEPRECATION_KEY in cfg:
         info = cfg.pop(DEPRECATION_KEY) or {}
@@ -332,5 +332,6 @@ def import_custom_modules(custom_imports, filename: Optional[str]) -> None:
     except ImportError as e:
         paths = ''.join(f'\n    {p}' for p in sys.path)
         raise ImportError(
-            f'{filename}: failed to import custom_imports {custom_imports["imports"]}: {e}. '
+            f'{filename}: Failed to import custom modules from {custom_imports["imports"]}: '
+            f'{e}. '
             f'Make the module importable (set PYTHONPATH); sys.path is:{paths}') from e

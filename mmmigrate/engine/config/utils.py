@@ -8,6 +8,13 @@ import warnings
 from typing import Tuple
 
 from ..utils.path import check_file_exist
+from .errors import ConfigParsingError
+from .lazy_parsing import ImportTransformer
+from .lazy_parsing import gather_absolute_imports as _gather_abs_import_lazyobj
+
+__all__ = ['ConfigParsingError', 'ImportTransformer', 'MODULE2PACKAGE', 'PKG2PROJECT',
+           '_gather_abs_import_lazyobj', '_get_cfg_metainfo', '_get_external_cfg_base_path',
+           '_get_external_cfg_path', '_get_package_and_cfg_path']
 
 # The import name of each OpenMMLab package -> its distribution name.
 MODULE2PACKAGE = {
@@ -19,10 +26,6 @@ MODULE2PACKAGE = {
     'mmagic': 'mmagic',
 }
 PKG2PROJECT = MODULE2PACKAGE
-
-
-class ConfigParsingError(RuntimeError):
-    """A config that cannot be parsed."""
 
 
 def _get_cfg_metainfo(package_path: str, cfg_path: str) -> dict:

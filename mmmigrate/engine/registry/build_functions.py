@@ -45,8 +45,8 @@ def _resolve_type(obj_type, registry: Registry):
         return obj_cls
     if callable(obj_type):
         return obj_type
-    raise TypeError(f'"type" must be a registered name or a class/function, '
-                    f'got {obj_type!r}')
+    raise TypeError(f'type must be a str or valid type, but got {type(obj_type)} '
+                    f'({obj_type!r}): a registered name or a class/function')
 
 
 def _type_name(obj) -> str:

@@ -231,9 +231,8 @@ class Registry:
         for name in names:
             if not force and name in self._module_dict:
                 existing = self._module_dict[name]
-                raise KeyError(f'{name!r} is already registered in the '
-                               f"'{self._name}' registry (by {existing.__module__}); "
-                               'pass force=True to replace it')
+                raise KeyError(f'{name} is already registered in {self._name} at '
+                               f'{existing.__module__}; pass force=True to replace it')
             self._module_dict[name] = module
 
     def register_module(self,

@@ -91,7 +91,8 @@ def build_dataloader(dataloader, seed: Optional[int] = None, diff_rank_seed: boo
     if isinstance(collate, dict):
         collate = _resolve_function(collate, 'collate_fn')
     elif not callable(collate):
-        raise TypeError(f'{name}.collate_fn must be a dict or a callable, got {collate!r}')
+        raise TypeError(f'{name}: collate_fn should be a dict or callable object, but got '
+                        f'{collate!r}')
     try:
         return DataLoader(dataset=dataset, sampler=sampler if batch_sampler is None else None,
                           batch_sampler=batch_sampler, collate_fn=collate,

@@ -10,6 +10,7 @@ from typing import List, Optional, Tuple
 import torch
 
 from ..registry import LOG_PROCESSORS
+from .base_loop import BaseLoop
 
 _UNSEEN = object()
 # the keys MMEngine's LogProcessor averages over its window by default
@@ -245,7 +246,10 @@ class LogProcessor:
     def _get_dataloader_size(self, runner, mode: str) -> int:
         # len(DataLoader) goes through several Python calls (batch sampler,
         # sampler); it is read once per loader and epoch.
-        loader, epoch = self._get_cur_loop(runner, mode).dataloader, runner.epoch
+        loader = self._get_cur_loop(runner, mode).dataloader
+        # Reading runner.epoch would build a train loop that a test run never uses.
+        epoch = runner.epoch if mode == 'train' or isinstance(
+            getattr(runner, '_train_loop', None), BaseLoop) else 0
         cached = self._loader_lengths.get(mode)
         if cached is None or cached[0] is not loader or cached[1] != epoch:
             cached = self._loader_lengths[mode] = (loader, epoch, len(loader))

@@ -44,7 +44,8 @@ def _all_or_none(names: str, values) -> None:
     if not (all(v is None for v in values) or all(v is not None for v in values)):
         given = [n for n, v in zip(names.split(', '), values) if v is not None]
         missing = [n for n, v in zip(names.split(', '), values) if v is None]
-        raise ValueError(f'{names} must be given together: got {given} but not {missing}')
+        raise ValueError(f'{names} should be either all None or not None: got {given} but '
+                         f'not {missing}')
 
 
 _NO_LOOP = object()  # never a train loop
@@ -105,7 +106,7 @@ class Runner(RunnerBuilders, RunnerCheckpointing):
         self.optim_wrapper = optim_wrapper
         self.auto_scale_lr = auto_scale_lr
         if param_scheduler is not None and optim_wrapper is None:
-            raise ValueError('param_scheduler is given without optim_wrapper')
+            raise ValueError('param_scheduler should be None when optim_wrapper is None')
         self._check_scheduler_cfg(param_scheduler)
         self.param_schedulers = param_scheduler
         # the configs, to rebuild the schedules when resuming an MMCV checkpoint
@@ -415,10 +416,11 @@ class Runner(RunnerBuilders, RunnerCheckpointing):
             raise TypeError(f'{type(model).__name__} has no train_step: derive the model from '
                             'BaseModel (or implement train_step(data, optim_wrapper))')
         if self._val_loop is not None and not hasattr(model, 'val_step'):
-            raise TypeError(f'{type(model).__name__} has no val_step but a validation loop '
-                            'is configured')
+            raise AssertionError(f'If you want to validate, {type(model).__name__} must '
+                                 'implement val_step (a validation loop is configured)')
         if self._train_loop is None:
-            raise RuntimeError('train() needs train_dataloader, train_cfg and optim_wrapper')
+            raise RuntimeError('`self._train_loop` should not be None when calling train(): '
+                               'give train_dataloader, train_cfg and optim_wrapper')
         self._train_loop = self.build_train_loop(self._train_loop)
         self.optim_wrapper = self.build_optim_wrapper(self.optim_wrapper)
         self.scale_lr(self.optim_wrapper, self.auto_scale_lr)
@@ -439,8 +441,8 @@ class Runner(RunnerBuilders, RunnerCheckpointing):
 
     def _run_eval(self, mode: str) -> dict:
         if getattr(self, f'_{mode}_loop') is None:
-            raise RuntimeError(f'{mode}() needs {mode}_dataloader, {mode}_cfg and '
-                               f'{mode}_evaluator')
+            raise RuntimeError(f'`self._{mode}_loop` should not be None when calling {mode}(): '
+                               f'give {mode}_dataloader, {mode}_cfg and {mode}_evaluator')
         loop = getattr(self, f'build_{mode}_loop')(getattr(self, f'_{mode}_loop'))
         setattr(self, f'_{mode}_loop', loop)
         self.call_hook('before_run')
@@ -500,7 +502,8 @@ class Runner(RunnerBuilders, RunnerCheckpointing):
         priority value lower or equal; ``priority`` (or the config's
         ``priority`` key) overrides the hook's own."""
         if not isinstance(hook, (Hook, dict)):
-            raise TypeError(f'a hook must be a Hook or a config dict, got {type(hook).__name__}')
+            raise TypeError(f'hook should be an instance of Hook or dict, but got '
+                            f'{type(hook).__name__}')
         config_priority = None
         if isinstance(hook, dict):
             hook = dict(hook)
@@ -569,18 +572,21 @@ class Runner(RunnerBuilders, RunnerCheckpointing):
             return
         if is_seq_of(param_scheduler, dict):
             for index, item in enumerate(param_scheduler):
-                if 'type' not in item:
-                    raise KeyError(f'param_scheduler[{index}] has no "type": {item!r}')
+                if 'type' not in item:  # AssertionError, as MMEngine raises
+                    raise AssertionError('Each parameter scheduler should contain the key type, '
+                                         f'but param_scheduler[{index}] is {item!r}')
         elif isinstance(param_scheduler, dict):
             if 'type' not in param_scheduler:
                 for name, item in param_scheduler.items():
                     if not isinstance(item, (dict, tuple, list, _ParamScheduler)):
-                        raise TypeError(f'param_scheduler.{name} must be a dict or a list, got '
-                                        f'{type(item).__name__}')
+                        raise AssertionError('Each value of `param_scheduler` should be a dict or '
+                                             f'a list, but param_scheduler.{name} is '
+                                             f'{type(item).__name__}')
         else:
             raise TypeError(
-                'param_scheduler must be a scheduler, a dict (one scheduler, or one entry per '
-                f'optimizer) or a list of dicts, got {type(param_scheduler).__name__}')
+                '`param_scheduler` should be a `_ParamScheduler`, `dict`, a list of them, or a '
+                'dict with one entry per optimizer, but got '
+                f'{type(param_scheduler).__name__}')
 
     def _maybe_compile(self, target: str) -> None:
         compile_cfg = self.cfg.get('compile', None)

@@ -63,7 +63,7 @@ class RunnerBuilders:
         elif isinstance(message_hub, dict):
             message_hub.setdefault('name', name)
         else:
-            raise TypeError(f'message_hub must be a dict or None, got {message_hub!r}')
+            raise TypeError(f'message_hub should be dict or None, but got {message_hub!r}')
         return MessageHub.get_instance(**message_hub)
 
     def build_visualizer(self, visualizer=None) -> Visualizer:
@@ -77,14 +77,16 @@ class RunnerBuilders:
             visualizer.setdefault('name', name)
             visualizer.setdefault('save_dir', self._log_dir)
             return VISUALIZERS.build(visualizer)
-        raise TypeError(f'visualizer must be a Visualizer, a dict or None, got {visualizer!r}')
+        raise TypeError('visualizer should be Visualizer object, a dict or None, but got '
+                        f'{visualizer!r}')
 
     def build_model(self, model: Union[nn.Module, Dict]) -> nn.Module:
         if isinstance(model, nn.Module):
             return model
         if isinstance(model, dict):
             return MODELS.build(model)
-        raise TypeError(f'model must be an nn.Module or a config dict, got {type(model).__name__}')
+        raise TypeError('model should be a nn.Module object or dict, but got '
+                        f'{type(model).__name__}')
 
     def wrap_model(self, model_wrapper_cfg: Optional[Dict], model: nn.Module) -> nn.Module:
         """Move the model to the device; in distributed runs wrap it
@@ -138,7 +140,7 @@ class RunnerBuilders:
         if auto_scale_lr is None or not auto_scale_lr.get('enable', False):
             return
         if 'base_batch_size' not in auto_scale_lr:
-            raise KeyError('auto_scale_lr needs base_batch_size')
+            raise AssertionError('Lack of `base_batch_size` in `auto_scale_lr`.')
         real_bs = self.world_size * get_batch_size(self._train_dataloader)
         ratio = float(real_bs) / float(auto_scale_lr['base_batch_size'])
         self.logger.info(f'LR is set based on batch size of {auto_scale_lr["base_batch_size"]} '
@@ -164,7 +166,7 @@ class RunnerBuilders:
         if isinstance(optim_wrapper, OptimWrapper):
             return optim_wrapper
         if not isinstance(optim_wrapper, dict):
-            raise TypeError('optim_wrapper must be an OptimWrapper or a dict, got '
+            raise TypeError('optimizer wrapper should be an OptimWrapper object or dict, but got '
                             f'{type(optim_wrapper).__name__}')
         optimizer = optim_wrapper.get('optimizer', None)
         if isinstance(optimizer, Optimizer):
@@ -176,9 +178,9 @@ class RunnerBuilders:
         for name, optim in optim_wrapper.items():
             if not isinstance(optim, OptimWrapper):
                 raise ValueError(
-                    f'optim_wrapper.{name} must be a built OptimWrapper when optim_wrapper has '
-                    'neither "optimizer" nor "constructor" (a config for several optimizers '
-                    'needs a constructor that builds an OptimWrapperDict)')
+                    'each item mush be an optimizer object when "type" and "constructor" are '
+                    f'not in optimizer, but got {name}={optim} (a config for several '
+                    'optimizers needs a constructor that builds an OptimWrapperDict)')
             wrappers[name] = optim
         return OptimWrapperDict(**wrappers)
 
@@ -203,7 +205,8 @@ class RunnerBuilders:
     def build_param_scheduler(self, scheduler):
         if not isinstance(self.optim_wrapper, OptimWrapperDict):
             if not isinstance(self.optim_wrapper, OptimWrapper):
-                raise RuntimeError('build the optim wrapper before the parameter schedulers')
+                raise AssertionError('`build_optim_wrapper` should be called before '
+                                     '`build_param_scheduler`')
             return self._build_param_scheduler(scheduler, self.optim_wrapper)
         built = {}
         for name, wrapper in self.optim_wrapper.items():
@@ -222,7 +225,7 @@ class RunnerBuilders:
             return Evaluator(evaluator)
         if isinstance(evaluator, list):
             return Evaluator(evaluator)
-        raise TypeError('an evaluator must be a dict, a list of dicts or an Evaluator (a bare '
+        raise TypeError('evaluator should be one of dict, list of dict, and Evaluator (a bare '
                         f'metric object is not accepted), got {type(evaluator).__name__}')
 
     @staticmethod
@@ -234,10 +237,10 @@ class RunnerBuilders:
         if isinstance(loop, BaseLoop):
             return loop
         if not isinstance(loop, dict):
-            raise TypeError(f'train_cfg must be a loop or a dict, got {loop!r}')
+            raise TypeError(f'train_cfg should be a BaseLoop object or dict, but got {loop!r}')
         cfg = copy.deepcopy(loop)
         if 'type' in cfg and 'by_epoch' in cfg:
-            raise RuntimeError('train_cfg: give either `type` or `by_epoch`, not both')
+            raise RuntimeError('Only one of `type` or `by_epoch` can exist in `train_cfg`.')
         if 'type' in cfg:
             return LOOPS.build(cfg, default_args=dict(runner=self,
                                                       dataloader=self._train_dataloader))
@@ -251,7 +254,7 @@ class RunnerBuilders:
         if isinstance(loop, BaseLoop):
             return loop
         if not isinstance(loop, dict):
-            raise TypeError(f'{name} must be a loop or a dict, got {loop!r}')
+            raise TypeError(f'{name} should be a BaseLoop object or dict, but got {loop!r}')
         cfg = copy.deepcopy(loop)
         if 'type' in cfg:
             return LOOPS.build(cfg, default_args=dict(runner=self, dataloader=dataloader,
@@ -270,6 +273,7 @@ class RunnerBuilders:
         if isinstance(log_processor, LogProcessor):
             return log_processor
         if not isinstance(log_processor, dict):
-            raise TypeError(f'log_processor must be a LogProcessor or a dict, got {log_processor!r}')
+            raise TypeError('log_processor should be a LogProcessor object or dict, but got '
+                            f'{log_processor!r}')
         cfg = copy.deepcopy(log_processor)
         return LOG_PROCESSORS.build(cfg) if 'type' in cfg else LogProcessor(**cfg)
