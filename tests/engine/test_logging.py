@@ -219,9 +219,9 @@ def test_local_vis_backend_lines_are_on_disk_at_once(tmp_path):
     backend.close()
     backend.add_scalars({'loss': 1.0}, step=5, file_path='run.json')
     assert run_file.read_text().splitlines()[-1] == '{"loss": 1.0, "step": 5}'
-    with pytest.raises(ValueError, match='must end with .json'):
+    with pytest.raises(AssertionError, match='must end with .json'):
         backend.add_scalars({'loss': 1.0}, file_path='run.txt')
-    with pytest.raises(ValueError, match='must differ from'):
+    with pytest.raises(AssertionError, match='must differ from'):
         backend.add_scalars({'loss': 1.0}, file_path='scalars.json')
     backend.close()
 

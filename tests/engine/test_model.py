@@ -191,7 +191,7 @@ def test_data_preprocessor_argument():
     assert isinstance(Toy().data_preprocessor, BaseDataPreprocessor)
     model = Toy(data_preprocessor=dict(type='ImgDataPreprocessor', mean=[0.], std=[1.]))
     assert isinstance(model.data_preprocessor, ImgDataPreprocessor)
-    with pytest.raises(TypeError, match='data_preprocessor must be a dict or an nn.Module'):
+    with pytest.raises(TypeError, match='data_preprocessor should be a .dict. or .nn.Module.'):
         Toy(data_preprocessor='ImgDataPreprocessor')
 
 

@@ -46,8 +46,9 @@ class Evaluator:
             results = metric.evaluate(size)
             duplicated = set(results) & set(metrics)
             if duplicated:
-                raise ValueError(f'several metrics report {sorted(duplicated)}; give the '
-                                 'metrics different prefixes')
+                raise ValueError('There are multiple evaluation results with the same metric '
+                                 f'name {sorted(duplicated)}. Please make sure all metrics have '
+                                 'different prefixes.')
             metrics.update(results)
         return metrics
 
@@ -64,9 +65,10 @@ class Evaluator:
                 yield chunk
 
         if data is not None:
-            if len(data_samples) != len(data):
-                raise ValueError(f'data_samples ({len(data_samples)}) and data ({len(data)}) '
-                                 'must have the same length')
+            if len(data_samples) != len(data):  # AssertionError, as MMEngine raises
+                raise AssertionError('data_samples and data should have the same length, but '
+                                     f'got data_samples length: {len(data_samples)} data '
+                                     f'length: {len(data)}')
             data_chunks = chunks(iter(data))
         size = 0
         for output_chunk in chunks(iter(data_samples)):

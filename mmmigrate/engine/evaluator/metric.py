@@ -95,8 +95,8 @@ class DumpResults(BaseMetric):
                  collect_dir: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, collect_dir=collect_dir)
         if not out_file_path.endswith(('.pkl', '.pickle')):
-            raise ValueError(f'DumpResults: the output file must be a .pkl file, got '
-                             f'{out_file_path!r}')
+            raise ValueError(f'The output file must be a pkl file. (DumpResults got '
+                             f'{out_file_path!r})')
         self.out_file_path = out_file_path
 
     def process(self, data_batch: Any, predictions: Sequence[dict]) -> None:

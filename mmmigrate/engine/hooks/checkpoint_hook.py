@@ -74,9 +74,11 @@ class CheckpointHook(Hook):
             raise TypeError(
                 f'CheckpointHook got unknown arguments {sorted(kwargs)}; MMCV-only keys such as '
                 'create_symlink, sync_buffer and meta have no MMEngine equivalent (remove them)')
-        if file_client_args is not None or backend_args is not None:
-            raise ValueError('CheckpointHook: file_client_args/backend_args (remote storage) '
-                             'are not supported by the bundled engine; use a local out_dir')
+        if file_client_args is not None and backend_args is not None:
+            raise ValueError('"file_client_args" and "backend_args" cannot be set at the same '
+                             'time.')
+        self.file_client_args = file_client_args
+        self.backend_args = backend_args
         self.interval = interval
         self.by_epoch = by_epoch
         self.save_optimizer = save_optimizer
@@ -167,11 +169,31 @@ class CheckpointHook(Hook):
     def _path(self, filename: str) -> str:
         return osp.join(self.out_dir, filename)
 
+    def _open_storage(self) -> None:
+        """``file_client`` (MMCV's interface) and ``file_backend`` of
+        ``out_dir``. Checkpoints are written by crash-safe local writes, so
+        the storage must be the local disk: an object store (``s3://...``)
+        is refused here with the reason."""
+        from ..fileio import FileClient, LocalBackend, get_file_backend
+        self.file_client = FileClient.infer_client(self.file_client_args, self.out_dir)
+        if self.file_client_args is None:
+            self.file_backend = get_file_backend(self.out_dir, backend_args=self.backend_args)
+        else:
+            self.file_backend = self.file_client
+        local = self.file_backend if not isinstance(self.file_backend, FileClient) \
+            else self.file_backend.client
+        if not isinstance(local, LocalBackend):
+            raise ValueError(f'CheckpointHook: out_dir {self.out_dir} is in {local.name} '
+                             'storage; the bundled engine writes checkpoints crash-safely to '
+                             'the local disk only: give a local out_dir and copy them after')
+
     def before_train(self, runner) -> None:
         if self.out_dir is None:
             self.out_dir = runner.work_dir
-        elif self.out_dir != runner.work_dir:
-            self.out_dir = osp.join(self.out_dir, osp.basename(runner.work_dir.rstrip(osp.sep)))
+        self._open_storage()
+        if self.out_dir != runner.work_dir:
+            self.out_dir = self.file_backend.join_path(
+                self.out_dir, osp.basename(runner.work_dir.rstrip(osp.sep)))
         runner.logger.info(f'Checkpoints will be saved to {self.out_dir}.')
         self._remove_interrupted_writes()
         hub = runner.message_hub

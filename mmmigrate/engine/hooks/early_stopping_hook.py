@@ -69,7 +69,8 @@ class EarlyStoppingHook(Hook):
 
     def before_run(self, runner) -> None:
         if not hasattr(runner.train_loop, 'stop_training'):
-            raise TypeError('EarlyStoppingHook needs a train loop with a `stop_training` flag')
+            raise AssertionError('`train_loop` should contain `stop_training` variable: '
+                                 'EarlyStoppingHook stops training through it')
 
     def after_val_epoch(self, runner, metrics) -> None:
         if self.monitor not in metrics:

@@ -43,16 +43,21 @@ class LoggerHook(Hook):
                  out_suffix: Union[Sequence[str], str] = ('.json', '.log', '.py', 'yaml'),
                  keep_local: bool = True, file_client_args: Optional[dict] = None,
                  log_metric_by_epoch: bool = True, backend_args: Optional[dict] = None):
-        if not isinstance(interval, int) or isinstance(interval, bool) or interval <= 0:
-            raise ValueError(f'LoggerHook: `interval` must be a positive int, got {interval!r}')
+        # MMEngine's checks and exception types, one per argument.
+        if not isinstance(interval, int) or isinstance(interval, bool):
+            raise TypeError(f'LoggerHook: interval must be an integer, got {interval!r}')
+        if interval <= 0:
+            raise ValueError(f'LoggerHook: interval must be greater than 0, got {interval}')
         if not isinstance(ignore_last, bool):
-            raise TypeError('LoggerHook: `ignore_last` must be a bool')
-        if not isinstance(interval_exp_name, int) or interval_exp_name <= 0:
-            raise ValueError('LoggerHook: `interval_exp_name` must be a positive int')
+            raise TypeError('LoggerHook: ignore_last must be a boolean')
+        if not isinstance(interval_exp_name, int) or isinstance(interval_exp_name, bool):
+            raise TypeError('LoggerHook: interval_exp_name must be an integer')
+        if interval_exp_name <= 0:
+            raise ValueError('LoggerHook: interval_exp_name must be greater than 0')
         if out_dir is not None and not isinstance(out_dir, (str, Path)):
-            raise TypeError('LoggerHook: `out_dir` must be a path')
+            raise TypeError('LoggerHook: out_dir must be a str or Path object')
         if not isinstance(keep_local, bool):
-            raise TypeError('LoggerHook: `keep_local` must be a bool')
+            raise TypeError('LoggerHook: keep_local must be a boolean')
         if file_client_args is not None or backend_args is not None:
             raise ValueError('LoggerHook: file_client_args/backend_args (remote storage) are '
                              'not supported by the bundled engine; use a local out_dir')

@@ -15,8 +15,8 @@ def _scheduler_lists(runner) -> list:
         return [schedulers]
     if isinstance(schedulers, dict):
         return list(schedulers.values())
-    raise TypeError('runner.param_schedulers must be a list of schedulers or a dict of '
-                    f'such lists, got {type(schedulers).__name__}')
+    raise TypeError('runner.param_schedulers should be list of ParamScheduler or a dict '
+                    f'containing list of ParamScheduler, but got {type(schedulers).__name__}')
 
 
 @HOOKS.register_module()

@@ -1,5 +1,6 @@
 """``ProfilerHook``: profiles the first epochs or iterations with
 ``torch.profiler``."""
+import logging
 import os
 import os.path as osp
 import sys
@@ -10,6 +11,16 @@ import torch
 from ..dist import master_only
 from ..registry import HOOKS
 from .hook import Hook
+
+
+def check_kineto() -> bool:
+    """Whether torch was built with Kineto (the profiler's tracing library)."""
+    try:
+        return bool(torch.autograd.kineto_available())
+    except AttributeError:
+        from ..logging import print_log
+        print_log('NO KINETO', logger='current', level=logging.WARNING)
+        return False
 
 
 @HOOKS.register_module()

@@ -48,8 +48,9 @@ class RuntimeInfoHook(Hook):
         hub.update_info('iter', runner.iter)
         lr_dict = runner.optim_wrapper.get_lr()
         if not isinstance(lr_dict, dict):
-            raise TypeError('optim_wrapper.get_lr() must return a dict; check that the '
-                            'optimizer constructor returns an OptimWrapper')
+            raise AssertionError('`runner.optim_wrapper.get_lr()` should return a dict of lr '
+                                 'lists; check that the optimizer constructor returns an '
+                                 f'OptimWrapper, got {lr_dict!r}')
         for name, lr in lr_dict.items():
             hub.update_scalar(f'train/{name}', lr[0])
 

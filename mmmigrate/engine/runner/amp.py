@@ -19,7 +19,9 @@ def autocast(device_type: Optional[str] = None,
     """
     device_type = device_type or get_device()
     if not enabled:
-        yield
+        # Turns off an enclosing autocast too, as torch.autocast(enabled=False) does.
+        with torch.autocast(device_type=device_type, enabled=False):
+            yield
         return
     if cache_enabled is None:
         cache_enabled = torch.is_autocast_cache_enabled()

@@ -196,13 +196,14 @@ class LogProcessor:
             if 'data_src' not in log_cfg:
                 raise KeyError(f'log_processor.custom_cfg entry {log_cfg!r} needs "data_src"')
             name = log_cfg.get('log_name', log_cfg['data_src'])
+            # AssertionError, as MMEngine raises
             if name in seen:
-                raise ValueError(f'log_processor.custom_cfg defines {name!r} twice; give each '
-                                 'entry its own log_name')
+                raise AssertionError(f'log_processor.custom_cfg defines {name!r} twice; give '
+                                     'each entry its own log_name')
             seen.add(name)
             if not self.by_epoch and log_cfg.get('window_size') == 'epoch':
-                raise ValueError("log_processor.custom_cfg: window_size='epoch' needs "
-                                 'by_epoch=True')
+                raise AssertionError("log_processor.custom_cfg: window_size='epoch' needs "
+                                     'by_epoch=True')
 
     def _parse_windows_size(self, runner, batch_idx: int,
                             custom_cfg: Optional[list] = None) -> list:
@@ -232,6 +233,8 @@ class LogProcessor:
     def _get_epoch(self, runner, mode: str) -> int:
         if mode == 'train':
             return runner.epoch + 1
+        if mode != 'val':
+            raise ValueError(f"runner mode should be 'train' or 'val', but got {mode}")
         if isinstance(runner._train_loop, dict) or runner._train_loop is None:
             return 0
         return runner.epoch

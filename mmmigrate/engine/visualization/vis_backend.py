@@ -1,10 +1,47 @@
-"""Visualizer backends: where scalars and configs go (``mmengine.visualization``)."""
+"""Visualizer backends: where scalars, images and configs go
+(``mmengine.visualization.vis_backend``). ``LocalVisBackend`` (files) and
+``TensorboardVisBackend`` are here; the backends of experiment-tracking
+services (W&B, MLflow, ClearML, Neptune, DVCLive, Aim) are in
+``external_backends.py`` and need their client packages."""
+import functools
 import json
+import logging
 import os
 import os.path as osp
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
+from ..logging import print_log
 from ..registry import VISBACKENDS
+
+_EXTERNAL = ('AimVisBackend', 'ClearMLVisBackend', 'DVCLiveVisBackend', 'MLflowVisBackend',
+             'NeptuneVisBackend', 'WandbVisBackend')
+
+
+def force_init_env(old_func: Callable) -> Any:
+    """Decorates a backend method that needs the backend's environment
+    (folders, clients): ``_init_env()`` runs first, once."""
+    @functools.wraps(old_func)
+    def wrapper(obj: object, *args, **kwargs):
+        if not hasattr(obj, '_init_env'):
+            raise AttributeError(f'{type(obj)} does not have _init_env method.')
+        if not getattr(obj, '_env_initialized', False):
+            print_log(f'Attribute `_env_initialized` is not defined in {type(obj)} or '
+                      f'`{type(obj)}._env_initialized is False, `_init_env` will be called and '
+                      f'{type(obj)}._env_initialized will be set to True', logger='current',
+                      level=logging.DEBUG)
+            obj._init_env()
+            obj._env_initialized = True
+        return old_func(obj, *args, **kwargs)
+    return wrapper
+
+
+def __getattr__(name: str):
+    # The external backends are defined in their own module (which imports
+    # this one); they are reachable here too, as in MMEngine.
+    if name in _EXTERNAL:
+        from . import external_backends
+        return getattr(external_backends, name)
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 
 _NEWLINE = os.linesep.encode()  # what MMEngine's text-mode files end lines with
@@ -98,9 +135,9 @@ class LocalVisBackend(BaseVisBackend):
     def __init__(self, save_dir: str, img_save_dir: str = 'vis_image',
                  config_save_file: str = 'config.py', scalar_save_file: str = 'scalars.json'):
         if not config_save_file.endswith('.py'):
-            raise ValueError('LocalVisBackend: config_save_file must end with .py')
+            raise AssertionError('LocalVisBackend: config_save_file must end with .py')
         if not scalar_save_file.endswith('.json'):
-            raise ValueError('LocalVisBackend: scalar_save_file must end with .json')
+            raise AssertionError('LocalVisBackend: scalar_save_file must end with .json')
         super().__init__(save_dir)
         self._img_save_dir = img_save_dir
         self._config_save_file = config_save_file
@@ -118,6 +155,24 @@ class LocalVisBackend(BaseVisBackend):
         self._ensure_env()
         config.dump(self._config_save_file)
 
+    def add_image(self, name: str, image, step: int = 0, **kwargs) -> None:
+        """``image`` (RGB uint8) as ``img_save_dir/<name>_<step>.png``."""
+        self._ensure_env()
+        assert image.dtype == 'uint8', f'images are uint8, got {image.dtype}'
+        os.makedirs(self._img_save_dir, exist_ok=True)
+        path = osp.join(self._img_save_dir, f'{name}_{step}.png')
+        try:
+            import cv2
+        except ImportError:
+            try:
+                from matplotlib import image as mpimg
+            except ImportError:
+                raise ImportError('saving images needs OpenCV or matplotlib: pip install '
+                                  'matplotlib') from None
+            mpimg.imsave(path, image)
+        else:
+            cv2.imwrite(path, cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+
     def add_scalar(self, name: str, value, step: int = 0, **kwargs) -> None:
         self._ensure_env()
         self._append(_json_line({name: _number(value), 'step': step}), self._scalar_save_file)
@@ -132,11 +187,11 @@ class LocalVisBackend(BaseVisBackend):
             path = self._extra_paths.get(file_path)
             if path is None:
                 if not file_path.endswith('.json'):
-                    raise ValueError('LocalVisBackend: file_path must end with .json, got '
+                    raise AssertionError('LocalVisBackend: file_path must end with .json, got '
                                      f'{file_path}')
                 path = osp.join(self._save_dir, file_path)
                 if path == self._scalar_save_file:
-                    raise ValueError('LocalVisBackend: file_path must differ from '
+                    raise AssertionError('LocalVisBackend: file_path must differ from '
                                      'scalar_save_file')
                 self._extra_paths[file_path] = path
             self._append(line, path)
@@ -182,14 +237,24 @@ class TensorboardVisBackend(BaseVisBackend):
         self._ensure_env()
         self._tensorboard.add_text('config', config.pretty_text)
 
+    def add_image(self, name: str, image, step: int = 0, **kwargs) -> None:
+        self._ensure_env()
+        self._tensorboard.add_image(name, image, step, dataformats='HWC')
+
     def add_scalar(self, name: str, value, step: int = 0, **kwargs) -> None:
         self._ensure_env()
         value = _number(value)
         if isinstance(value, (int, float)):
             self._tensorboard.add_scalar(name, value, step)
+        else:
+            import warnings
+            warnings.warn(f'Got {type(value)}, but numpy array, torch tensor, int or float are '
+                          'expected. skip it!')
 
     def add_scalars(self, scalar_dict: dict, step: int = 0, file_path: Optional[str] = None,
                     **kwargs) -> None:
+        assert isinstance(scalar_dict, dict), 'scalar_dict must be a dict'
+        assert 'step' not in scalar_dict, 'Please set it directly through the step parameter'
         for key, value in scalar_dict.items():
             self.add_scalar(key, value, step)
 

@@ -47,8 +47,8 @@ class BaseModel(BaseModule):
         elif isinstance(data_preprocessor, dict):
             self.data_preprocessor = MODELS.build(data_preprocessor)
         else:
-            raise TypeError('data_preprocessor must be a dict or an nn.Module, got '
-                            f'{type(data_preprocessor).__name__}')
+            raise TypeError('data_preprocessor should be a `dict` or `nn.Module` instance, but '
+                            f'got {type(data_preprocessor).__name__}')
 
     def train_step(self, data: Union[dict, tuple, list], optim_wrapper) -> Dict[str, torch.Tensor]:
         """One optimisation step; returns the ``log_vars`` of ``parse_losses``."""

@@ -46,9 +46,9 @@ class DefaultOptimWrapperConstructor:
         if not isinstance(optim_wrapper_cfg, dict):
             raise TypeError('optim_wrapper must be a dict, got '
                             f'{type(optim_wrapper_cfg).__name__}')
-        if 'optimizer' not in optim_wrapper_cfg:
-            raise KeyError('optim_wrapper has no "optimizer" key: write '
-                           "optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01))")
+        if 'optimizer' not in optim_wrapper_cfg:  # AssertionError, as MMEngine raises
+            raise AssertionError('`optim_wrapper_cfg` must contain "optimizer" config: write '
+                                 "optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01))")
         self.optim_wrapper_cfg = optim_wrapper_cfg.copy()
         self.optimizer_cfg = self.optim_wrapper_cfg.pop('optimizer')
         self.paramwise_cfg = {} if paramwise_cfg is None else paramwise_cfg

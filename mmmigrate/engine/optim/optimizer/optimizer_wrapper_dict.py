@@ -16,13 +16,13 @@ class OptimWrapperDict(OptimWrapper):
     def __init__(self, **optim_wrapper_dict: OptimWrapper):
         for name, value in optim_wrapper_dict.items():
             if not isinstance(value, OptimWrapper):
-                raise TypeError(f'OptimWrapperDict only holds OptimWrapper instances, '
-                                f'got {name}={type(value).__name__}')
+                raise AssertionError('`OptimWrapperDict` only accept OptimWrapper instance, '
+                                     f'but got {name}: {type(value)}')
         self.optim_wrappers = optim_wrapper_dict
 
     def _per_wrapper(self, what: str):
-        raise NotImplementedError(f'`{what}` must be called on each optimizer wrapper of '
-                                  f'the OptimWrapperDict ({list(self.optim_wrappers)})')
+        raise NotImplementedError(f'`{what}` should be called by each optimizer separately '
+                                  f'(one of {list(self.optim_wrappers)})')
 
     def update_params(self, loss, step_kwargs=None, zero_kwargs=None) -> None:
         self._per_wrapper('update_params')

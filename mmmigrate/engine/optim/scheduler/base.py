@@ -155,6 +155,7 @@ def _count_optimizer_steps(optimizer) -> None:
     so that a scheduler stepped before it can warn, as MMEngine and torch
     do. Wrapping once is enough for every scheduler of the optimizer."""
     optimizer = _counted_optimizer(optimizer)
+    optimizer._global_step = -1  # counted anew for each new scheduler, as in MMEngine
     if getattr(optimizer.step, '_with_counter', False):
         return
     # A weak reference and the unbound function: no cycle through the optimizer.
