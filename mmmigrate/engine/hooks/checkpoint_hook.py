@@ -87,22 +87,26 @@ class CheckpointHook(Hook):
         self.max_keep_ckpts = max_keep_ckpts
         self.save_last = save_last
         self.filename_tmpl = filename_tmpl or ('epoch_{}.pth' if by_epoch else 'iter_{}.pth')
+        # AssertionError for bad settings, as MMEngine raises.
         if not (save_best is None or isinstance(save_best, str) or is_list_of(save_best, str)):
-            raise TypeError(f'CheckpointHook: `save_best` must be a str or a list of str, '
-                            f'got {save_best!r}')
+            raise AssertionError('CheckpointHook: "save_best" should be a str or list of str '
+                                 f'or None, but got {type(save_best)}')
         if isinstance(save_best, list):
             if 'auto' in save_best and len(save_best) != 1:
-                raise ValueError("CheckpointHook: 'auto' must be the only `save_best` entry")
+                raise AssertionError('CheckpointHook: Only support one "auto" in "save_best" '
+                                     'list.')
             if len(save_best) != len(set(save_best)):
-                raise ValueError('CheckpointHook: duplicate entries in `save_best`')
+                raise AssertionError('CheckpointHook: Find duplicate element in "save_best".')
         elif save_best is not None:
             save_best = [save_best]
         self.save_best = save_best
         if not (rule is None or isinstance(rule, str) or is_list_of(rule, str)):
-            raise TypeError(f'CheckpointHook: `rule` must be a str or a list of str, got {rule!r}')
+            raise AssertionError('CheckpointHook: "rule" should be a str or list of str or '
+                                 f'None, but got {type(rule)}')
         if isinstance(rule, list):
             if len(rule) not in (1, len(self.save_best or [])):
-                raise ValueError('CheckpointHook: give one `rule` or one per `save_best` key')
+                raise AssertionError('CheckpointHook: Number of "rule" must be 1 or the same as '
+                                     f'number of "save_best", but got {len(rule)}.')
         else:
             rule = [rule]
         self.greater_keys = self._as_keys(greater_keys, self._default_greater_keys)
@@ -121,7 +125,8 @@ class CheckpointHook(Hook):
                 raise TypeError('CheckpointHook: `published_keys` must be a str or a '
                                 'sequence of str')
             if len(published_keys) != len(set(published_keys)):
-                raise ValueError('CheckpointHook: duplicate entries in `published_keys`')
+                raise AssertionError('CheckpointHook: Find duplicate elements in '
+                                     '"published_keys".')
         self.published_keys = published_keys
         self.last_ckpt = None
         if save_begin < 0:

@@ -23,10 +23,15 @@ class EMAHook(Hook):
 
     def __init__(self, ema_type: str = 'ExponentialMovingAverage', strict_load: bool = False,
                  begin_iter: int = 0, begin_epoch: int = 0, **kwargs):
+        # AssertionError, as MMEngine raises.
         if begin_iter and begin_epoch:
-            raise ValueError('EMAHook: set `begin_iter` or `begin_epoch`, not both')
-        if begin_iter < 0 or begin_epoch < 0:
-            raise ValueError('EMAHook: `begin_iter` and `begin_epoch` must be >= 0')
+            raise AssertionError('EMAHook: `begin_iter` and `begin_epoch` should not be both '
+                                 'set')
+        if begin_iter < 0:
+            raise AssertionError(f'EMAHook: `begin_iter` must larger than 0, got {begin_iter}')
+        if begin_epoch < 0:
+            raise AssertionError(f'EMAHook: `begin_epoch` must larger than 0, got '
+                                 f'{begin_epoch}')
         self.strict_load = strict_load
         self.ema_cfg = dict(type=ema_type, **kwargs)
         self.begin_iter = begin_iter
@@ -41,11 +46,12 @@ class EMAHook(Hook):
 
     def before_train(self, runner) -> None:
         if self.enabled_by_epoch and self.begin_epoch > runner.max_epochs:
-            raise ValueError(f'EMAHook: begin_epoch={self.begin_epoch} is after the last '
-                             f'epoch ({runner.max_epochs})')
+            raise AssertionError(f'EMAHook: self.begin_epoch ({self.begin_epoch}) should be '
+                                 f'smaller than or equal to runner.max_epochs '
+                                 f'({runner.max_epochs})')
         if not self.enabled_by_epoch and self.begin_iter > runner.max_iters:
-            raise ValueError(f'EMAHook: begin_iter={self.begin_iter} is after the last '
-                             f'iteration ({runner.max_iters})')
+            raise AssertionError(f'EMAHook: self.begin_iter ({self.begin_iter}) should be '
+                                 f'smaller than or equal to runner.max_iters ({runner.max_iters})')
 
     def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
                          outputs: Optional[dict] = None) -> None:

@@ -3,7 +3,6 @@
 import logging
 import os
 import os.path as osp
-import shutil
 from pathlib import Path
 from typing import Dict, Optional, Sequence, Union
 
@@ -58,13 +57,25 @@ class LoggerHook(Hook):
             raise TypeError('LoggerHook: out_dir must be a str or Path object')
         if not isinstance(keep_local, bool):
             raise TypeError('LoggerHook: keep_local must be a boolean')
-        if file_client_args is not None or backend_args is not None:
-            raise ValueError('LoggerHook: file_client_args/backend_args (remote storage) are '
-                             'not supported by the bundled engine; use a local out_dir')
+        if out_dir is None and file_client_args is not None:
+            raise ValueError('LoggerHook: file_client_args should be "None" when `out_dir` is '
+                             'not specified.')
+        if file_client_args is not None:
+            from ..logging import print_log
+            print_log('"file_client_args" will be deprecated in future. Please use '
+                      '"backend_args" instead', logger='current', level=logging.WARNING)
+            if backend_args is not None:
+                raise ValueError('"file_client_args" and "backend_args" cannot be set at the '
+                                 'same time.')
         if not (isinstance(out_suffix, str) or is_seq_of(out_suffix, str)):
             raise TypeError('LoggerHook: `out_suffix` must be a str or a sequence of str')
         self.out_suffix = out_suffix
         self.out_dir = None if out_dir is None else str(out_dir)
+        if self.out_dir is not None:  # where the logs are uploaded after the run
+            from ..fileio import FileClient, get_file_backend
+            self.file_client = FileClient.infer_client(file_client_args, self.out_dir)
+            self.file_backend = (self.file_client if file_client_args is not None
+                                 else get_file_backend(self.out_dir, backend_args=backend_args))
         self.interval = interval
         self.ignore_last = ignore_last
         self.interval_exp_name = interval_exp_name
@@ -75,7 +86,8 @@ class LoggerHook(Hook):
 
     def before_run(self, runner) -> None:
         if self.out_dir is not None:
-            self.out_dir = osp.join(self.out_dir, osp.basename(runner.work_dir.rstrip(osp.sep)))
+            self.out_dir = self.file_backend.join_path(
+                self.out_dir, osp.basename(runner.work_dir.rstrip(osp.sep)))
             runner.logger.info(f'Text logs will be saved to {self.out_dir} after the '
                                'training process.')
         self.json_log_path = f'{runner.timestamp}.json'
@@ -143,9 +155,10 @@ class LoggerHook(Hook):
                 if not name.endswith(suffixes):
                     continue
                 local = osp.join(root, name)
-                target = osp.join(self.out_dir, osp.relpath(local, runner.log_dir))
-                os.makedirs(osp.dirname(target), exist_ok=True)
-                shutil.copyfile(local, target)
+                target = self.file_backend.join_path(self.out_dir,
+                                                     osp.relpath(local, runner.log_dir))
+                with open(local, encoding='utf-8') as f:
+                    self.file_backend.put_text(f.read(), target)
                 copied.append(local)
                 runner.logger.info(f'The file {local} has been uploaded to {target}.')
         if not self.keep_local:

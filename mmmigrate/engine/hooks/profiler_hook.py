@@ -69,13 +69,13 @@ class ProfilerHook(Hook):
             raise ValueError(f'ProfilerHook: `profile_times` must not exceed {limit}')
         self.profiler = torch.profiler.profile(
             activities=self.activities, schedule=self.schedule,
-            on_trace_ready=self._trace_handler(runner), record_shapes=self.record_shapes,
+            on_trace_ready=self._parse_trace_config(runner), record_shapes=self.record_shapes,
             profile_memory=self.profile_memory, with_stack=self.with_stack,
             with_flops=self.with_flops)
         self.profiler.__enter__()
         runner.logger.info('profiler is profiling...')
 
-    def _trace_handler(self, runner):
+    def _parse_trace_config(self, runner):
         if self.on_trace_ready is None or callable(self.on_trace_ready):
             return self.on_trace_ready
         if not isinstance(self.on_trace_ready, dict):

@@ -71,7 +71,8 @@ class ExponentialMovingAverage(BaseAveragedModel):
                  device: Optional[torch.device] = None, update_buffers: bool = False) -> None:
         super().__init__(model, interval, device, update_buffers)
         if not 0.0 < momentum < 1.0:
-            raise ValueError(f'{type(self).__name__}: momentum must be in (0, 1), got {momentum}')
+            raise AssertionError(f'{type(self).__name__}: momentum must be in range (0.0, 1.0) '
+                                 f'but got {momentum}')
         if momentum > 0.5:
             print_log('The value of momentum in EMA is usually a small number, which is '
                       'different from the conventional notion of momentum but got '
@@ -94,7 +95,8 @@ class MomentumAnnealingEMA(ExponentialMovingAverage):
         super().__init__(model=model, momentum=momentum, interval=interval, device=device,
                          update_buffers=update_buffers)
         if gamma <= 0:
-            raise ValueError(f'MomentumAnnealingEMA: gamma must be > 0, got {gamma}')
+            raise AssertionError(f'MomentumAnnealingEMA: gamma must be greater than 0, but got '
+                                 f'{gamma}')
         self.gamma = gamma
 
     def avg_func(self, averaged_param: Tensor, source_param: Tensor, steps: int) -> None:

@@ -32,8 +32,10 @@ def _check_cfg(cfg, registry, default_args) -> None:
         raise KeyError(f'`cfg` or `default_args` must contain the key "type" (building '
                        f'from the {registry.name!r} registry), but got {dict(cfg)!r}')
     if not isinstance(registry, Registry):
-        raise TypeError(f'registry must be a Registry, got {type(registry).__name__}')
-    if default_args is not None and not isinstance(default_args, dict):
+        raise TypeError('registry must be a mmengine.Registry object, but got '
+                        f'{type(registry)}')
+    if default_args is not None and not isinstance(default_args, dict) \
+            and not _is_config(default_args):
         raise TypeError(f'default_args must be a dict or None, got {type(default_args).__name__}')
 
 

@@ -198,6 +198,7 @@ class Registry:
         close = difflib.get_close_matches(key.split('.')[-1], names, n=3, cutoff=0.5)
         hint = f' Did you mean: {", ".join(close)}?' if close else ''
         return UnknownTypeError(
+            f'{key} is not in the {self._scope}::{self._name} registry: '
             f"type={key!r} is not registered in the '{self._name}' registry "
             f"(scope '{self._scope}').{hint} Register it with "
             f'@<REGISTRY>.register_module() and make sure its module is '

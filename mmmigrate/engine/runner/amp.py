@@ -18,6 +18,12 @@ def autocast(device_type: Optional[str] = None,
     autocast also accepts float16 (supported by torch >= 2.3).
     """
     device_type = device_type or get_device()
+    if device_type not in ('cuda', 'cpu', 'mlu', 'npu', 'musa'):
+        if enabled:
+            raise ValueError('User specified autocast device_type must be cuda or cpu (or an '
+                             f'mlu, npu or musa device), but got {device_type}')
+        yield  # nothing to turn off: autocast never runs on this device here
+        return
     if not enabled:
         # Turns off an enclosing autocast too, as torch.autocast(enabled=False) does.
         with torch.autocast(device_type=device_type, enabled=False):
@@ -34,8 +40,6 @@ def autocast(device_type: Optional[str] = None,
     elif device_type == 'cpu':
         if dtype is None:
             dtype = torch.bfloat16
-    elif device_type not in ('npu', 'mlu', 'mps', 'musa', 'xpu'):
-        raise ValueError(f'autocast: unsupported device type {device_type!r}')
     with torch.autocast(device_type=device_type, dtype=dtype, enabled=True,
                         cache_enabled=cache_enabled):
         yield
