@@ -47,7 +47,7 @@ def test_message_hub_scalars_info_and_state():
     hub.update_info('epoch', 3)
     hub.update_info('scratch', object(), resumed=False)
     assert hub.get_scalar('train/loss').current() == 2.0
-    assert hub.get_scalar('train/lr').data == ([0.1], [2])
+    assert [v.tolist() for v in hub.get_scalar('train/lr').data] == [[0.1], [2]]
     with pytest.raises(KeyError, match='has not been logged'):
         hub.get_scalar('val/acc')
     state = hub.state_dict()

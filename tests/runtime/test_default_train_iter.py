@@ -52,7 +52,8 @@ def observed(runner, work_dir: Path) -> dict:
     log_file, = work_dir.glob('*/*.log')
     scalars_file, = work_dir.glob('*/vis_data/scalars.json')
     return dict(
-        scalars={key: buffer.data for key, buffer in hub.log_scalars.items()},
+        scalars={key: tuple(v.tolist() for v in buffer.data)
+                 for key, buffer in hub.log_scalars.items()},
         info={key: value.replace(str(work_dir), '<work_dir>') if isinstance(value, str)
               else value for key, value in hub.runtime_info.items() if key != 'cfg'},
         resumed=dict(hub._resumed_keys),
@@ -188,7 +189,7 @@ def test_a_loop_redefining_run_iter_is_still_called(tmp_path):
 def test_keys_logged_as_not_resumed_still_raise(tmp_path):
     runner = runner_for(tmp_path)
     runner.message_hub.update_scalar('train/loss', 1.0, resumed=False)
-    with pytest.raises(ValueError, match="'train/loss' was registered with resumed=False"):
+    with pytest.raises(AssertionError, match="'train/loss' was registered with resumed=False"):
         runner.train()
 
 
@@ -196,10 +197,10 @@ def test_full_buffers_drop_their_oldest_values(tmp_path):
     runner = runner_for(tmp_path, train_cfg=dict(by_epoch=True, max_epochs=1))
     runner.message_hub.log_scalars['train/loss'] = HistoryBuffer(max_length=3)
     runner.train()
-    history, counts = runner.message_hub.get_scalar('train/loss').data
+    history, counts = (v.tolist() for v in runner.message_hub.get_scalar('train/loss').data)
     assert len(history) == 3 and counts == [1, 1, 1]
     assert len(runner.message_hub.get_scalar('train/loss_cls').data[0]) == 8
-    assert history == runner.message_hub.get_scalar('train/loss_cls').data[0][-3:]
+    assert history == runner.message_hub.get_scalar('train/loss_cls').data[0][-3:].tolist()
 
 
 def test_a_message_hub_subclass_gets_its_own_methods_called(tmp_path):
@@ -227,7 +228,7 @@ def test_a_lr_that_is_not_a_dict_is_the_hooks_error(tmp_path):
 
     runner.register_hook(NoDictLr())
     assert isinstance(runner.train_iter_hooks(), DefaultTrainIterHooks)
-    with pytest.raises(TypeError, match='optim_wrapper.get_lr\\(\\) must return a dict'):
+    with pytest.raises(AssertionError, match='optim_wrapper.get_lr\\(\\). should return a dict'):
         runner.train()
 
 
@@ -283,7 +284,7 @@ def test_a_hooks_type_error_names_the_hook(tmp_path, runner_class):
                 loss=torch.tensor(1.0), accuracy=torch.ones(3))
 
     runner.register_hook(VectorOutput())
-    with pytest.raises(TypeError, match=r'expected a number or a one-element tensor, got '
+    with pytest.raises(AssertionError, match=r'expected a number or a one-element tensor, got '
                                         r'tensor\(\[1., 1., 1.\]\) in <\S+RuntimeInfoHook object'):
         runner.train()
 
@@ -301,5 +302,5 @@ def test_a_lr_dict_of_another_dict_type_is_logged_like_a_dict(tmp_path, monkeypa
                                        **overrides)
     for key in ('train/lr', 'train/data_time', 'train/time'):
         assert len(fast.message_hub.get_scalar(key).data[0]) == 8, key
-        assert fast.message_hub.get_scalar(key).data == \
-            dispatched.message_hub.get_scalar(key).data, key
+        assert [v.tolist() for v in fast.message_hub.get_scalar(key).data] == \
+            [v.tolist() for v in dispatched.message_hub.get_scalar(key).data], key

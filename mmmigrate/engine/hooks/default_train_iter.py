@@ -22,7 +22,7 @@ from typing import Optional
 from torch import Tensor
 
 from ..logging import HistoryBuffer, MessageHub
-from . import iter_timer_hook
+from . import iter_timer_hook  # its clock, looked up at each use
 from .checkpoint_hook import CheckpointHook
 from .iter_timer_hook import IterTimerHook
 from .logger_hook import LoggerHook
@@ -126,8 +126,9 @@ class DefaultTrainIterHooks:
             if timer is not None:
                 # The clock of IterTimerHook's module (tests replace it there).
                 _update_scalar(hub, 'train/data_time', iter_timer_hook.time.time() - timer.t)
-        except TypeError as e:  # as Runner.call_hook says it
-            raise TypeError(f'{e} in {hook}') from None
+        except (TypeError, AssertionError) as e:  # as Runner.call_hook says it
+            raise (TypeError if isinstance(e, TypeError) else AssertionError)(
+                f'{e} in {hook}') from None
 
     def after(self, runner, loop, batch_idx: int, data_batch, outputs,
               loss_value=None) -> None:
@@ -188,5 +189,6 @@ class DefaultTrainIterHooks:
             hook = checkpoint = self.checkpoint
             if checkpoint is not None and not checkpoint.by_epoch:
                 checkpoint.after_train_iter(runner, batch_idx, data_batch, outputs)
-        except TypeError as e:
-            raise TypeError(f'{e} in {hook}') from None
+        except (TypeError, AssertionError) as e:
+            raise (TypeError if isinstance(e, TypeError) else AssertionError)(
+                f'{e} in {hook}') from None

@@ -6,7 +6,7 @@ import os.path as osp
 from typing import Optional
 
 from ..logging import print_log
-from . import root
+from . import root as root_registries  # the module itself, whose names are the roots
 from .registry import Registry
 
 
@@ -35,7 +35,7 @@ def count_registered_modules(save_path: Optional[str] = None, verbose: bool = Tr
     its name in ``registry.root``, with the time of the scan; saved to
     ``save_path/modules_statistic_results.json`` when a path is given."""
     registries = {name: traverse_registry_tree(value, verbose)
-                  for name, value in sorted(vars(root).items())
+                  for name, value in sorted(vars(root_registries).items())
                   if not name.startswith('__') and isinstance(value, Registry)}
     result = dict(scan_date=datetime.datetime.now().strftime('%Y%m%d_%H%M%S'),
                   registries=registries)

@@ -2,7 +2,8 @@
 and test through loops and hooks (``mmengine.runner.Runner``).
 
 The builders are in ``runner_builders.py``, loading, resuming and saving
-checkpoints in ``runner_checkpointing.py`` (mixins of ``Runner``).
+checkpoints in ``runner_checkpointing.py``, registering and calling hooks in
+``runner_hooks.py`` (mixins of ``Runner``).
 
 Everything follows MMEngine 0.10.7's order of construction and of calls,
 including the points where random numbers are drawn, so that the same
@@ -20,12 +21,12 @@ from torch.utils.data import DataLoader
 
 from ..config import Config
 from ..dist import broadcast, get_dist_info, init_dist, is_distributed, master_only
-from ..hooks import Hook, Priority, get_priority
+from ..hooks import Hook
 from ..hooks.default_train_iter import RUNNER_CACHE_KEY, DefaultTrainIterHooks
 from ..hooks.hook import hooks_for_stage
 from ..model import is_model_wrapper
 from ..optim import OptimWrapper, _ParamScheduler
-from ..registry import HOOKS, RUNNERS, DefaultScope
+from ..registry import RUNNERS, DefaultScope
 from ..utils import is_seq_of, mkdir_or_exist
 from ..utils.dl_utils import collect_env, set_multi_processing
 from ..visualization import Visualizer
@@ -36,6 +37,7 @@ from .loops import keeps_own_counters
 from .rng_state import RandomStateKeeper
 from .runner_builders import RunnerBuilders, _instance_name
 from .runner_checkpointing import RunnerCheckpointing
+from .runner_hooks import RunnerHooks
 from .utils import set_random_seed
 
 
@@ -61,7 +63,7 @@ def _holds_built_scheduler(schedulers) -> bool:
 
 
 @RUNNERS.register_module()
-class Runner(RunnerBuilders, RunnerCheckpointing):
+class Runner(RunnerHooks, RunnerBuilders, RunnerCheckpointing):
     """See MMEngine's documentation of ``Runner``; every argument has the
     same meaning. Training components (train loop, optim wrapper,
     schedulers) are built when ``train()`` needs them, validation and test
@@ -459,22 +461,6 @@ class Runner(RunnerBuilders, RunnerCheckpointing):
         """Test (loading ``load_from`` first) and return the metrics."""
         return self._run_eval('test')
 
-    def call_hook(self, fn_name: str, **kwargs) -> None:
-        """Call ``fn_name`` on every hook that has it, in priority order.
-
-        Hooks whose method for a standard stage is the base class's no-op are
-        skipped (the list per stage is computed once per set of hooks)."""
-        hooks = self._hooks_by_stage.get(fn_name)
-        if hooks is None:
-            hooks = self._hooks_by_stage[fn_name] = hooks_for_stage(self._hooks, fn_name)
-        for hook in hooks:
-            try:
-                getattr(hook, fn_name)(self, **kwargs)
-            except TypeError as e:
-                raise TypeError(f'{e} in {hook}') from None
-
-    call_hooks = call_hook  # the spelling seed 001 uses
-
     def train_iter_hooks(self) -> Union[DefaultTrainIterHooks, bool]:
         """What the training loops call instead of ``call_hook`` at
         ``before_train_iter`` / ``after_train_iter`` while those stages have
@@ -495,71 +481,6 @@ class Runner(RunnerBuilders, RunnerCheckpointing):
                     hooks_for_stage(self._hooks, 'after_train_iter')) or False
             stages[RUNNER_CACHE_KEY] = fast
         return fast
-
-    def register_hook(self, hook: Union[Hook, Dict],
-                      priority: Optional[Union[str, int, Priority]] = None) -> None:
-        """Insert ``hook`` (an object or a config) after every hook with a
-        priority value lower or equal; ``priority`` (or the config's
-        ``priority`` key) overrides the hook's own."""
-        if not isinstance(hook, (Hook, dict)):
-            raise TypeError(f'hook should be an instance of Hook or dict, but got '
-                            f'{type(hook).__name__}')
-        config_priority = None
-        if isinstance(hook, dict):
-            hook = dict(hook)
-            config_priority = hook.pop('priority', None)
-            hook = HOOKS.build(hook)
-        if priority is not None:
-            hook.priority = priority
-        elif config_priority is not None:
-            hook.priority = config_priority
-        self._hooks_by_stage = {}
-        value = get_priority(hook.priority)
-        for index in range(len(self._hooks) - 1, -1, -1):
-            if value >= get_priority(self._hooks[index].priority):
-                self._hooks.insert(index + 1, hook)
-                return
-        self._hooks.insert(0, hook)
-
-    def register_default_hooks(self, hooks: Optional[Dict[str, Union[Hook, Dict]]] = None) -> None:
-        """The default hooks, updated by ``hooks`` (``None`` removes one)."""
-        defaults: dict = dict(
-            runtime_info=dict(type='RuntimeInfoHook'), timer=dict(type='IterTimerHook'),
-            sampler_seed=dict(type='DistSamplerSeedHook'), logger=dict(type='LoggerHook'),
-            param_scheduler=dict(type='ParamSchedulerHook'),
-            checkpoint=dict(type='CheckpointHook', interval=1))
-        for name, hook in (hooks or {}).items():
-            if hook is None:
-                if name not in defaults:
-                    raise KeyError(f'default_hooks.{name}=None removes nothing: the default '
-                                   f'hooks are {list(defaults)}')
-                defaults.pop(name)
-            else:
-                defaults[name] = hook
-        for hook in defaults.values():
-            self.register_hook(hook)
-
-    def register_custom_hooks(self, hooks: List[Union[Hook, Dict]]) -> None:
-        for hook in hooks:
-            self.register_hook(hook)
-
-    def register_hooks(self, default_hooks=None, custom_hooks=None) -> None:
-        self.register_default_hooks(default_hooks)
-        if custom_hooks is not None:
-            self.register_custom_hooks(custom_hooks)
-
-    def get_hooks_info(self) -> str:
-        stage_hooks: Dict[str, list] = {stage: [] for stage in Hook.stages}
-        for hook in self.hooks:
-            try:
-                priority = Priority(get_priority(hook.priority)).name
-            except ValueError:
-                priority = hook.priority
-            for stage in hook.get_triggered_stages():
-                stage_hooks.setdefault(stage, []).append(
-                    f'({priority:<12}) {type(hook).__name__:<35}')
-        return '\n'.join(f'{stage}:\n' + '\n'.join(infos) + '\n -------------------- '
-                         for stage, infos in stage_hooks.items() if infos)
 
     @master_only
     def dump_config(self) -> None:
