@@ -225,7 +225,8 @@ class Registry:
 
     def _register_module(self, module, module_name=None, force: bool = False) -> None:
         if not callable(module):
-            raise TypeError(f'only callables can be registered, got {type(module).__name__}')
+            raise TypeError(f'module must be Callable, but got {type(module)}: only '
+                            'callables can be registered')
         if module_name is None:
             module_name = module.__name__
         names = [module_name] if isinstance(module_name, str) else list(module_name)
