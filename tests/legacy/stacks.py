@@ -8,7 +8,10 @@ of packages put on ``PYTHONPATH`` beside an interpreter that has torch:
 - ``mmcv-1.7.2``: the reference, real MMCV 1.7.2 (the oracle venv's
   interpreter, ``.oracle/mmcv``), for recordings only;
 - ``family``: ``mmcv-lite`` with more of the MMCV-1.x family (mmpose,
-  mmaction2, mmocr), for the import check.
+  mmaction2, mmocr), for the import check;
+- ``mmpretrain`` / ``mmpretrain+mmengine``: mmpretrain 1.2.0, an
+  MMEngine-era library, on mmcv-lite with the bundled engine served as
+  ``mmengine`` / with real MMEngine 0.10.7.
 
 Each stack is a few ``pip install --no-deps --target`` folders, pinned, built
 once under ``~/.cache/mmmigrate-tests/legacy`` (atomically: a half-built
@@ -38,6 +41,12 @@ PLOTTING = ['matplotlib==3.11.2', 'contourpy==1.3.3', 'cycler==0.12.1', 'fonttoo
 FAMILY = ['mmpose==0.29.0', 'mmaction2==0.24.1', 'mmocr==0.6.3', 'json_tricks==3.17.3',
           'munkres==3.0.0', 'einops==0.8.2', 'rapidfuzz==3.14.6', 'shapely==2.2.0',
           'lmdb==3.0.0']
+# an MMEngine-era library (on mmcv-lite, with the bundled engine or real
+# MMEngine), and what it imports besides
+ERA = ['mmpretrain==1.2.0', 'einops==0.8.2', 'model-index==0.1.11', 'Markdown==3.11.4', 'mat4py==0.6.0',
+       'importlib-metadata==8.7.0', 'zipp==4.1.2',
+       'ordered-set==4.1.0', 'rich==15.0.0', 'markdown-it-py==4.3.0', 'mdurl==0.1.2',
+       'Pygments==2.21.0']
 MMENGINE = ['mmengine==0.10.7', 'termcolor==3.3.0', 'rich==15.0.0', 'markdown-it-py==4.3.0',
             'mdurl==0.1.2', 'Pygments==2.21.0']
 STACKS = {
@@ -45,6 +54,8 @@ STACKS = {
     'mmcv-lite': [LIBRARIES, MMCV_LITE, PLOTTING],
     'mmcv-1.7.2': [LIBRARIES, PLOTTING],
     'family': [LIBRARIES, FAMILY, MMCV_LITE, PLOTTING],
+    'mmpretrain': [ERA, MMCV_LITE, PLOTTING],
+    'mmpretrain+mmengine': [ERA, MMCV_LITE, PLOTTING, MMENGINE],
 }
 ROOT = Path(__file__).resolve().parents[2]
 MMCV_PYTHON = ROOT / '.oracle' / 'mmcv' / 'bin' / 'python'
