@@ -147,6 +147,9 @@ class ImportTransformer(ast.NodeTransformer):
             # engine, which need not be importable as `mmengine`.
             from .. import config as config_package
             for alias in node.names:
+                if alias.name == '*' or not hasattr(config_package, alias.name):
+                    raise ConfigError(f'cannot import name {alias.name!r} from {module}',
+                                      self.filename, node.lineno)
                 self.imported_obj.add(alias.asname or alias.name)
                 self.global_dict[alias.asname or alias.name] = getattr(config_package,
                                                                        alias.name)
