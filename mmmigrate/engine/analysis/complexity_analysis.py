@@ -123,3 +123,12 @@ def parameter_count(model: nn.Module) -> Dict[str, int]:
             counts['.'.join(parts[:depth])] += size
     counts.setdefault('', 0)
     return dict(counts)
+
+
+def __getattr__(name: str):
+    # MMEngine has the table here too; it is written in print_helper.py,
+    # which imports this module.
+    if name == 'parameter_count_table':
+        from .print_helper import parameter_count_table
+        return parameter_count_table
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')

@@ -10,10 +10,10 @@ from typing import Any, Optional, Union
 from .config_dict import ConfigDict, lazy_to_string, merge_dicts
 from .errors import ConfigError, ConfigFormatError, ConfigKeyError, ConfigTypeError
 from .formatting import format_config
-from .lazy_parsing import is_lazy_config, read_lazy_config
+from .lazy_parsing import is_lazy_config, read_base, read_lazy_config
 from .mmengine_api import ConfigFileHelpers, add_args
 
-__all__ = ['Config', 'DictAction', 'add_args']
+__all__ = ['Config', 'DictAction', 'add_args', 'read_base']
 from .parsing import RESERVED_KEYS, SUFFIXES
 from .parsing import import_custom_modules as _import_custom_modules
 from .parsing import read_config_file

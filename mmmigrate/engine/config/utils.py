@@ -2,6 +2,7 @@
 (``mmengine.config.utils``): ``_base_ = 'mmdet::path/to/cfg.py'`` and
 ``Config.fromfile('mmdet::path/to/cfg.py')`` read the package's
 ``.mim/configs`` folder (what OpenMMLab wheels ship)."""
+import ast
 import os.path as osp
 import re
 import warnings
@@ -13,6 +14,7 @@ from .lazy_parsing import ImportTransformer
 from .lazy_parsing import gather_absolute_imports as _gather_abs_import_lazyobj
 
 __all__ = ['ConfigParsingError', 'ImportTransformer', 'MODULE2PACKAGE', 'PKG2PROJECT',
+           'RemoveAssignFromAST',
            '_gather_abs_import_lazyobj', '_get_cfg_metainfo', '_get_external_cfg_base_path',
            '_get_external_cfg_path', '_get_package_and_cfg_path']
 
@@ -26,6 +28,18 @@ MODULE2PACKAGE = {
     'mmagic': 'mmagic',
 }
 PKG2PROJECT = MODULE2PACKAGE
+
+
+class RemoveAssignFromAST(ast.NodeTransformer):
+    """Removes the assignments to ``key`` (``_base_ = ...``) from a module."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def visit_Assign(self, node):
+        if isinstance(node.targets[0], ast.Name) and node.targets[0].id == self.key:
+            return None
+        return node
 
 
 def _get_cfg_metainfo(package_path: str, cfg_path: str) -> dict:

@@ -7,7 +7,10 @@ from typing import Optional
 
 from ..logging import print_log
 from . import root as root_registries  # the module itself, whose names are the roots
+from .default_scope import init_default_scope
 from .registry import Registry
+
+__all__ = ['count_registered_modules', 'init_default_scope', 'traverse_registry_tree']
 
 
 def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list:

@@ -6,11 +6,13 @@ from .misc import (apply_to, check_prerequisites, concat_list, deprecated_api_wa
                    is_str, is_tuple_of, iter_cast, list_cast, requires_executable,
                    requires_package, slice_list, to_1tuple, to_2tuple, to_3tuple, to_4tuple,
                    to_ntuple, tuple_cast)
-from .package_utils import call_command, get_installed_path, install_package, is_installed
+from .package_utils import (call_command, get_installed_path, install_package, is_installed,
+                            package2module)
 from .path import (check_file_exist, find_vcs_root, fopen, is_abs, is_filepath,
                    mkdir_or_exist, scandir, symlink)
 from .progressbar import (ProgressBar, track_iter_progress, track_parallel_progress,
                           track_progress)
+from .progressbar_rich import track_progress_rich
 from .timer import Timer, TimerError, check_time
 from .version_utils import digit_version, get_git_hash
 
@@ -23,5 +25,6 @@ __all__ = [
     'is_list_of', 'is_method_overridden', 'is_seq_of', 'is_str', 'is_tuple_of', 'iter_cast',
     'list_cast', 'mkdir_or_exist', 'requires_executable', 'requires_package', 'scandir',
     'slice_list', 'symlink', 'to_1tuple', 'to_2tuple', 'to_3tuple', 'to_4tuple', 'to_ntuple',
-    'track_iter_progress', 'track_parallel_progress', 'track_progress', 'tuple_cast'
+    'track_iter_progress', 'track_parallel_progress', 'track_progress', 'track_progress_rich',
+    'tuple_cast'
 ]

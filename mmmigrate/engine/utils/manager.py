@@ -4,9 +4,11 @@ returns the instance of that name, ``get_current_instance()`` the newest one."""
 import inspect
 import threading
 import warnings
+from typing import TypeVar
 from collections import OrderedDict
 
 _lock = threading.RLock()
+T = TypeVar('T')  # MMEngine's name for the managed type
 
 
 class ManagerMeta(type):

@@ -3,6 +3,19 @@ import os.path as osp
 import subprocess
 
 
+def package2module(package: str) -> str:
+    """The top-level module a distribution installs (``mmcv-full`` -> ``mmcv``)."""
+    import importlib.metadata
+    try:
+        dist = importlib.metadata.distribution(package)
+    except importlib.metadata.PackageNotFoundError:
+        raise ValueError(f'can not infer the module name of {package}: not installed') from None
+    top_level = (dist.read_text('top_level.txt') or '').split()
+    if not top_level:
+        raise ValueError(f'can not infer the module name of {package}')
+    return top_level[0]
+
+
 def call_command(cmd: list) -> None:
     """Run ``cmd``; a failing command raises ``subprocess.CalledProcessError``."""
     subprocess.check_call(cmd)

@@ -12,11 +12,18 @@ import traceback
 import types
 import unittest
 from functools import wraps
+from typing import NamedTuple
 
 import torch.multiprocessing as mp
 
 TEST_ERROR_EXIT_CODE = 10
 TEST_SKIP_EXIT_CODE = 75
+
+
+class TestSkip(NamedTuple):
+    """An exit code of a skipped multi-process test, with its reason."""
+    exit_code: int
+    message: str
 
 
 class MultiProcessTestCase(unittest.TestCase):

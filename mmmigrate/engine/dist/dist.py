@@ -1,5 +1,5 @@
 """Collective operations that are no-ops in a single process
-(``mmengine.dist``). Tensors travel on the device the backend needs (CUDA
+(``mmengine.dist.dist``). Tensors travel on the device the backend needs (CUDA
 for NCCL, CPU for gloo) and come back to where they were."""
 import os
 import pickle
@@ -57,6 +57,21 @@ def all_gather(data: torch.Tensor, group=None) -> List[torch.Tensor]:
     gathered = [torch.empty_like(on_device) for _ in range(get_world_size(group))]
     torch_dist.all_gather(gathered, on_device, group)
     return [t.to(data.device) for t in gathered]
+
+
+def gather(data: torch.Tensor, dst: int = 0, group=None) -> List[Optional[torch.Tensor]]:
+    """Every rank's tensor (all of one shape) on rank ``dst``, in rank order;
+    an empty list on the other ranks."""
+    if get_world_size(group) == 1:
+        return [data]
+    device = get_comm_device(group)
+    on_device = data.to(device)
+    if get_rank(group) == dst:
+        gathered = [torch.empty_like(on_device) for _ in range(get_world_size(group))]
+        torch_dist.gather(on_device, gathered, dst, group)
+        return [t.to(data.device) for t in gathered]
+    torch_dist.gather(on_device, None, dst, group)
+    return []
 
 
 def broadcast(data: torch.Tensor, src: int = 0, group=None) -> None:
