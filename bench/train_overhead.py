@@ -21,7 +21,11 @@ then ``zero_grad``), so that the difference is the engines' own work.
 
 Each variant's time per iteration is its best round (as ``timeit``
 advises: on a shared machine noise only ever adds time), and the overhead
-of an engine is its best minus the plain loop's best. Printed for a
+of an engine is its best minus the plain loop's best. On a virtual machine
+whose speed drifts by tens of percent over seconds, two bests can come from
+different phases, so a second figure is printed beside it: the median over
+rounds of the engine's time minus the plain loop's time in the same round
+(the two ran within a second of each other). Printed for a
 tiny model (framework-bound) and for a model whose step takes over 20 ms
 on this machine (2 cores, one torch thread).
 """
@@ -30,6 +34,7 @@ import contextlib
 import gc
 import io
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -162,12 +167,14 @@ def report(model: str, samples: dict) -> None:
     timed = spec['iters'] - spec['warmup']
     print(f'\n{model} model: width {spec["width"]}, depth {spec["depth"]}, batch '
           f'{spec["batch"]}; {timed} timed iterations per run, {len(plain_times)} rounds')
-    print(f'{"":10s} {"best ms/iter":>12s} {"overhead ms":>12s} {"overhead %":>11s}')
+    print(f'{"":10s} {"best ms/iter":>12s} {"overhead ms":>12s} {"overhead %":>11s} '
+          f'{"same-round overhead ms (median)":>32s}')
     overhead = {}
     for variant, times in samples.items():
         overhead[variant] = min(times) - min(plain_times)
+        paired = statistics.median(t - p for t, p in zip(times, plain_times))
         print(f'{variant:10s} {min(times) * 1e3:12.3f} {overhead[variant] * 1e3:12.4f} '
-              f'{100 * overhead[variant] / min(plain_times):10.1f}%')
+              f'{100 * overhead[variant] / min(plain_times):10.1f}% {paired * 1e3:32.4f}')
     if 'mmengine' in overhead:
         if overhead['mmengine'] > 0:
             print(f'our overhead / MMEngine overhead = '
