@@ -11,6 +11,7 @@ from typing import Callable, Optional, Union
 
 import torch
 
+from ...engine.runner.checkpoint_loaders import zoo_index as _zoo_index
 from .checkpoint import _get_mmcv_home
 
 
@@ -81,22 +82,6 @@ def get_torchvision_models() -> dict:
         for weight in weights:
             urls[f'{key}.{weight.name.lower()}'] = weight.url
     return urls
-
-
-def _zoo_index(name: str) -> dict:
-    """The model-zoo index ``name`` (``open_mmlab.json``, ``mmcls.json``,
-    ``deprecated.json``) of an installed MMEngine or MMCV."""
-    import importlib.util
-    for package, folder in (('mmengine', 'hub'), ('mmcv', 'model_zoo')):
-        spec = importlib.util.find_spec(package)
-        for root in (spec.submodule_search_locations or []) if spec else []:
-            for candidate in (name, name.replace('open_mmlab', 'openmmlab')):
-                path = osp.join(root, folder, candidate)
-                if osp.isfile(path):
-                    with open(path, encoding='utf-8') as file:
-                        return json.load(file)
-    raise FileNotFoundError(f'the OpenMMLab model-zoo index {name} is not installed (MMEngine '
-                            'ships it): pip install mmengine, or give the checkpoint\'s URL')
 
 
 def get_external_models() -> dict:

@@ -201,7 +201,9 @@ def zoo_index(name: str) -> dict:
         except (ImportError, ValueError):
             spec = None
         for root in (spec.submodule_search_locations or []) if spec else []:
-            for candidate in (name, name.replace('openmmlab', 'open_mmlab')):
+            # MMEngine ships openmmlab.json, MMCV open_mmlab.json: either spelling
+            for candidate in dict.fromkeys((name, name.replace('openmmlab', 'open_mmlab'),
+                                            name.replace('open_mmlab', 'openmmlab'))):
                 path = osp.join(root, folder, candidate)
                 if osp.isfile(path):
                     with open(path, encoding='utf-8') as file:
