@@ -359,11 +359,11 @@ def _shape(ctx: _Context) -> TrainingShape:
                                                      for v in optimizer.values()):
         # one optimizer per sub-module: the schedule applies to each; their
         # values are known when they agree
-        parts = [_shape_of_one(part) for part in optimizer.values()]
+        parts = [param_group_bases(part) for part in optimizer.values()]
         base_lrs = parts[0][0] if all(p[0] == parts[0][0] for p in parts) else None
         momentum = parts[0][1] if all(p[1] == parts[0][1] for p in parts) else None
     else:
-        base_lrs, momentum = _shape_of_one(optimizer)
+        base_lrs, momentum = param_group_bases(optimizer)
     return TrainingShape(
         runner=ctx.runner_kind,
         max_epochs=max_epochs if isinstance(max_epochs, int) else None,
@@ -372,7 +372,7 @@ def _shape(ctx: _Context) -> TrainingShape:
         base_momentum=momentum if isinstance(momentum, (int, float)) else None)
 
 
-def _shape_of_one(optimizer: dict) -> tuple:
+def param_group_bases(optimizer: dict) -> tuple:
     """(the param groups' base lrs, base momentum) one optimizer gives."""
     lr = optimizer.get('lr')
     base_lrs = None
