@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
 from ..migrate.translate import translate_config
-from ..migrate.translate.config import is_legacy, param_group_bases
+from ..migrate.translate.config import param_group_bases
 from .trajectory import Run
 
 # The fields compared, in the order the report lists them, with what each
@@ -146,12 +146,6 @@ def _plain_schedule(value) -> Optional[dict]:
     if isinstance(value.get('target_ratio'), list):  # MMCV reads a pair
         value['target_ratio'] = tuple(value['target_ratio'])
     return value
-
-
-def read(config: dict, iters_per_epoch: int) -> Semantics:
-    """Either form, told apart as the translation tells them apart."""
-    return from_mmcv(config, iters_per_epoch) if is_legacy(config) \
-        else from_mmengine(config, iters_per_epoch)
 
 
 def _run(optimizer: dict, paramwise_cfg, train_loop: dict, iters_per_epoch: int) -> Run:
