@@ -43,7 +43,7 @@ def trajectory_of(semantics: Semantics):
     return engine_trajectory(schedule[0], semantics.run)
 
 
-def _schedule_row(name: str, legacy: Rows, new: Rows) -> Row:
+def schedule_row(name: str, legacy: Rows, new: Rows) -> Row:
     first = None
     worst = 0.0
     for step, (a_row, b_row) in enumerate(zip(legacy, new)):
@@ -73,7 +73,7 @@ def compare(legacy: Semantics, new: Semantics) -> Comparison:
                 legacy.fields.get(name) == new.fields.get(name)) for name in FIELDS]
     legacy_lr, legacy_momentum = trajectory_of(legacy)
     new_lr, new_momentum = trajectory_of(new)
-    rows.insert(0, _schedule_row('momentum', legacy_momentum, new_momentum))
-    rows.insert(0, _schedule_row('lr', legacy_lr, new_lr))
+    rows.insert(0, schedule_row('momentum', legacy_momentum, new_momentum))
+    rows.insert(0, schedule_row('lr', legacy_lr, new_lr))
     return Comparison(rows, legacy.notes + new.notes,
                       dict(legacy=(legacy_lr, legacy_momentum), new=(new_lr, new_momentum)))

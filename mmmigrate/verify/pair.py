@@ -65,11 +65,11 @@ def _schedule_keys_literal(config: dict, path: Path, keys) -> None:
                               'write it as a literal to verify it')
 
 
-def verify_pair(legacy_path: Path, new_path: Optional[Path] = None,
-                iters_per_epoch: int = DEFAULT_ITERS_PER_EPOCH,
-                tree: Optional[ConfigTree] = None) -> Tuple[Comparison, str]:
-    """(the comparison, the new side's label). ``VerifyError`` names the
-    file and what keeps it from being compared."""
+def read_sides(legacy_path: Path, new_path: Optional[Path] = None,
+               iters_per_epoch: int = DEFAULT_ITERS_PER_EPOCH,
+               tree: Optional[ConfigTree] = None) -> Tuple[Semantics, Semantics, str]:
+    """(legacy semantics, new semantics, the new side's label).
+    ``VerifyError`` names the file and what keeps it from being compared."""
     tree = tree or ConfigTree()
     legacy_config = _read(tree, legacy_path)
     _schedule_keys_literal(legacy_config, legacy_path, ('lr_config', 'momentum_config'))
@@ -79,16 +79,22 @@ def verify_pair(legacy_path: Path, new_path: Optional[Path] = None,
     except (VerifyError, ValueError, TypeError) as e:
         raise VerifyError(f'{legacy_path}: {e}') from None
     if new_path is None:
-        new = _converted(legacy_config, iters_per_epoch, legacy_path)
-        label = CONVERSION
-    else:
-        new_config = _read(tree, new_path)
-        _schedule_keys_literal(new_config, new_path, ('param_scheduler', ))
-        try:
-            new = from_mmengine(new_config, iters_per_epoch)
-        except VerifyError as e:
-            raise VerifyError(f'{new_path}: {e}') from None
-        label = str(new_path)
+        return legacy, _converted(legacy_config, iters_per_epoch, legacy_path), CONVERSION
+    new_config = _read(tree, new_path)
+    _schedule_keys_literal(new_config, new_path, ('param_scheduler', ))
+    try:
+        new = from_mmengine(new_config, iters_per_epoch)
+    except VerifyError as e:
+        raise VerifyError(f'{new_path}: {e}') from None
+    return legacy, new, str(new_path)
+
+
+def verify_pair(legacy_path: Path, new_path: Optional[Path] = None,
+                iters_per_epoch: int = DEFAULT_ITERS_PER_EPOCH,
+                tree: Optional[ConfigTree] = None) -> Tuple[Comparison, str]:
+    """(the comparison, the new side's label); ``VerifyError`` as
+    ``read_sides`` raises it, or when a schedule cannot be built."""
+    legacy, new, label = read_sides(legacy_path, new_path, iters_per_epoch, tree)
     try:
         return compare(legacy, new), label
     except (ValueError, TypeError, KeyError, AssertionError) as e:

@@ -81,11 +81,17 @@ class _LegacyRunner:
         self.max_iters = run.total_iters
 
 
-def build_legacy_hooks(lr_config: Optional[dict], momentum_config: Optional[dict]) -> list:
+def build_legacy_hooks(lr_config: Optional[dict], momentum_config: Optional[dict],
+                       hook_modules=None) -> list:
     """The updater hooks MMCV's ``register_lr_hook`` /
     ``register_momentum_hook`` build, lr first (priority VERY_HIGH before
-    HIGH). A policy is title-cased when written all in lower case."""
-    from ..compat.mmcv1 import lr_updater, momentum_updater
+    HIGH). A policy is title-cased when written all in lower case.
+    ``hook_modules`` is the (lr, momentum) pair of modules holding the hook
+    classes: ours by default, real MMCV's for the recorded references."""
+    if hook_modules is None:
+        from ..compat.mmcv1 import lr_updater, momentum_updater
+    else:
+        lr_updater, momentum_updater = hook_modules
     hooks = []
     for config, kind, module in ((lr_config, 'Lr', lr_updater),
                                  (momentum_config, 'Momentum', momentum_updater)):
@@ -103,7 +109,7 @@ def build_legacy_hooks(lr_config: Optional[dict], momentum_config: Optional[dict
 
 
 def legacy_trajectory(lr_config: Optional[dict], momentum_config: Optional[dict],
-                      run: Run) -> Tuple[Rows, Rows]:
+                      run: Run, hook_modules=None) -> Tuple[Rows, Rows]:
     """(lr rows, momentum rows) under MMCV 1.7.2's runners.
 
     ``EpochBasedRunner`` calls ``before_train_epoch`` at every epoch;
@@ -114,7 +120,7 @@ def legacy_trajectory(lr_config: Optional[dict], momentum_config: Optional[dict]
         # default to iterations there.
         lr_config = dict(lr_config)
         lr_config.setdefault('by_epoch', False)
-    hooks = build_legacy_hooks(lr_config, momentum_config)
+    hooks = build_legacy_hooks(lr_config, momentum_config, hook_modules)
     runner = _LegacyRunner(run)
     groups = runner.optimizer.param_groups
     lr: Rows = []
@@ -144,15 +150,18 @@ def legacy_trajectory(lr_config: Optional[dict], momentum_config: Optional[dict]
 
 # -- MMEngine -----------------------------------------------------------------
 
-def engine_trajectory(param_scheduler, run: Run) -> Tuple[Rows, Rows]:
-    """(lr rows, momentum rows) under the bundled engine's training loops."""
+def engine_trajectory(param_scheduler, run: Run,
+                      engine: str = 'mmmigrate.engine') -> Tuple[Rows, Rows]:
+    """(lr rows, momentum rows) under the training loops of ``engine``: the
+    bundled one by default, real ``'mmengine'`` for the recorded references."""
     import copy
+    import importlib
 
     import torch
 
-    from ..engine.hooks import ParamSchedulerHook
-    from ..engine.optim import OptimWrapper
-    from ..engine.registry import PARAM_SCHEDULERS
+    ParamSchedulerHook = importlib.import_module(f'{engine}.hooks').ParamSchedulerHook
+    OptimWrapper = importlib.import_module(f'{engine}.optim').OptimWrapper
+    PARAM_SCHEDULERS = importlib.import_module(f'{engine}.registry').PARAM_SCHEDULERS
 
     class _NoStep(torch.optim.SGD if run.optimizer == 'sgd' else torch.optim.Adam):
         def step(self, closure=None):  # counted by the schedulers, nothing to update
