@@ -377,7 +377,9 @@ def verify(legacy, new, iters_per_epoch, report_format):
 
     LEGACY is an MMCV 1.x config; NEW an MMEngine config (an official port,
     your own). Without NEW, LEGACY is compared with its conversion by
-    `mmmigrate config`. Nothing is trained and no config is executed: the
+    `mmmigrate config`. Given folders, every config under LEGACY (outside
+    `_base_` folders) is paired with the file at the same relative path under
+    NEW, and a line per config is printed. Nothing is trained and no config is executed: the
     files are read statically, with their `_base_` chains.
 
     \b
@@ -396,13 +398,17 @@ def verify(legacy, new, iters_per_epoch, report_format):
       mmmigrate verify configs/faster_rcnn_r50_fpn_1x_coco.py
       mmmigrate verify old/retinanet.py new/retinanet.py --iters-per-epoch 7330
       mmmigrate verify old.py new.py --report json
+      mmmigrate verify legacy_configs/ new_configs/
 
     Exit status: 0 identical, 1 different, 2 a config could not be read or
-    compared (the message names the file and why).
+    compared (the message names the file and why; in a folder, the others
+    are still compared).
     """
     from .verify.pair import verify_pair
     from .verify.report import as_json, table
     from .verify.semantics import VerifyError
+    if legacy.is_dir():
+        _verify_tree(legacy, new, iters_per_epoch, report_format)
     try:
         comparison, label = verify_pair(legacy, new, iters_per_epoch)
     except VerifyError as e:
@@ -413,6 +419,23 @@ def verify(legacy, new, iters_per_epoch, report_format):
     else:
         click.echo(table(str(legacy), label, comparison))
     sys.exit(0 if comparison.identical else 1)
+
+
+def _verify_tree(legacy_dir: Path, new_dir, iters_per_epoch: int, report_format: str) -> None:
+    from .verify.report import as_json
+    from .verify.tree import summary, verify_tree
+    if new_dir is not None and not new_dir.is_dir():
+        raise click.UsageError('LEGACY is a folder: NEW must be a folder too (or left out)')
+    outcomes = verify_tree(legacy_dir, new_dir, iters_per_epoch)
+    if report_format == 'json':
+        click.echo(json.dumps([
+            dict(legacy=str(o.legacy), error=o.error) if o.error is not None else
+            as_json(str(o.legacy), str(o.new or '(its conversion)'), o.comparison)
+            for o in outcomes], indent=2, default=str))
+    else:
+        click.echo(summary(legacy_dir, outcomes))
+    verdicts = {o.verdict for o in outcomes}
+    sys.exit(2 if 'error' in verdicts else 1 if 'different' in verdicts else 0)
 
 
 @main.command('convert')

@@ -154,3 +154,29 @@ def test_a_config_that_cannot_be_compared_is_exit_status_2_naming_it(tmp_path, t
 def test_a_missing_file_is_exit_status_2(tmp_path):
     result = _verify(tmp_path / 'nowhere.py')
     assert result.exit_code == 2 and 'nowhere.py' in result.output
+
+
+def test_a_tree_is_paired_by_relative_path_and_one_bad_config_does_not_stop_it(tmp_path):
+    legacy, new = tmp_path / 'legacy', tmp_path / 'new'
+    for folder in (legacy / 'det', legacy / '_base_', new / 'det'):
+        folder.mkdir(parents=True)
+    (legacy / '_base_' / 'schedule.py').write_text('lr_config = dict(policy="nosuch")\n')
+    (legacy / 'det' / 'a.py').write_text(LEGACY)
+    (new / 'det' / 'a.py').write_text(GUIDE_PORT)
+    (legacy / 'det' / 'b.py').write_text(LEGACY)
+    (legacy / 'det' / 'c.py').write_text(LEGACY)
+    (new / 'det' / 'c.py').write_text(GUIDE_PORT.replace('end=50),', 'end=51),'))
+    result = _verify(legacy, new, '--iters-per-epoch', '20')
+    lines = result.output.splitlines()
+    assert result.exit_code == 2, result.output
+    assert lines[0].split() == ['different', 'det/a.py', 'lr', '(from', 'iteration', '1)']
+    assert lines[1].startswith('error      det/b.py') and 'no such config' in lines[1]
+    assert lines[2].split() == ['identical', 'det/c.py']
+    assert lines[-1] == '3 configs: 1 identical, 1 different, 1 could not be compared'
+    assert '_base_' not in result.output
+
+    (legacy / 'det' / 'b.py').unlink()
+    result = _verify(legacy, new, '--iters-per-epoch', '20', '--report', 'json')
+    assert result.exit_code == 1
+    assert [entry['identical'] for entry in json.loads(result.output)] == [False, True]
+    assert _verify(legacy / 'det', '--iters-per-epoch', '20').exit_code == 0  # conversions
