@@ -10,7 +10,7 @@ from typing import Optional, Tuple
 from ..migrate.reader import ConfigReadError, ConfigTree
 from ..migrate.translate.values import Folded, Opaque, SpelledFloat
 from .compare import Comparison, compare
-from .semantics import Semantics, VerifyError, from_mmcv, from_mmengine
+from .semantics import Semantics, VerifyError, converted, from_mmcv, from_mmengine
 from .trajectory import build_legacy_hooks
 
 # What an unset --iters-per-epoch means (the CLI's help states it).
@@ -104,10 +104,7 @@ def verify_pair(legacy_path: Path, new_path: Optional[Path] = None,
 
 def _converted(legacy_config: dict, iters_per_epoch: int, path: Path) -> Semantics:
     """The MMEngine side as ``mmmigrate config`` would write it."""
-    from ..migrate.translate import translate_config
-    translation = translate_config(legacy_config)
-    config = {k: v for k, v in legacy_config.items() if k not in translation.removed}
-    config.update(translation.new)
+    config, translation = converted(legacy_config)
     if 'lr_config' in config or 'momentum_config' in config:
         kept = [f.message for f in translation.findings if f.severity == 'error']
         raise VerifyError(f'{path}: its schedule is not converted: ' + '; '.join(kept))

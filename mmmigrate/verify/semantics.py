@@ -122,19 +122,26 @@ def from_mmengine(config: dict, iters_per_epoch: int, notes: Optional[list] = No
 def from_mmcv(config: dict, iters_per_epoch: int) -> Semantics:
     """The semantics of an MMCV 1.x config: its translation for the fields,
     its own lr / momentum configs for the schedules."""
-    translation = translate_config(config)
+    new, translation = converted(config)
     errors = [f for f in translation.findings if f.severity == 'error'
               and not f.key.startswith(('lr_config', 'momentum_config'))]
     if errors:
         raise VerifyError('; '.join(f'{f.key}: {f.message}' for f in errors))
-    new = {k: v for k, v in config.items() if k not in translation.removed}
-    new.update(translation.new)
     semantics = from_mmengine(new, iters_per_epoch,
                               [f'{f.key}: {f.message}' for f in translation.findings
                                if f.severity == 'warning'])
     semantics.schedule = ('mmcv', _plain_schedule(config.get('lr_config')),
                           _plain_schedule(config.get('momentum_config')))
     return semantics
+
+
+def converted(config: dict):
+    """(the merged config as ``mmmigrate config`` converts it, the
+    translation): legacy keys replaced by their MMEngine keys."""
+    translation = translate_config(config)
+    new = {k: v for k, v in config.items() if k not in translation.removed}
+    new.update(translation.new)
+    return new, translation
 
 
 def _plain_schedule(value) -> Optional[dict]:
